@@ -1,0 +1,254 @@
+"""Reading articles: ``.txt``, ``.json``/``.jsonl`` and ``.html`` files, or folders of them.
+
+Every reader is registered by file extension in :data:`READERS`; adding a format is
+one function plus one ``@reader`` line. Readers yield :class:`Article` records and
+raise :class:`~kg.errors.InputError` naming the file and line of a bad record;
+:func:`read_articles` reports such errors and goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import InputError
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article. Character offsets of facts refer to ``text``."""
+
+    id: str
+    text: str
+    title: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    source: str = ""  # file (and line) it was read from
+
+    @staticmethod
+    def content_id(text: str) -> str:
+        """A stable id derived from the text, for articles that come without one."""
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+Reader = Callable[[Path], Iterator[Article]]
+READERS: dict[str, Reader] = {}
+
+
+def reader(*extensions: str) -> Callable[[Reader], Reader]:
+    """Register a reader for file extensions (with the dot, lower case)."""
+
+    def register(func: Reader) -> Reader:
+        for ext in extensions:
+            READERS[ext] = func
+        return func
+
+    return register
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or record that was not read, and why."""
+
+    source: str
+    reason: str
+
+
+def read_articles(
+    paths: Iterable[Path | str], on_error: Callable[[InputError], None] | None = None
+) -> Iterator[Article]:
+    """Yield the articles in files and folders (recursively, in sorted order).
+
+    Bad files and records are passed to ``on_error`` (default: raise) and skipped;
+    the rest is still read.
+
+    >>> [a.title for a in read_articles(["data"])]  # doctest: +SKIP
+    """
+    for file in _files(paths, on_error):
+        try:
+            yield from _read_file(file)
+        except InputError as err:
+            if on_error is None:
+                raise
+            for each in getattr(err, "errors", [err]):
+                on_error(each)
+
+
+def _files(paths: Iterable[Path | str], on_error: Callable[[InputError], None] | None) -> Iterator[Path]:
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+            )
+        elif path.is_file():
+            yield path
+        else:
+            err = InputError(path, "no such file or folder")
+            if on_error is None:
+                raise err
+            on_error(err)
+
+
+def _read_file(path: Path) -> Iterator[Article]:
+    read = READERS.get(path.suffix.lower())
+    if read is None:
+        known = ", ".join(sorted(READERS))
+        raise InputError(path, f"unknown extension {path.suffix or '(none)'!r}", hint=f"kg reads {known}")
+    yield from read(path)
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "binary file, not text", hint="give a UTF-8 text, JSON or HTML file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(path, f"not UTF-8 text (byte {err.start})", hint="re-encode the file as UTF-8") from None
+    if not text.strip():
+        raise InputError(path, "empty file")
+    return text
+
+
+def parse_date(value: object, path: Path, line: int | None = None) -> dt.date | None:
+    """An ISO date (``2017-12-11`` or a timestamp starting with one), or None."""
+    if value in (None, ""):
+        return None
+    match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", str(value))
+    try:
+        return dt.date.fromisoformat(match.group(1)) if match else _bad_date(value, path, line)
+    except ValueError:
+        return _bad_date(value, path, line)
+
+
+def _bad_date(value: object, path: Path, line: int | None) -> None:
+    raise InputError(path, f"date {value!r} is not YYYY-MM-DD", line=line)
+
+
+_DATE_MARKER = re.compile(r"\A\s*date[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
+_HEADLINE_MAX = 200
+
+
+@reader(".txt", ".text")
+def read_text(path: Path) -> Iterator[Article]:
+    """A plain-text article: optional headline line, optional ``date YYYY-MM-DD`` marker, body.
+
+    The marker is removed from ``text``; a headline stays in it (headlines state facts too)
+    and is also kept as the title.
+    """
+    raw = _decode(path)
+    date = None
+    marker = _DATE_MARKER.match(raw)
+    if marker:
+        date = parse_date(marker.group(1), path, 1)
+        raw = raw[marker.end():]
+    first, _, rest = raw.lstrip().partition("\n")
+    title = None
+    if rest.strip() and len(first) <= _HEADLINE_MAX and not first.rstrip().endswith((".", '"', "”")):
+        title = first.strip()
+        rest_marker = _DATE_MARKER.match(rest)
+        if rest_marker and date is None:  # headline, then the date marker
+            date = parse_date(rest_marker.group(1), path, 2)
+            raw = raw[: raw.index(rest)] + rest[rest_marker.end():]
+    text = raw.strip()
+    yield Article(id=Article.content_id(text), text=text, title=title, date=date, source=str(path))
+
+
+@reader(".jsonl", ".json", ".ndjson")
+def read_json_lines(path: Path) -> Iterator[Article]:
+    """One JSON object per line with ``text`` and optional ``id``, ``title``, ``date``, ``url``.
+
+    A ``.json`` file may also hold a single object or an array of them.
+    """
+    text = _decode(path)
+    stripped = text.lstrip()
+    if path.suffix.lower() == ".json" and stripped.startswith("["):
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise InputError(path, f"invalid JSON: {err.msg}", line=err.lineno) from None
+        for index, record in enumerate(records, 1):
+            yield _record_article(record, path, None, f"{path}#{index}")
+        return
+    bad: list[InputError] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            if number == 1 and path.suffix.lower() == ".json":  # a pretty-printed single object
+                yield _single_object(text, path)
+                return
+            bad.append(InputError(path, f"invalid JSON: {err.msg} (column {err.colno})", line=number))
+            continue
+        try:
+            yield _record_article(record, path, number, f"{path}:{number}")
+        except InputError as err:
+            bad.append(err)
+    if bad:
+        raise BadRecords(bad)
+
+
+class BadRecords(InputError):
+    """Several bad records in one file; the good ones were read."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.path, first.message, line=first.line, hint=first.hint)
+
+
+def _single_object(text: str, path: Path) -> Article:
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(path, f"invalid JSON: {err.msg}", line=err.lineno) from None
+    return _record_article(record, path, None, str(path))
+
+
+def _record_article(record: object, path: Path, line: int | None, source: str) -> Article:
+    if not isinstance(record, dict):
+        raise InputError(path, "record is not a JSON object", line=line)
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(path, "record has no text", line=line, hint='each record needs a non-empty "text" field')
+    given = record.get("id")
+    title = record.get("title")
+    url = record.get("url")
+    return Article(
+        id=str(given) if given not in (None, "") else Article.content_id(text),
+        text=text,
+        title=str(title) if title else None,
+        date=parse_date(record.get("date"), path, line),
+        url=str(url) if url else None,
+        source=source,
+    )
+
+
+@reader(".html", ".htm")
+def read_html(path: Path) -> Iterator[Article]:
+    """An article web page: main text, title and date found by trafilatura and htmldate."""
+    import trafilatura  # heavy import, only when HTML is read
+
+    page = _decode(path)
+    document = trafilatura.bare_extraction(page, with_metadata=True, favor_precision=True)
+    text = getattr(document, "text", None) if document is not None else None
+    if not text or not text.strip():
+        raise InputError(path, "no article text found in the page")
+    date = None
+    if getattr(document, "date", None):
+        date = parse_date(document.date, path)
+    yield Article(
+        id=Article.content_id(text.strip()),
+        text=text.strip(),
+        title=getattr(document, "title", None) or None,
+        date=date,
+        url=getattr(document, "url", None) or None,
+        source=str(path),
+    )

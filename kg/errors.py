@@ -1,0 +1,35 @@
+"""Errors the library raises. The CLI turns each into one line with a hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KGError(Exception):
+    """Base class of every error kg raises on purpose."""
+
+    hint: str = ""
+
+
+class InputError(KGError):
+    """An article file or record that cannot be read; names the file and line."""
+
+    def __init__(self, path: Path | str, message: str, *, line: int | None = None, hint: str = ""):
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+        self.hint = hint
+        where = f"{self.path}:{line}" if line is not None else str(self.path)
+        super().__init__(f"{where}: {message}")
+
+
+class ModelError(KGError):
+    """No usable spaCy model."""
+
+
+class GraphError(KGError):
+    """A graph file or store that cannot be read or written."""
+
+
+class QueryError(KGError):
+    """A SPARQL query that cannot be parsed or run."""

@@ -1,0 +1,27 @@
+"""Exporters, registered by name and imported only when used."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from rdflib import Graph
+
+# name -> (module, function, file name it writes in the output folder)
+EXPORTERS: dict[str, tuple[str, str, str]] = {
+    "turtle": ("kg.export.rdf", "write_turtle", "graph.ttl"),
+    "ntriples": ("kg.export.rdf", "write_ntriples", "graph.nt"),
+    "jsonld": ("kg.export.rdf", "write_jsonld", "graph.jsonld"),
+    "html": ("kg.export.html", "write_html", "graph.html"),
+}
+
+
+def export(graph: Graph, name: str, out_dir: Path | str) -> Path:
+    """Write ``graph`` with the named exporter into ``out_dir``; returns the file written."""
+    try:
+        module, function, filename = EXPORTERS[name]
+    except KeyError:
+        raise ValueError(f"unknown export format {name!r}; known: {', '.join(EXPORTERS)}") from None
+    path = Path(out_dir) / filename
+    getattr(import_module(module), function)(graph, path)
+    return path

@@ -1,0 +1,511 @@
+"""The entities of one article: find their mentions, repair their types, join their names.
+
+The small English model mislabels rare names (an air base's name as NORP, a port as
+ORG, an armed group as GPE). :func:`find_entities` repairs types with context rules
+("X air base", "province of X", "a naval facility in X"), the offline gazetteers
+(countries, GeoNames cities, known groups) and never with lists of particular
+articles' names. It then joins the mentions of one entity within the article
+("Vladimir Putin" ... "Putin"; "Hmeimim air base" ... "Khmeimim base") and returns a
+:class:`DocEntities`, which the fact extractors ask to resolve a noun phrase
+(a name, a title such as "the Russian president", or a pronoun) to an entity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from kg import gazetteer
+from kg.facts import Entity
+from kg.names import HONORIFICS, name_tokens, person_key, place_key, strip_possessive
+
+NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "FAC": "Place", "NORP": None}
+BASE_HEADS = frozenset({"base", "airbase", "airfield", "bases"})
+BASE_MODIFIERS = frozenset({"air", "naval", "military", "army", "navy", "airforce", "missile"})
+REGION_WORDS = frozenset({"province", "region", "governorate", "state", "county", "district", "oblast", "prefecture"})
+# Nouns after which "in X" / "at X" names a place.
+PLACE_NOUNS = frozenset(
+    "base bases facility facilities port city town village capital airport camp headquarters "
+    "embassy consulate harbour harbor office offices plant site".split()
+)
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "around"})
+
+TITLE_WORDS = frozenset(
+    """president vice prime minister secretary chancellor king queen prince princess leader senator
+    governor mayor chairman chairwoman chair co-chairman spokesman spokeswoman spokesperson ambassador
+    envoy commander chief general colonel admiral lieutenant major captain sergeant director head
+    premier emir sheikh pope speaker representative congressman congresswoman attorney judge
+    justice candidate nominee ceo deputy foreign defence defense interior home finance health
+    justice education trade energy economy state first lady foreign-minister""".split()
+)
+TITLE_ABBREVIATIONS = {
+    "col.": "Colonel", "gen.": "General", "sen.": "Senator", "rep.": "Representative",
+    "gov.": "Governor", "lt.": "Lieutenant", "maj.": "Major", "capt.": "Captain",
+    "adm.": "Admiral", "sgt.": "Sergeant", "pres.": "President", "sec.": "Secretary",
+}
+# Heads of a title phrase that can stand for a head of state or government.
+LEADER_TITLES = frozenset({"president", "prime minister", "premier", "chancellor", "king", "queen", "emir", "leader"})
+MALE, FEMALE = "male", "female"
+GENDER_HONORIFICS = {"mr": MALE, "mr.": MALE, "sir": MALE, "lord": MALE, "mrs": FEMALE, "mrs.": FEMALE,
+                     "ms": FEMALE, "ms.": FEMALE, "miss": FEMALE, "dame": FEMALE, "lady": FEMALE}
+PRONOUN_GENDER = {"he": MALE, "him": MALE, "his": MALE, "himself": MALE,
+                  "she": FEMALE, "her": FEMALE, "hers": FEMALE, "herself": FEMALE}
+
+
+@dataclass
+class _Cluster:
+    """A growing entity while the article is read."""
+
+    type: str
+    key: str
+    mentions: list[Span] = field(default_factory=list)
+    canonical: str | None = None
+    link: str | None = None
+    gender: str | None = None
+    positions: list[tuple[str, str | None]] = field(default_factory=list)  # (title, country name)
+    titles: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Position:
+    """An office a person holds, as one article states it."""
+
+    title: str
+    country: str | None
+    span: Span
+
+
+@dataclass
+class DocEntities:
+    """The entities of one article and the means to resolve noun phrases to them."""
+
+    doc: Doc
+    entities: list[Entity]
+    token_entity: dict[int, str]  # token index -> entity id
+    positions: dict[str, list[Position]]  # person id -> offices stated in the article
+    genders: dict[str, str]
+    _subjects: list[tuple[int, str]] = field(default_factory=list)  # (token index, person id) of subjects
+
+    def __post_init__(self) -> None:
+        self.by_id = {e.id: e for e in self.entities}
+        for token in self.doc:
+            eid = self.token_entity.get(token.i)
+            if eid and self.by_id[eid].type == "Person" and token.dep_ in ("nsubj", "nsubjpass") :
+                self._subjects.append((token.i, eid))
+
+    def type_of(self, eid: str) -> str:
+        return self.by_id[eid].type
+
+    def entity_at(self, token: Token) -> str | None:
+        """The entity a token belongs to as part of a name."""
+        return self.token_entity.get(token.i)
+
+    def resolve(self, token: Token, want: str | None = None) -> str | None:
+        """The entity that the noun phrase headed by ``token`` refers to, or None.
+
+        ``want`` restricts the answer to a category ("Person", "Place", "Organization").
+        Names resolve to their entity; pronouns to the salient person before them;
+        titles ("the Russian president") to the person holding that office in the
+        article; "the base" to the article's military base.
+        """
+        eid = self.entity_at(token)
+        if eid is None:
+            eid = self._resolve_description(token, want)
+        if eid is not None and want is not None and self.by_id[eid].category != want:
+            return None
+        return eid
+
+    def _resolve_description(self, token: Token, want: str | None) -> str | None:
+        lower = token.lower_
+        if token.pos_ == "PRON" or lower in PRONOUN_GENDER:
+            if lower in PRONOUN_GENDER and want in (None, "Person"):
+                return self.resolve_pronoun(token)
+            return None
+        if token.lemma_.lower() in BASE_HEADS and want in (None, "Place"):
+            return self._nearest(token, lambda e: e.type == "MilitaryBase")
+        if want in (None, "Person"):
+            title = title_phrase(token)
+            if title is not None:
+                return self.resolve_title(*title, token=token)
+        # "Hugh Hill, a doctor" headed by the name is handled above; "a doctor, Hugh Hill":
+        for child in token.children:
+            if child.dep_ == "appos":
+                eid = self.entity_at(child)
+                if eid is not None:
+                    return eid
+        return None
+
+    def resolve_pronoun(self, token: Token) -> str | None:
+        """A personal pronoun's person: the subject of the clause it depends on, else the last subject before it."""
+        gender = PRONOUN_GENDER.get(token.lower_)
+
+        def fits(eid: str) -> bool:
+            known = self.genders.get(eid)
+            return gender is None or known is None or known == gender
+
+        # "Putin said that he had ordered ...", "Putin was met ... when he arrived": the main clause's subject.
+        head = token.head
+        while head.head is not head and head.dep_ in ("ccomp", "advcl", "xcomp", "conj", "relcl", "acl"):
+            head = head.head
+            for child in head.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.i < token.i:
+                    eid = self.entity_at(child) or (
+                        self.resolve_title(*t, token=child) if (t := title_phrase(child)) else None
+                    )
+                    if eid and self.by_id[eid].type == "Person" and fits(eid):
+                        return eid
+        for index, eid in reversed(self._subjects):
+            if index < token.i and fits(eid) and token.i - index < 400:
+                return eid
+        for index in range(token.i - 1, max(-1, token.i - 400), -1):
+            eid = self.token_entity.get(index)
+            if eid and self.by_id[eid].type == "Person" and fits(eid):
+                return eid
+        return None
+
+    def resolve_title(self, title: str, country: str | None, token: Token | None = None) -> str | None:
+        """The person of this article who holds the office ("president", Russia)."""
+        def matches(position: Position) -> bool:
+            if position.title.lower() != title and not (
+                title == "leader" and position.title.lower() in LEADER_TITLES
+            ) and not position.title.lower().endswith(" " + title):
+                return False
+            return country is None or position.country in (None, country)
+
+        candidates = [pid for pid, positions in sorted(self.positions.items()) if any(map(matches, positions))]
+        if country is not None and len(candidates) > 1:
+            exact = [pid for pid in candidates if any(p.country == country and matches(p) for p in self.positions[pid])]
+            candidates = exact or candidates
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates and token is not None:  # the nearest holder before the phrase
+            return self._nearest(token, lambda e: e.id in candidates)
+        return None
+
+    def _nearest(self, token: Token, accept) -> str | None:
+        best, best_distance = None, None
+        for index, eid in self.token_entity.items():
+            if accept(self.by_id[eid]):
+                distance = token.i - index if index < token.i else (index - token.i) * 3  # prefer earlier
+                if best_distance is None or distance < best_distance:
+                    best, best_distance = eid, distance
+        return best
+
+
+def title_phrase(token: Token) -> tuple[str, str | None] | None:
+    """("president", "Russia") for "the Russian president"; None if the phrase is no title."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.lower_ not in TITLE_WORDS:
+        return None
+    words = [token.lower_]
+    country = None
+    for child in sorted(token.children, key=lambda t: -t.i):
+        if child.i > token.i:
+            continue
+        if child.dep_ in ("compound", "amod") and child.lower_ in TITLE_WORDS:
+            words.insert(0, child.lower_)
+        elif child.dep_ in ("amod", "compound", "poss", "nmod") and (c := _country_of(child)):
+            country = c
+    if not any(t.dep_ == "det" or t.dep_ == "poss" or _country_of(t) for t in token.children if t.i < token.i):
+        return None  # a bare "president" is no reference to a person
+    return " ".join(words), country
+
+
+def _country_of(token: Token) -> str | None:
+    found = gazetteer.demonym(token.text) or gazetteer.country(strip_possessive(token.text))
+    return found.name if found else None
+
+
+# ------------------------------------------------------------ finding mentions
+
+
+class EntityFinder:
+    """Finds the entities of parsed articles; built once per pipeline (the alias matchers are costly)."""
+
+    def __init__(self, tokenizer, aliases: Iterable[gazetteer.Alias] | None = None):
+        aliases = tuple(aliases) if aliases is not None else gazetteer.builtin_aliases()
+        vocab = tokenizer.vocab
+        # Acronyms match only as written ("IS" is a group, "is" a verb); longer names in any case.
+        self._exact = PhraseMatcher(vocab, attr="ORTH")
+        self._loose = PhraseMatcher(vocab, attr="LOWER")
+        self._aliases: dict[str, gazetteer.Alias] = {}
+        for number, alias in enumerate(aliases):
+            key = f"kg_alias_{number}"
+            self._aliases[key] = alias
+            acronym = len(alias.surface) <= 5 or alias.surface.isupper()
+            (self._exact if acronym else self._loose).add(key, [tokenizer(alias.surface)])
+
+    def __call__(self, doc: Doc) -> DocEntities:
+        """Find, type and join the entity mentions of a parsed article."""
+        mentions = self._alias_mentions(doc)
+        taken = {i for span, _ in mentions for i in range(span.start, span.end)}
+        for span, info in _base_mentions(doc):
+            if not any(i in taken for i in range(span.start, span.end)):
+                mentions.append((span, info))
+                taken.update(range(span.start, span.end))
+        for ent in doc.ents:
+            span = _trim(ent)
+            if span is None or any(i in taken for i in range(span.start, span.end)):
+                continue
+            info = _typed(span, ent.label_)
+            if info is not None:
+                mentions.append((span, info))
+                taken.update(range(span.start, span.end))
+        mentions.sort(key=lambda m: m[0].start)
+        return _cluster(doc, mentions)
+
+    def _alias_mentions(self, doc: Doc) -> list[tuple[Span, dict]]:
+        found: list[tuple[Span, dict]] = []
+        matches = sorted(self._exact(doc) + self._loose(doc), key=lambda m: (m[1], -(m[2] - m[1])))
+        for match_id, start, end in matches:
+            alias = self._aliases[doc.vocab.strings[match_id]]
+            span = doc[start:end]
+            if span[0].lower_ == "the" and len(span) > 1:
+                span = doc[start + 1:end]
+            if found and found[-1][0].end > span.start:
+                continue
+            if len(span) == 1 and span[0].pos_ in ("VERB", "AUX"):
+                continue
+            info = {"type": alias.type, "canonical": alias.canonical,
+                    "link": f"wikidata:{alias.wikidata}" if alias.wikidata else None}
+            found.append((span, info))
+        return found
+
+
+def _base_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
+    """Named military bases: "Hmeimim air base", "the Khmeimim base", "Hmeymim airbase"."""
+    for token in doc:
+        if token.lower_ not in BASE_HEADS or token.lower_ == "bases":
+            continue
+        start = token.i
+        while start > 0 and doc[start - 1].lower_ in BASE_MODIFIERS:
+            start -= 1
+        name_end = start
+        while start > 0 and _name_like(doc[start - 1]):
+            start -= 1
+        if start == name_end:
+            continue
+        yield doc[start:token.i + 1], {"type": "MilitaryBase", "name": doc[start:name_end].text}
+
+
+def _name_like(token: Token) -> bool:
+    return (
+        token.is_alpha and token.text[:1].isupper() and token.pos_ in ("PROPN", "ADJ", "NOUN")
+        and gazetteer.demonym(token.text) is None and token.lower_ not in TITLE_WORDS
+        and not token.is_sent_start
+    ) or (token.is_alpha and token.pos_ == "PROPN" and token.text[:1].isupper() and gazetteer.demonym(token.text) is None)
+
+
+def _trim(ent: Span) -> Span | None:
+    """Drop a leading "the" and a trailing possessive from an entity span."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].text in ("'s", "’s", "'", "’")):
+        end -= 1
+    while start < end and doc[start].lower_ in HONORIFICS and ent.label_ != "PERSON":
+        start += 1
+    return doc[start:end] if end > start else None
+
+
+def _typed(span: Span, label: str) -> dict | None:
+    """Repair the NER label of a span with context; None if it is no entity kg models."""
+    text = strip_possessive(span.text)
+    if label == "NORP":
+        if gazetteer.demonym(span.text) or span.text.endswith("s"):
+            return None  # "Russian", "Alawites": nationalities and groups of people
+        label = "GPE" if _in_place_context(span) else None
+        if label is None:
+            return None
+    if label in ("ORG", "PERSON") and len(span) == 1 and _in_place_context(span):
+        label = "GPE"
+    if label == "ORG" and span.root.lower_ in TITLE_WORDS:  # "Defense" in "Defense Minister X"
+        return None
+    base_type = NER_TYPES.get(label)
+    if base_type is None:
+        return None
+    if base_type != "Place":
+        if label == "PERSON" and gazetteer.country(text) and _in_place_context(span):
+            base_type = "Place"
+        else:
+            return {"type": base_type}
+    found_country = gazetteer.country(text)
+    if found_country:
+        return {"type": "Country", "canonical": found_country.name, "link": f"iso3166:{found_country.alpha2}"}
+    if _region_context(span) or gazetteer.is_region(text):
+        return {"type": "Region"}
+    if label == "GPE":
+        hit = gazetteer.city(text)
+        if hit:
+            return {"type": "City", "link": f"geonames:{hit[1]}"}
+        return {"type": "Place"}
+    return {"type": "Place"}
+
+
+def _region_context(span: Span) -> bool:
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and after.lower_ in REGION_WORDS:
+        return True
+    return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in REGION_WORDS
+
+
+def _in_place_context(span: Span) -> bool:
+    """ "a naval facility in Tartous", "the bases, in Tartus and Khmeimim, would ..."."""
+    token = span.root
+    conjunct = False
+    while token.dep_ == "conj" and token.head is not token:
+        token, conjunct = token.head, True
+    prep = token.head
+    if token.dep_ != "pobj" or prep.lower_ not in LOCATIVE_PREPS:
+        return False
+    governor = prep.head
+    if governor.lemma_.lower() in PLACE_NOUNS or governor.lower_ in PLACE_NOUNS:
+        return True
+    if governor.pos_ in ("VERB", "AUX") and any(
+        child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in PLACE_NOUNS for child in governor.children
+    ):
+        return True
+    # "in Tartus and Khmeimim": a coordination with a known city.
+    siblings = [token, *token.conjuncts]
+    return conjunct or any(gazetteer.city(t.text) or gazetteer.country(t.text) for t in siblings if t is not span.root)
+
+
+# ------------------------------------------------------------ joining mentions
+
+
+def _cluster(doc: Doc, mentions: list[tuple[Span, dict]]) -> DocEntities:
+    clusters: list[_Cluster] = []
+    by_key: dict[tuple[str, str], _Cluster] = {}
+    persons: list[_Cluster] = []
+    for span, info in mentions:
+        etype = info["type"]
+        category = "Place" if etype in ("Place", "Country", "City", "Region", "MilitaryBase") else etype
+        if etype == "Person":
+            cluster = _person_cluster(span, persons, by_key)
+        else:
+            name = info.get("canonical") or info.get("name") or span.text
+            key = place_key(name)
+            cluster = by_key.get((category, key))
+            if cluster is None and category == "Place" and etype != "MilitaryBase":
+                cluster = by_key.get(("Place", key + " base"))  # "Tartus and Khmeimim" bases
+            if cluster is None:
+                cluster = _Cluster(type=etype, key=key, canonical=info.get("canonical"), link=info.get("link"))
+                by_key[(category, key)] = cluster
+                if etype == "MilitaryBase":
+                    by_key[("Place", key + " base")] = cluster
+            elif _more_specific(etype, cluster.type) or (etype == "Region" and cluster.type == "City"):
+                if etype == "Region":
+                    cluster.link = None  # the GeoNames hit was the city of that name
+                cluster.type = etype  # "the Latakia province" tells more than the city list
+            cluster.link = cluster.link or info.get("link")
+        if cluster not in clusters:
+            clusters.append(cluster)
+        cluster.mentions.append(span)
+
+    token_entity: dict[int, str] = {}
+    entities, positions, genders = [], {}, {}
+    for number, cluster in enumerate(clusters):
+        eid = f"e{number}"
+        for span in cluster.mentions:
+            for token in span:
+                token_entity[token.i] = eid
+        names = tuple(_surface(span, cluster) for span in cluster.mentions)
+        entities.append(Entity(
+            id=eid, type=cluster.type, names=names,
+            spans=tuple((s.start_char, s.end_char) for s in cluster.mentions),
+            canonical=cluster.canonical, link=cluster.link,
+        ))
+        if cluster.type == "Person":
+            positions[eid] = [p for span in cluster.mentions if (p := _position_before(span))]
+            if cluster.gender:
+                genders[eid] = cluster.gender
+    return DocEntities(doc, entities, token_entity, positions, genders)
+
+
+def _surface(span: Span, cluster: _Cluster) -> str:
+    if cluster.type == "Person":
+        return " ".join(name_tokens(span.text))
+    return strip_possessive(span.text)
+
+
+def _person_cluster(span: Span, persons: list[_Cluster], by_key: dict) -> _Cluster:
+    """Join "Putin" to "Vladimir Putin" and "Mr Howard" to the nearest Howard named in full."""
+    doc = span.doc
+    honorific = doc[span.start - 1].lower_ if span.start > 0 else ""
+    gender = GENDER_HONORIFICS.get(honorific) or GENDER_HONORIFICS.get(span[0].lower_)
+    key = person_key(span.text)
+    if not key:
+        key = span.text.lower()
+    words = key.split()
+    cluster = by_key.get(("Person", key))
+    if cluster is None and len(words) == 1:
+        # A single name: the last-named person whose full name contains it.
+        for candidate in reversed(persons):
+            cwords = candidate.key.split()
+            if words[0] in cwords and len(cwords) > 1 and (
+                gender is None or candidate.gender in (None, gender)
+            ):
+                cluster = candidate
+                break
+    elif cluster is None:
+        # A fuller name after a short one ("Putin" in the headline, "Vladimir Putin" later).
+        for candidate in persons:
+            cwords = candidate.key.split()
+            if len(cwords) == 1 and cwords[0] == words[-1]:
+                cluster = candidate
+                cluster.key = key
+                by_key[("Person", key)] = cluster
+                break
+    if cluster is None:
+        cluster = _Cluster(type="Person", key=key)
+        persons.append(cluster)
+        by_key[("Person", key)] = cluster
+    if gender and cluster.gender is None:
+        cluster.gender = gender
+    return cluster
+
+
+def _more_specific(new: str, old: str) -> bool:
+    return old == "Place" and new in ("Country", "City", "Region", "MilitaryBase")
+
+
+def _position_before(span: Span) -> Position | None:
+    """The office named right before a person's name: "Syrian President Bashar Assad"."""
+    doc = span.doc
+    words: list[str] = []
+    index = span.start - 1
+    while index >= 0 and (
+        doc[index].lower_ in TITLE_WORDS or doc[index].lower_ in TITLE_ABBREVIATIONS or doc[index].text == "-"
+    ) and doc[index].text[:1] not in "\n":
+        words.insert(0, doc[index])
+        index -= 1
+    while words and words[0].text == "-":
+        words.pop(0)
+    if not words:
+        return None
+    country = None
+    if index >= 0:
+        found = gazetteer.demonym(doc[index].text) or gazetteer.country(strip_possessive(doc[index].text))
+        country = found.name if found else None
+    title = _title_text(words)
+    if title.lower() in ("first", "state", "home", "head"):
+        return None
+    return Position(title=title, country=country, span=doc[index + 1:span.start])
+
+
+def _title_text(tokens: list[Token]) -> str:
+    parts = []
+    for token in tokens:
+        word = TITLE_ABBREVIATIONS.get(token.lower_, token.text)
+        if parts and (token.text == "-" or parts[-1].endswith("-")):
+            parts[-1] += word
+        else:
+            parts.append(word)
+    text = " ".join(parts)
+    return text[:1].upper() + text[1:] if text.islower() else text

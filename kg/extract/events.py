@@ -1,0 +1,162 @@
+"""Visits and meetings stated in an article.
+
+A visit is a person's verb of presence with a place: "visited X", "arrived in X",
+"made a stopover at X", "flew to X", "toured X", "X's trip to Y". A meeting joins two
+or more people: "met (with) Y", "held talks with Y", "was met by Y", "hosted Y",
+"welcomed Y", "Assad meeting Putin", "a meeting with Y". Both are kept only when
+asserted (:func:`kg.extract.grammar.is_asserted`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.entities import DocEntities
+from kg.extract.grammar import event_date, is_asserted, sentence_evidence
+from kg.facts import Evidence, Meeting, Visit
+
+VISIT_EXTRACTOR = "visits.v1"
+MEETING_EXTRACTOR = "meetings.v1"
+
+# verb lemma -> prepositions that introduce the place (None: the direct object)
+VISIT_VERBS = {
+    "visit": (None,), "tour": (None,), "reach": (None,),
+    "arrive": ("in", "at"), "land": ("in", "at"), "fly": ("to", "into"), "travel": ("to",),
+    "go": ("to",), "head": ("to",), "return": ("to",), "stop": ("in", "at", "by"), "stay": ("in", "at"),
+    "come": ("to",), "campaign": ("in",), "rally": ("in",), "speak": ("in", "at"), "attend": (None,),
+    "enter": (None,), "drop": ("by",),
+}
+# nouns of a visit: "made a stopover at X", "Putin's first trip to Syria"
+VISIT_NOUNS = {"visit": ("to",), "trip": ("to",), "stopover": ("at", "in"), "tour": ("of",), "stop": ("at", "in")}
+SUPPORT_VERBS = frozenset({"make", "pay", "take", "begin", "start", "conclude", "end", "complete"})
+MEET_VERBS = {"meet": ("with",), "host": (), "welcome": (), "receive": (), "greet": (), "visit": (),
+              "hold": ("with",), "talk": ("with", "to"), "sit": ("with",), "confer": ("with",)}
+MEET_NOUNS = frozenset({"meeting", "talks", "talk", "summit", "audience", "discussions"})
+
+
+def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit]:
+    """Yield the visits of named persons to named places."""
+    article = doc._.article
+    first_sentence = next(iter(doc.sents), None)
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.pos_ in ("VERB", "AUX") and lemma in VISIT_VERBS:
+            verb, places = token, _objects(token, VISIT_VERBS[lemma])
+        elif token.pos_ == "NOUN" and lemma in VISIT_NOUNS:
+            verb = token.head if token.dep_ in ("dobj", "nsubj") else token
+            owned = any(c.dep_ == "poss" for c in token.children)  # "Putin's first trip to Syria"
+            if verb is not token and verb.lemma_.lower() not in SUPPORT_VERBS and token.dep_ == "dobj" and not owned:
+                continue
+            if owned:
+                verb = token
+            places = _objects(token, VISIT_NOUNS[lemma])
+        else:
+            continue
+        if not places or not is_asserted(verb):
+            continue
+        agents = _agents(token if verb is token else verb, token, entities)
+        for agent in agents:
+            for place_token in places:
+                place = entities.resolve(place_token, want="Place")
+                if place is None:
+                    continue
+                yield Visit(
+                    agent=agent,
+                    place=place,
+                    date=event_date(verb, article.date if article else None,
+                                    lede=first_sentence is not None and verb.sent == first_sentence),
+                    evidence=sentence_evidence(doc, verb.sent, article),
+                    extractor=VISIT_EXTRACTOR,
+                )
+
+
+def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
+    """Yield meetings between named persons."""
+    article = doc._.article
+    first_sentence = next(iter(doc.sents), None)
+    for token in doc:
+        lemma = token.lemma_.lower()
+        people: list[str] = []
+        if token.pos_ in ("VERB", "AUX") and lemma in MEET_VERBS:
+            verb = token
+            if lemma == "hold" and not any(c.lemma_.lower() in MEET_NOUNS for c in token.children if c.dep_ == "dobj"):
+                continue
+            subjects = _agents(token, token, entities)
+            others = [entities.resolve(t, want="Person") for t in _objects(token, MEET_VERBS[lemma] + (None,))]
+            if lemma == "hold":
+                noun = next(c for c in token.children if c.dep_ == "dobj")
+                others += [entities.resolve(t, want="Person") for t in _objects(noun, ("with", "between"))]
+            for child in token.children:  # "was met by Assad, Shoigu"
+                if child.dep_ == "agent":
+                    others += [entities.resolve(t, want="Person") for t in _conjoined(child, "pobj")]
+            people = subjects + [p for p in others if p]
+        elif token.pos_ == "NOUN" and lemma in MEET_NOUNS and token.dep_ in ("pobj", "dobj", "nsubj", "ROOT", "appos"):
+            verb = token.head if token.dep_ == "dobj" else token
+            if token.dep_ == "dobj" and verb.lemma_.lower() in ("hold",):
+                continue  # handled with the verb
+            others = [entities.resolve(t, want="Person") for t in _objects(token, ("with", "between"))]
+            owners = [entities.resolve(c, want="Person") for c in token.children if c.dep_ == "poss"]
+            people = [p for p in owners + others if p]
+            if len(people) < 2 and token.dep_ == "dobj":
+                people = _agents(verb, verb, entities) + people
+        else:
+            continue
+        people = sorted(set(people), key=people.index)
+        if len(people) < 2 or not is_asserted(verb):
+            continue
+        yield Meeting(
+            participants=tuple(people),
+            date=event_date(verb, article.date if article else None,
+                            lede=first_sentence is not None and verb.sent == first_sentence),
+            evidence=sentence_evidence(doc, verb.sent, article),
+            extractor=MEETING_EXTRACTOR,
+        )
+
+
+def _agents(verb: Token, trigger: Token, entities: DocEntities) -> list[str]:
+    """Persons doing the verb: its subject, a possessor ("Putin's trip"), or the noun an -ing clause modifies."""
+    candidates: list[Token] = []
+    for child in trigger.children:
+        if child.dep_ == "poss":
+            candidates.append(child)
+    if not candidates:
+        head = verb
+        for _ in range(3):
+            subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects:
+                candidates = [t for s in subjects for t in [s, *s.conjuncts]]
+                break
+            if head.dep_ in ("acl", "relcl") and head.head.pos_ in ("NOUN", "PROPN"):
+                candidates = [head.head]  # "footage of Assad meeting Putin", "Putin, who visited"
+                break
+            if head.dep_ in ("xcomp", "advcl", "conj", "pcomp") and head.head is not head:
+                head = head.head
+                continue
+            break
+    found = [entities.resolve(t, want="Person") for t in candidates]
+    return [f for f in dict.fromkeys(found) if f]
+
+
+def _objects(token: Token, preps: tuple) -> list[Token]:
+    """Heads of the noun phrases a verb or noun takes as object, or through given prepositions."""
+    found: list[Token] = []
+    for child in token.children:
+        if None in preps and child.dep_ in ("dobj", "attr"):
+            found.extend(_with_conjuncts(child))
+        elif child.dep_ == "prep" and child.lower_ in preps:
+            found.extend(t for c in child.children if c.dep_ == "pobj" for t in _with_conjuncts(c))
+        elif child.dep_ == "prt" and child.lower_ in ("by", "in") and "by" in preps:
+            found.extend(t for c in token.children if c.dep_ == "dobj" for t in _with_conjuncts(c))
+    return found
+
+
+def _with_conjuncts(token: Token) -> list[Token]:
+    result = [token, *token.conjuncts]
+    result += [c for t in list(result) for c in t.children if c.dep_ == "appos"]
+    return result
+
+
+def _conjoined(token: Token, dep: str) -> list[Token]:
+    return [t for c in token.children if c.dep_ == dep for t in _with_conjuncts(c)]

@@ -1,0 +1,157 @@
+"""Clause-level judgements the fact extractors share: is an event asserted, and when was it.
+
+A news sentence can mention a visit that did not happen ("did not meet"), may happen
+("will visit", "plans to visit", "if the terrorists again raise their heads") or is
+reported as future. :func:`is_asserted` keeps those out. :func:`event_date` resolves the
+date expression that modifies the event's verb against the article date, with
+dateparser for absolute and relative dates and a news-specific rule for weekdays
+("on Monday" in an article dated Monday 2017-12-11 is that day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+
+from spacy.tokens import Span, Token
+
+MODALS = frozenset({"will", "would", "shall", "should", "may", "might", "could", "can", "must", "'ll", "wo", "ca"})
+CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "once", "until"})
+# Verbs whose complement is an intention, not a fact: "plans to visit", "is due to meet".
+INTENTION_HEADS = frozenset(
+    "plan intend hope want expect schedule set due aim seek wish try agree promise prepare "
+    "going propose invite urge ask offer threaten vow decide".split()
+)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+SAME_DAY = re.compile(r"^(?:on\s+)?(?:today|this\s+(?:morning|afternoon|evening)|tonight|earlier today)$", re.I)
+
+
+def is_asserted(verb: Token) -> bool:
+    """Whether the clause of ``verb`` states that the event happened.
+
+    False for negation ("did not meet", "never visited"), modals and the future
+    ("will visit", "could meet"), infinitives of intention ("plans to visit", "is to
+    tour") and conditions ("if he visits").
+    """
+    token = verb
+    for _ in range(8):  # the verb and the clauses it hangs from
+        children = list(token.children)
+        if any(c.dep_ == "neg" for c in children):
+            return False
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in children):
+            return False
+        if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in children):
+            return False
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in children)
+        if infinitive and (token.dep_ in ("xcomp", "ccomp", "advcl", "acl", "relcl") or token.head.lemma_ == "be"):
+            head = token.head
+            if head.lemma_.lower() in INTENTION_HEADS or head.lemma_ == "be" or head.pos_ == "NOUN":
+                return False
+            if any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in head.children):
+                return False
+        if token.dep_ == "advcl" and infinitive:
+            return False  # "flew to Cairo to meet Mubarak": the purpose, not the outcome
+        if token.head is token or token.dep_ not in ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp"):
+            break
+        if token.dep_ in ("acl", "relcl") and token.head.pos_ in ("NOUN", "PROPN"):
+            break  # "footage of Assad meeting Putin": the noun's clause stands on its own
+        token = token.head
+    return True
+
+
+def date_expressions(verb: Token) -> list[Span]:
+    """DATE and TIME entities that modify ``verb`` itself, not a noun in its clause."""
+    found = []
+    for ent in verb.sent.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        head, hops = ent.root, 0
+        while head is not verb and hops < 3 and head.head is not head:
+            if head.dep_ in ("pobj", "prep", "npadvmod", "tmod", "advmod", "nummod", "compound"):
+                head, hops = head.head, hops + 1
+            else:
+                break
+        if head is verb:
+            found.append(ent)
+    return found
+
+
+def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False) -> dt.date | None:
+    """The day the event of ``verb`` happened, or None when the text does not fix one.
+
+    ``lede``: the verb is in the article's first sentence; a present-perfect lede
+    ("The Russian president has visited ...") reports the news of the article's day.
+    """
+    for ent in date_expressions(verb):
+        day = resolve_date(ent.text, article_date, future=not is_past(verb))
+        if day is not None:
+            return day
+    if lede and article_date is not None and _perfect(verb):
+        return article_date
+    return None
+
+
+def is_past(verb: Token) -> bool:
+    return verb.tag_ in ("VBD", "VBN") or any(c.lower_ in ("has", "have", "had", "did") for c in verb.children)
+
+
+def _perfect(verb: Token) -> bool:
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+
+
+def resolve_date(text: str, article_date: dt.date | None, *, future: bool = False) -> dt.date | None:
+    """A day-precise date for a date expression, resolved against the article date.
+
+    >>> resolve_date("on Monday", dt.date(2017, 12, 11))
+    datetime.date(2017, 12, 11)
+    >>> resolve_date("Wednesday", dt.date(2016, 1, 28))
+    datetime.date(2016, 1, 27)
+    >>> resolve_date("30 September 2015", None)
+    datetime.date(2015, 9, 30)
+    >>> resolve_date("on 9 January", None) is None  # no year and no article date
+    True
+    >>> resolve_date("last week", dt.date(2017, 12, 11)) is None  # not a day
+    True
+    """
+    cleaned = re.sub(r"^(?:on|last|this past|earlier on)\s+(?=(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)", "",
+                     text.strip(), flags=re.I)
+    cleaned = re.sub(r"\s+(?:morning|afternoon|evening|night)$", "", cleaned, flags=re.I)
+    lowered = cleaned.lower()
+    if lowered in WEEKDAYS:
+        if article_date is None:
+            return None
+        delta = (article_date.weekday() - WEEKDAYS.index(lowered)) % 7
+        if future:
+            return article_date + dt.timedelta(days=(WEEKDAYS.index(lowered) - article_date.weekday()) % 7)
+        return article_date - dt.timedelta(days=delta)
+    if SAME_DAY.match(text.strip()):
+        return article_date
+    if article_date is None and not re.search(r"\b\d{4}\b", text):
+        return None  # relative to an unknown day
+    data = _parser(article_date).get_date_data(re.sub(r"^on\s+", "", text.strip(), flags=re.I))
+    if data.date_obj is None or data.period != "day":
+        return None
+    if not re.search(r"\d", text) and lowered not in ("yesterday", "today", "the day before yesterday"):
+        return None  # "the morning", "recently": no day is named
+    return data.date_obj.date()
+
+
+@cache
+def _parser(article_date: dt.date | None):
+    from dateparser.date import DateDataParser
+
+    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day"], "RETURN_AS_TIMEZONE_AWARE": False}
+    if article_date is not None:
+        settings["RELATIVE_BASE"] = dt.datetime.combine(article_date, dt.time())
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def sentence_evidence(doc, sentence: Span, article) -> "Evidence":
+    """Evidence pointing at a whole sentence, offsets trimmed of surrounding whitespace."""
+    from kg.facts import Evidence
+
+    text = sentence.text
+    start = sentence.start_char + (len(text) - len(text.lstrip()))
+    end = sentence.end_char - (len(text) - len(text.rstrip()))
+    return Evidence(article.id if article is not None else "", start, end, doc.text[start:end])

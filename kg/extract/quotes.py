@@ -1,0 +1,244 @@
+"""Direct quotations and who said them.
+
+:func:`quotation_spans` finds the text inside quotation marks: curly, straight and
+single marks, and quotes that run over paragraphs (an opening mark with no closing
+one continues into the next paragraph). :func:`quotes` attributes each to a speaker
+through the reporting verb next to it ("…," Putin said; he added that "…"; "…," the
+Russian president noted; according to X), resolving titles and pronouns to the
+person; a quote with no cue of its own belongs to the paragraph's last speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.entities import DocEntities
+from kg.extract.grammar import event_date, is_asserted
+from kg.facts import Evidence, Quote
+
+EXTRACTOR = "quotes.v1"
+REPORTING_VERBS = frozenset(
+    """say tell add note insist argue warn sigh state claim declare explain stress emphasize emphasise
+    underline announce reply respond answer ask write tweet comment remark observe suggest admit
+    acknowledge concede confirm deny continue conclude recall predict promise vow pledge urge call
+    describe complain lament joke quip shout cry exclaim whisper mutter tell report testify assert
+    maintain contend point caution boast praise thank accuse charge criticise criticize blast hail
+    describe""".split()
+)
+OPENERS = {"“": "”", "„": "“", "«": "»", "‘": "’", '"': '"', "'": "'", "”": "”"}
+DOUBLE = {"“", "„", "«", '"', "”"}
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """Characters ``start:end`` of the text are quoted words; ``continues`` marks a paragraph run-on."""
+
+    start: int
+    end: int
+    continues: bool = False
+
+
+def quotation_spans(text: str) -> list[QuoteSpan]:
+    """The quoted stretches of a text, as character offsets of the words inside the marks.
+
+    >>> text = 'He said "yes," and left.'
+    >>> [text[s.start:s.end] for s in quotation_spans(text)]
+    ['yes,']
+    >>> text = '“First paragraph.\\n\\n“Second,” she said.'
+    >>> [(text[s.start:s.end], s.continues) for s in quotation_spans(text)]
+    [('First paragraph.', True), ('Second,', False)]
+    """
+    spans: list[QuoteSpan] = []
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    for number, (start, end) in enumerate(paragraphs):
+        next_start = paragraphs[number + 1][0] if number + 1 < len(paragraphs) else None
+        spans.extend(_paragraph_quotes(text, start, end, next_start))
+    return spans
+
+
+def _paragraph_quotes(text: str, start: int, end: int, next_start: int | None) -> Iterator[QuoteSpan]:
+    i = start
+    while i < end:
+        char = text[i]
+        if char in DOUBLE and _opens(text, i, start):
+            close = _closing(text, i + 1, end, double=True)
+            if close is None:  # no closing mark: the quote runs to the end of the paragraph
+                runs_on = next_start is not None and text[next_start] in DOUBLE
+                if end - i > 3:
+                    yield QuoteSpan(i + 1, _rstrip(text, i + 1, end), continues=runs_on)
+                return
+            if close > i + 1 and text[i + 1:close].strip():
+                yield QuoteSpan(i + 1, close)
+            i = close + 1
+            continue
+        if char in ("‘", "'") and _opens(text, i, start) and not _apostrophe(text, i):
+            close = _closing(text, i + 1, min(end, i + 400), double=False)
+            if close is not None and close - i > 2:
+                yield QuoteSpan(i + 1, close)
+                i = close + 1
+                continue
+        i += 1
+
+
+def _opens(text: str, i: int, paragraph_start: int) -> bool:
+    before = text[i - 1] if i > paragraph_start else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-:,;/") and not after.isspace()
+
+
+def _apostrophe(text: str, i: int) -> bool:
+    return i > 0 and text[i - 1].isalnum()
+
+
+def _closing(text: str, i: int, end: int, *, double: bool) -> int | None:
+    marks = ("”", '"', "“") if double else ("’", "'")
+    while i < end:
+        if text[i] in marks:
+            after = text[i + 1] if i + 1 < len(text) else " "
+            if double or not (after.isalnum() and text[i - 1].isalnum()):
+                if double or after.isspace() or after in ".,;:!?)—–-" or i + 1 >= end:
+                    return i
+        i += 1
+    return None
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote]:
+    """Yield the quotes of an article whose speaker is a person it names."""
+    article = doc._.article
+    article_id = article.id if article is not None else ""
+    article_date = article.date if article is not None else None
+    last_speaker: dict[int, str] = {}  # paragraph number -> last speaker in it
+    chain_speaker: str | None = None
+    spans = quotation_spans(doc.text)
+    paragraph_of = _paragraph_index(doc.text)
+    quoted = [(s.start, s.end) for s in spans]
+    for span in spans:
+        tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
+        if tokens is None or len(tokens) == 0:
+            continue
+        paragraph = paragraph_of(span.start)
+        cue = _cue(doc, tokens, quoted)
+        speaker = None
+        if cue is not None:
+            if not is_asserted(cue) and not _reported_speech(cue):
+                chain_speaker = None
+                continue
+            speaker = _speaker(cue, entities)
+        if speaker is None and cue is None:
+            # A quote standing alone: the one before it goes on, or the paragraph's speaker speaks.
+            speaker = chain_speaker or last_speaker.get(paragraph) or (
+                last_speaker.get(paragraph - 1) if _whole_paragraph(doc.text, span) else None
+            )
+        chain_speaker = speaker if span.continues else None
+        if speaker is None:
+            continue
+        last_speaker[paragraph] = speaker
+        sentence = tokens[0].sent
+        yield Quote(
+            speaker=speaker,
+            text=doc.text[span.start:span.end],
+            date=event_date(cue, article_date) if cue is not None else None,
+            evidence=Evidence(article_id, span.start, span.end, _sentence_text(doc, tokens)),
+            extractor=EXTRACTOR,
+        )
+
+
+def _reported_speech(cue: Token) -> bool:
+    # "to announce 'partial military pullout'" in a headline is reported, not planned;
+    # only negation and modals make a quote unsaid.
+    return not any(c.dep_ == "neg" or c.lower_ in ("will", "would", "'ll") for c in cue.children)
+
+
+def _paragraph_index(text: str):
+    breaks = [m.start() for m in re.finditer(r"\n+", text)]
+
+    def index(offset: int) -> int:
+        return sum(1 for b in breaks if b < offset)
+
+    return index
+
+
+def _whole_paragraph(text: str, span: QuoteSpan) -> bool:
+    line_start = text.rfind("\n", 0, span.start) + 1
+    return not text[line_start:span.start - 1].strip()
+
+
+def _sentence_text(doc: Doc, tokens: Span) -> str:
+    start = tokens[0].sent.start_char
+    end = tokens[-1].sent.end_char
+    return doc.text[start:end].strip()
+
+
+def _cue(doc: Doc, quote: Span, quoted: list[tuple[int, int]]) -> Token | None:
+    """The reporting verb that introduces the quote: outside any quote, in the quote's sentence."""
+    sentences = {quote[0].sent.start, quote[-1].sent.start}
+    window_start = min(doc[s].sent.start for s in sentences)
+    window_end = max(doc[s].sent.end for s in sentences)
+    # '"...," Putin said.' is often split after the quote; take a short next sentence in.
+    if window_end < len(doc) and doc[window_end].sent.end - window_end <= 12:
+        following = doc[window_end].sent
+        if not any(t.text in ('"', "“", "”") for t in following[:1]):
+            window_end = following.end
+    # 'Putin said:' ends the sentence before a quote that stands on its own.
+    if window_start > 0:
+        previous = doc[window_start - 1].sent
+        if previous.text.rstrip().endswith(":"):
+            window_start = previous.start
+
+    def outside(token: Token) -> bool:
+        return not any(s <= token.idx < e for s, e in quoted)
+
+    best, best_distance = None, None
+    for token in doc[window_start:window_end]:
+        if not outside(token):
+            continue
+        distance = quote.start - token.i if token.i < quote.start else token.i - quote.end
+        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in REPORTING_VERBS:
+            pass
+        elif token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            pass
+        else:
+            continue
+        if best_distance is None or distance < best_distance:
+            best, best_distance = token, distance
+    return best
+
+
+def _speaker(cue: Token, entities: DocEntities) -> str | None:
+    """The person who says: the cue's subject, or the subject of the clause it hangs from."""
+    if cue.lower_ == "according":
+        to = cue.doc[cue.i + 1]
+        for child in to.children:
+            if child.dep_ == "pobj":
+                return entities.resolve(child, want="Person")
+        return None
+    verb, own = cue, True
+    for _ in range(5):
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if verb.dep_ == "relcl" and not subjects:  # "Putin, who said"
+            subjects = [verb.head]
+        for subject in subjects:
+            if subject.dep_ == "nsubjpass":
+                agents = [a for c in verb.children if c.dep_ == "agent" for a in c.children if a.dep_ == "pobj"]
+                if agents:
+                    subject = agents[0]
+            eid = entities.resolve(subject, want="Person")
+            if eid is not None:
+                return eid
+            if own and subject.pos_ in ("NOUN", "PROPN"):
+                return None  # an unnamed speaker of its own: "a source said", "officials told"
+        if verb.head is verb:
+            return None
+        # "…, saying that …", "by saying", "adding that": the speaker is a clause further up.
+        verb, own = verb.head, False
+    return None

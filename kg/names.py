@@ -1,0 +1,81 @@
+"""Name normalisation: the keys under which spellings of one name meet, and safe slugs.
+
+>>> place_key("Khmeimim") == place_key("Hmeymim") == place_key("Hmeimim")
+True
+>>> place_key("Tartous") == place_key("Tartus")
+True
+>>> person_key("Bashar al-Assad") == person_key("Bashar Assad")
+True
+>>> slug("Hmeimim air base")
+'hmeimim-air-base'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from unidecode import unidecode
+
+HONORIFICS = frozenset(
+    "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady sheikh".split()
+)
+# Arabic and other articles and particles that writers keep or drop: al-Assad / Assad.
+_PARTICLES = re.compile(r"\b(?:al|el|ad|as|ash|an|ar|at|az)[-\s]+(?=\w)", re.IGNORECASE)
+# Spellings that transliterations of one sound take (Hmeimim/Hmeymim/Khmeimim, Tartus/Tartous).
+_TRANSLIT = (
+    (re.compile(r"^kh"), "h"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"ou"), "u"),
+    (re.compile(r"oo"), "u"),
+    (re.compile(r"ey|ei|ay|ai|y"), "i"),
+    (re.compile(r"q"), "k"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"(.)\1+"), r"\1"),  # doubled letters: Gaddafi / Gadafi
+)
+
+
+def ascii_fold(text: str) -> str:
+    """Lower case, accents and scripts transliterated to ASCII, spaces folded."""
+    return " ".join(unidecode(text).lower().split())
+
+
+def strip_possessive(text: str) -> str:
+    """``Assad's`` -> ``Assad``; ``Russians'`` -> ``Russians``."""
+    return re.sub(r"(?:['’]s|(?<=s)['’])$", "", text.strip())
+
+
+def name_tokens(text: str) -> list[str]:
+    """The words of a name without honorifics, possessive or punctuation."""
+    words = re.findall(r"[\w][\w.'’-]*", strip_possessive(text))
+    while words and words[0].lower() in HONORIFICS:
+        words = words[1:]
+    return words
+
+
+def person_key(text: str) -> str:
+    """Key of a person's name: folded, honorifics and Arabic articles removed."""
+    folded = ascii_fold(" ".join(name_tokens(text)))
+    folded = _PARTICLES.sub("", folded)
+    return " ".join(re.findall(r"[a-z0-9]+", folded))
+
+
+def place_key(text: str) -> str:
+    """Key of a place or group name, robust to transliteration variants."""
+    folded = _PARTICLES.sub("", ascii_fold(strip_possessive(text)))
+    folded = re.sub(r"^the\s+", "", folded)
+    words = []
+    for word in re.findall(r"[a-z0-9]+", folded):
+        for pattern, replacement in _TRANSLIT:
+            word = pattern.sub(replacement, word)
+        words.append(word)
+    return " ".join(words)
+
+
+def slug(text: str, max_length: int = 80) -> str:
+    """A lower-case ASCII slug safe in an IRI and as a Turtle local name."""
+    words = re.findall(r"[a-z0-9]+", ascii_fold(text))
+    value = "-".join(words)[:max_length].strip("-")
+    if not value:  # a name in a script unidecode cannot read, or only punctuation
+        value = "x" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return value

@@ -1,0 +1,105 @@
+"""SPARQL 1.1 over a built graph, through pyoxigraph.
+
+A graph is a Turtle (or N-Triples, RDF/XML…) file or a pyoxigraph store folder. Queries
+are SPARQL text, a ``.rq`` file or the name of a bundled query in ``ontology/queries/``.
+Values from users are bound with SPARQL substitution (:func:`run_query`'s ``bindings``),
+never pasted into the query text, so they cannot change what the query does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import GraphError, QueryError
+from kg.vocab import ONTOLOGY_DIR
+
+QUERY_DIR = ONTOLOGY_DIR / "queries"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A SELECT result: column names and rows of plain values (None where unbound)."""
+
+    columns: list[str]
+    rows: list[list[str | None]]
+
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.columns)
+        writer.writerows([["" if v is None else v for v in row] for row in self.rows])
+        return out.getvalue()
+
+    def to_json(self) -> str:
+        return json.dumps([dict(zip(self.columns, row)) for row in self.rows], ensure_ascii=False, indent=2)
+
+
+def bundled_queries() -> dict[str, Path]:
+    """Name -> file of the queries shipped in ``ontology/queries``."""
+    return {path.stem: path for path in sorted(QUERY_DIR.glob("*.rq"))}
+
+
+def query_text(query: str) -> str:
+    """SPARQL text from a bundled query name, a ``.rq`` file path or the text itself."""
+    bundled = bundled_queries()
+    if query in bundled:
+        return bundled[query].read_text(encoding="utf-8")
+    if query.endswith((".rq", ".sparql")):
+        path = Path(query)
+        if not path.is_file():
+            raise QueryError(f"{query}: no such query file")
+        return path.read_text(encoding="utf-8")
+    if not any(word in query.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+        names = ", ".join(bundled)
+        raise QueryError(f"{query!r} is neither SPARQL nor a bundled query (bundled: {names})")
+    return query
+
+
+def open_store(graph: Path | str) -> ox.Store:
+    """A store over a graph file (loaded in memory) or a store folder (opened read-only)."""
+    path = Path(graph)
+    if path.is_dir():
+        try:
+            return ox.Store.read_only(str(path))
+        except OSError as err:
+            raise GraphError(f"{path}: not a kg store ({err})") from None
+    if not path.is_file():
+        raise GraphError(f"{path}: no such graph file or store folder")
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except SyntaxError as err:
+        raise GraphError(f"{path}: {err}") from None
+    return store
+
+
+def run_query(store: ox.Store, query: str, bindings: dict[str, str] | None = None):
+    """Run SPARQL text; SELECT gives a :class:`Table`, ASK a bool, CONSTRUCT/DESCRIBE triples.
+
+    ``bindings`` maps variable names to string values, substituted as literals.
+    """
+    substitutions = {ox.Variable(name): ox.Literal(value) for name, value in (bindings or {}).items()}
+    try:
+        result = store.query(query, substitutions=substitutions or None)
+    except SyntaxError as err:
+        raise QueryError(f"invalid SPARQL: {err}") from None
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        rows = [[_plain(solution[c]) for c in columns] for solution in result]
+        return Table(columns, rows)
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    return list(result)
+
+
+def _plain(term) -> str | None:
+    if term is None:
+        return None
+    return term.value

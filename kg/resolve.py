@@ -1,0 +1,216 @@
+"""Joining the entities of many articles into one node per real-world entity.
+
+Entities meet under a key that ignores what writers vary: case, accents, Arabic
+articles and transliteration (Hmeimim / Hmeymim / Khmeimim, Tartus / Tartous,
+Bashar al-Assad / Bashar Assad), honorifics and possessives. Acronyms and other
+names join through alias tables (IS / Daesh / Islamic State). A bare surname joins
+the one person of that surname named in full elsewhere, and stays apart when
+there are several. Types must agree: a person never joins a place.
+
+Every join is recorded with its rule in :attr:`Resolution.merges`, so a user can
+ask why two names became one node.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from unidecode import unidecode
+
+from kg import gazetteer
+from kg.extract.entities import BASE_HEADS, BASE_MODIFIERS
+from kg.facts import ArticleFacts, Entity, HoldsPosition
+from kg.names import person_key, place_key, slug
+
+SPECIFICITY = {"MilitaryBase": 4, "Region": 3, "City": 2, "Country": 2, "Place": 0}
+CATEGORY_PATH = {"Person": "person", "Organization": "organization", "Place": "place"}
+
+
+@dataclass(frozen=True)
+class Node:
+    """One real-world entity of the graph."""
+
+    key: str  # IRI path below the resource base: "person/vladimir-putin"
+    type: str
+    label: str
+    alt_labels: tuple[str, ...]
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Why a name joined a node: which article wrote it and by which rule."""
+
+    node: str
+    surface: str
+    article_id: str
+    rule: str
+
+
+@dataclass
+class Resolution:
+    nodes: dict[str, Node]
+    members: dict[tuple[str, str], str]  # (article id, entity id) -> node key
+    positions: dict[tuple[str, str | None], str]  # (title, country label) -> position key
+    merges: list[Merge] = field(default_factory=list)
+
+    def node_of(self, article_id: str, entity_id: str) -> str:
+        return self.members[(article_id, entity_id)]
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict = {}
+        self.rule: dict = {}
+
+    def find(self, item):
+        self.parent.setdefault(item, item)
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a, b, rule: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            ra, rb = sorted((ra, rb))
+            self.parent[rb] = ra
+            self.rule.setdefault(b, rule)
+
+
+def entity_key(entity: Entity) -> str:
+    """The key under which spellings of one entity's name meet."""
+    if entity.canonical:
+        return place_key(entity.canonical)
+    names = sorted(entity.names, key=lambda n: (-len(n.split()), n))
+    if entity.type == "Person":
+        return person_key(names[0])
+    if entity.type == "MilitaryBase":
+        core = [w for w in place_key(names[0]).split() if w not in _BASE_KEYS]
+        return " ".join(core) + " base"
+    return place_key(names[0])
+
+
+_BASE_KEYS = {place_key(w) for w in BASE_HEADS | BASE_MODIFIERS}
+
+
+def resolve_entities(articles: Iterable[ArticleFacts]) -> Resolution:
+    """Join the entities of all articles; see the module docstring for the rules."""
+    articles = list(articles)
+    uf = _UnionFind()
+    entities: dict[tuple[str, str], Entity] = {}
+    by_key: dict[tuple[str, str], tuple[str, str]] = {}
+    surnames: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    singles: list[tuple[tuple[str, str], str]] = []
+    for facts in articles:
+        for entity in facts.entities:
+            item = (facts.article_id, entity.id)
+            entities[item] = entity
+            uf.find(item)
+            key = entity_key(entity)
+            category = entity.category
+            first = by_key.setdefault((category, key), item)
+            uf.union(first, item, "same name" if not entity.canonical else "alias table")
+            if category == "Place" and entity.type != "MilitaryBase":
+                base = by_key.get(("Place", key + " base"))
+                if base:
+                    uf.union(base, item, "name of a base")
+            if category == "Person":
+                words = key.split()
+                if len(words) > 1:
+                    surnames[words[-1]].add(key)
+                else:
+                    singles.append((item, key))
+    for item, key in singles:
+        full_names = surnames.get(key, set())
+        if len(full_names) == 1:  # the only person of that surname named in full
+            uf.union(by_key[("Person", next(iter(full_names)))], item, "surname of the one person named in full")
+    # a base may be named before its "X base" form appears in another article
+    for (category, key), item in list(by_key.items()):
+        if category == "Place" and not key.endswith(" base") and ("Place", key + " base") in by_key:
+            uf.union(by_key[("Place", key + " base")], item, "name of a base")
+
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for item in entities:
+        groups[uf.find(item)].append(item)
+
+    nodes: dict[str, Node] = {}
+    members: dict[tuple[str, str], str] = {}
+    merges: list[Merge] = []
+    pending = sorted((_node_parts([entities[i] for i in items]), sorted(items)) for items in groups.values())
+    used: Counter[str] = Counter()
+    for (category, etype, label, alt_labels, link), items in pending:
+        base_key = f"{CATEGORY_PATH[category]}/{slug(label)}"
+        used[base_key] += 1
+        key = base_key if used[base_key] == 1 else f"{base_key}-{used[base_key]}"
+        nodes[key] = Node(key, etype, label, alt_labels, link)
+        for item in items:
+            members[item] = key
+            for surface in sorted(set(entities[item].names)):
+                merges.append(Merge(key, surface, item[0], uf.rule.get(item, "first mention")))
+
+    positions = _positions(articles, nodes, members)
+    return Resolution(nodes, members, positions, merges)
+
+
+def _node_parts(group: list[Entity]) -> tuple:
+    category = group[0].category
+    types = Counter(e.type for e in group)
+    etype = max(types, key=lambda t: (SPECIFICITY.get(t, 1), types[t], t))
+    forced = sorted({e.canonical for e in group if e.canonical})
+    links = sorted({e.link for e in group if e.link})
+    names = Counter(n for e in group for n in e.names)
+    if forced:
+        label = forced[0]
+    else:
+        preferred = _geonames_name(links)
+        label = max(names, key=lambda n: (
+            category != "Place" or etype != "MilitaryBase" or _is_base_name(n),
+            len(n.split()),
+            unidecode(n).lower() == preferred,
+            names[n],
+            [-ord(c) for c in n],
+        ))
+    alt_labels = tuple(sorted(n for n in names if n != label))
+    link = next((l for l in links if l.startswith(("wikidata:", "iso3166:"))), links[0] if links else None)
+    return category, etype, label, alt_labels, link
+
+
+def _is_base_name(name: str) -> bool:
+    return any(w in BASE_HEADS for w in name.lower().split())
+
+
+def _geonames_name(links: list[str]) -> str | None:
+    for link in links:
+        if link.startswith("geonames:"):
+            name = gazetteer.geonames_name(link.split(":", 1)[1])
+            if name:
+                return unidecode(name).lower()
+    return None
+
+
+def _positions(
+    articles: list[ArticleFacts], nodes: dict[str, Node], members: dict[tuple[str, str], str]
+) -> dict[tuple[str, str | None], str]:
+    """Position nodes, and Country nodes for jurisdictions that no article named as a place."""
+    countries = {n.label: n.key for n in nodes.values() if n.type == "Country"}
+    positions: dict[tuple[str, str | None], str] = {}
+    for facts in articles:
+        for fact in facts.facts:
+            if not isinstance(fact, HoldsPosition):
+                continue
+            country = fact.jurisdiction
+            if country and country not in countries:
+                found = gazetteer.country(country)
+                key = f"place/{slug(country)}"
+                nodes[key] = Node(key, "Country", country, (), f"iso3166:{found.alpha2}" if found else None)
+                countries[country] = key
+            label = f"{fact.title} of {country}" if country else fact.title
+            positions[(fact.title, country)] = f"position/{slug(label)}"
+    return positions
+
+
+def position_label(title: str, country: str | None) -> str:
+    return f"{title} of {country}" if country else title
