@@ -27,8 +27,8 @@ app = typer.Typer(
     help="kg: build a knowledge graph of who visited where, who met whom and who said what, from news articles.",
     epilog="Exit codes: 0 success, 1 SHACL violations, 2 error.",
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)  # never break a message or path across lines
+err = Console(stderr=True, soft_wrap=True)
 
 
 class OutputFormat(str, Enum):

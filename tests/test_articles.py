@@ -1,0 +1,113 @@
+"""Readers: formats, stable ids, and bad input named by file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from kg.articles import Article, read_articles
+from kg.errors import InputError
+
+from .conftest import DATA
+
+
+def test_sample_text_files(tmp_path):
+    articles = {a.source.rsplit("/", 1)[-1]: a for a in read_articles([DATA])}
+    first = articles["000_b1435b75c62fd08d.txt"]
+    assert first.title.startswith("Putin visits Russian airbase in Syria")
+    assert first.date is None
+    second = articles["002_4b55b335be01ba20.txt"]
+    assert second.date == dt.date(2017, 12, 11)
+    assert second.text.startswith("The Russian president has visited")  # the marker is not text
+
+
+def test_text_ids_are_stable_and_derived_from_content(tmp_path):
+    (tmp_path / "a.txt").write_text("Headline\nBody of the article.\n")
+    (tmp_path / "b.txt").write_text("Headline\nBody of the article.\n")
+    ids = [a.id for a in read_articles([tmp_path])]
+    assert ids[0] == ids[1] == Article.content_id("Headline\nBody of the article.")
+
+
+def test_jsonl_records(tmp_path):
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        json.dumps({"id": "x/1", "title": "T", "date": "2016-01-28", "text": "Some text.", "url": "https://e.org/1"})
+        + "\n\n"
+        + json.dumps({"text": "No id here."})
+        + "\n"
+    )
+    first, second = read_articles([path])
+    assert (first.id, first.title, first.date, first.url) == ("x/1", "T", dt.date(2016, 1, 28), "https://e.org/1")
+    assert second.id == Article.content_id("No id here.")
+    assert second.source.endswith("news.jsonl:3")
+
+
+def test_json_array(tmp_path):
+    path = tmp_path / "news.json"
+    path.write_text(json.dumps([{"id": "a", "text": "One."}, {"id": "b", "text": "Two."}]))
+    assert [a.id for a in read_articles([path])] == ["a", "b"]
+
+
+def test_html_page(tmp_path):
+    path = tmp_path / "page.html"
+    body = " ".join(["The minister visited the port and spoke to workers about the new harbour."] * 6)
+    path.write_text(
+        "<html><head><title>Minister visits port</title>"
+        '<meta property="article:published_time" content="2020-03-04"></head>'
+        f"<body><nav>Home | News</nav><article><h1>Minister visits port</h1><p>{body}</p></article></body></html>"
+    )
+    (article,) = read_articles([path])
+    assert "visited the port" in article.text
+    assert "Home | News" not in article.text
+    assert article.date == dt.date(2020, 3, 4)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message", "line"),
+    [
+        ("empty.txt", b"", "empty file", None),
+        ("blank.txt", b"  \n\n ", "empty file", None),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file", None),
+        ("latin1.txt", "Caf\xe9 news".encode("latin-1"), "not UTF-8", None),
+        ("bad.jsonl", b'{"text": "fine"}\n{"text": broken\n', "invalid JSON", 2),
+        ("notext.jsonl", b'{"id": "1", "text": "ok"}\n{"id": "2", "title": "no body"}\n', "no text", 2),
+        ("date.jsonl", b'{"text": "ok", "date": "yesterday"}\n', "not YYYY-MM-DD", 1),
+        ("list.jsonl", b'["not", "an", "object"]\n', "not a JSON object", 1),
+        ("article.pdf", b"%PDF-1.4", "unknown extension", None),
+    ],
+)
+def test_bad_input_names_the_file_and_line(tmp_path, name, content, message, line):
+    path = tmp_path / name
+    path.write_bytes(content)
+    errors = []
+    list(read_articles([path], on_error=errors.append))
+    assert errors, "no error reported"
+    err = errors[0]
+    assert err.path == path
+    assert message in err.message
+    assert err.line == line
+    assert str(path) in str(err)
+
+
+def test_good_records_survive_bad_ones(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"id": "1", "text": "first"}\nnot json\n{"id": "3", "text": "third"}\n{"id": "4"}\n')
+    errors = []
+    ids = [a.id for a in read_articles([path], on_error=errors.append)]
+    assert ids == ["1", "3"]
+    assert [e.line for e in errors] == [2, 4]
+
+
+def test_without_handler_errors_raise(tmp_path):
+    path = tmp_path / "x.unknown"
+    path.write_text("text")
+    with pytest.raises(InputError, match="unknown extension"):
+        list(read_articles([path]))
+
+
+def test_missing_path_is_reported(tmp_path):
+    errors = []
+    assert list(read_articles([tmp_path / "nope"], on_error=errors.append)) == []
+    assert "no such file" in errors[0].message

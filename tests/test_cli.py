@@ -1,0 +1,175 @@
+"""The command line as a user runs it: outputs, messages, exit codes, examples in --help."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, app
+
+from .conftest import DATA
+
+runner = CliRunner()
+
+
+def kg(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.mark.parametrize("command", ["build", "query", "validate"])
+def test_every_command_has_an_example(command):
+    result = kg(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: kg " + command in result.output
+
+
+def test_python_dash_m_kg_runs():
+    result = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "build" in result.stdout and "query" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli")
+    result = kg("build", DATA, "--out", out, "--no-html")
+    assert result.exit_code == EXIT_OK, result.output
+    return out, result
+
+
+def test_build_writes_graph_and_report(built):
+    out, result = built
+    assert (out / "graph.ttl").stat().st_size > 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["articles"]["read"] == 2
+    assert report["articles"]["skipped"] == []
+    assert report["classes"]["Person"] >= 4
+    assert report["relations"]["said"] >= 8
+    assert report["shacl"]["conforms"] is True
+    assert "2 articles" in result.output
+
+
+@pytest.mark.parametrize("name", ["visits", "meetings", "quotes", "entities", "places", "roles"])
+def test_bundled_queries_run(built, name):
+    out, _ = built
+    result = kg("query", out / "graph.ttl", name, "--format", "json")
+    assert result.exit_code == EXIT_OK, result.output
+    assert json.loads(result.output), f"{name} returned no rows"
+
+
+def test_query_csv_and_binding(built):
+    out, _ = built
+    result = kg("query", out / "graph.ttl", "quotes", "--bind", "speaker=Bashar Assad", "--format", "csv")
+    assert result.exit_code == EXIT_OK, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("speaker,text")
+    assert len(lines) >= 2 and all(line.startswith("Bashar Assad,") for line in lines[1:])
+
+
+def test_binding_cannot_inject_sparql(built):
+    out, _ = built
+    hostile = 'x" } UNION { ?s ?p ?o } #'
+    result = kg("query", out / "graph.ttl", "quotes", "--bind", f"speaker={hostile}", "--format", "json")
+    assert result.exit_code == EXIT_OK, result.output
+    assert json.loads(result.output) == []
+
+
+def test_query_from_file_and_text(built, tmp_path):
+    out, _ = built
+    rq = tmp_path / "count.rq"
+    rq.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    from_file = kg("query", out / "graph.ttl", rq, "--format", "csv")
+    from_text = kg("query", out / "graph.ttl", rq.read_text(), "--format", "csv")
+    assert from_file.exit_code == from_text.exit_code == EXIT_OK
+    assert from_file.output == from_text.output
+    assert int(from_file.output.splitlines()[1]) > 100
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "{out}/graph.ttl", "SELECT WHERE {"], "invalid SPARQL"),
+        (["query", "{out}/graph.ttl", "no-such-query"], "bundled"),
+        (["query", "{out}/missing.ttl", "quotes"], "no such graph"),
+        (["validate", "{out}/missing.ttl"], "no such file"),
+    ],
+)
+def test_errors_exit_2_with_one_clear_line(built, args, message):
+    out, _ = built
+    result = kg(*[a.replace("{out}", str(out)) for a in args])
+    assert result.exit_code == EXIT_ERROR
+    assert message in result.output
+
+
+def test_validate_conforming_graph(built):
+    out, _ = built
+    result = kg("validate", out / "graph.ttl")
+    assert result.exit_code == EXIT_OK
+    assert "conforms" in result.output
+
+
+def test_validate_reports_violations_with_exit_1(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix kg: <https://w3id.org/kg/ontology#> .\n"
+        "<urn:q> a kg:Quote .\n"  # no text, no speaker, no source
+        "<urn:p> a kg:Person ; kg:visited <urn:q> .\n"  # no label; visited a quote
+    )
+    result = kg("validate", bad)
+    assert result.exit_code == EXIT_VIOLATIONS
+    assert "urn:q" in result.output and "urn:p" in result.output
+
+
+def test_bad_inputs_are_named_and_the_rest_is_built(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(DATA / "000_b1435b75c62fd08d.txt", inputs / "good.txt")
+    (inputs / "empty.txt").write_text("")
+    (inputs / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (inputs / "records.jsonl").write_text(
+        '{"id": "ok", "text": "Angela Merkel visited Paris on Monday.", "date": "2019-05-06"}\n'
+        "{oops\n"
+        '{"id": "empty"}\n'
+    )
+    (inputs / "notes.docx").write_bytes(b"PK\x03\x04")
+    out = tmp_path / "out"
+    result = kg("build", inputs, "--out", out, "--no-html")
+    assert result.exit_code == EXIT_OK, result.output
+    output = " ".join(result.output.split())
+    for expected in ("empty.txt: empty file", "image.txt: binary file", "records.jsonl:2: invalid JSON",
+                     "records.jsonl:3: record has no text", "notes.docx: unknown extension"):
+        assert expected in output
+    report = json.loads((out / "report.json").read_text())
+    assert report["articles"]["read"] == 2
+    assert len(report["articles"]["skipped"]) == 5
+    assert "Putin" in (out / "graph.ttl").read_text()
+
+
+def test_nothing_readable_exits_2_and_writes_nothing(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    out = tmp_path / "out"
+    result = kg("build", tmp_path / "empty.txt", "--out", out)
+    assert result.exit_code == EXIT_ERROR
+    assert "no article could be read" in result.output
+    assert not (out / "graph.ttl").exists()
+
+
+def test_failed_rebuild_keeps_the_previous_graph(built, tmp_path):
+    out, _ = built
+    before = (out / "graph.ttl").read_bytes()
+    (tmp_path / "empty.txt").write_text("")
+    result = kg("build", tmp_path / "empty.txt", "--out", out)
+    assert result.exit_code == EXIT_ERROR
+    assert (out / "graph.ttl").read_bytes() == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_unknown_model_is_a_clear_error(tmp_path):
+    result = kg("build", DATA, "--out", tmp_path, "--model", "xx_no_such_model")
+    assert result.exit_code == EXIT_ERROR
+    assert "xx_no_such_model" in result.output and "pip install" in result.output
