@@ -150,7 +150,7 @@ class DocEntities:
 
         # "Putin said that he had ordered ...", "Putin was met ... when he arrived": the main clause's subject.
         head = token.head
-        while head.head is not head and head.dep_ in ("ccomp", "advcl", "xcomp", "conj", "relcl", "acl"):
+        while head.head != head and head.dep_ in ("ccomp", "advcl", "xcomp", "conj", "relcl", "acl"):
             head = head.head
             for child in head.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and child.i < token.i:
@@ -359,7 +359,7 @@ def _in_place_context(span: Span) -> bool:
     """ "a naval facility in Tartous", "the bases, in Tartus and Khmeimim, would ..."."""
     token = span.root
     conjunct = False
-    while token.dep_ == "conj" and token.head is not token:
+    while token.dep_ == "conj" and token.head != token:
         token, conjunct = token.head, True
     prep = token.head
     if token.dep_ != "pobj" or prep.lower_ not in LOCATIVE_PREPS:
@@ -373,7 +373,7 @@ def _in_place_context(span: Span) -> bool:
         return True
     # "in Tartus and Khmeimim": a coordination with a known city.
     siblings = [token, *token.conjuncts]
-    return conjunct or any(gazetteer.city(t.text) or gazetteer.country(t.text) for t in siblings if t is not span.root)
+    return conjunct or any(gazetteer.city(t.text) or gazetteer.country(t.text) for t in siblings if t != span.root)
 
 
 # ------------------------------------------------------------ joining mentions

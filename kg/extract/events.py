@@ -47,16 +47,18 @@ def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit]:
         elif token.pos_ == "NOUN" and lemma in VISIT_NOUNS:
             verb = token.head if token.dep_ in ("dobj", "nsubj") else token
             owned = any(c.dep_ == "poss" for c in token.children)  # "Putin's first trip to Syria"
-            if verb is not token and verb.lemma_.lower() not in SUPPORT_VERBS and token.dep_ == "dobj" and not owned:
+            if verb != token and verb.lemma_.lower() not in SUPPORT_VERBS and token.dep_ == "dobj" and not owned:
                 continue
             if owned:
                 verb = token
             places = _objects(token, VISIT_NOUNS[lemma])
+            if verb != token:  # "made a stopover in Paris": the place hangs from the verb
+                places += _objects(verb, VISIT_NOUNS[lemma])
         else:
             continue
         if not places or not is_asserted(verb):
             continue
-        agents = _agents(token if verb is token else verb, token, entities)
+        agents = _agents(token if verb == token else verb, token, entities)
         for agent in agents:
             for place_token in places:
                 place = entities.resolve(place_token, want="Place")
@@ -101,6 +103,8 @@ def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
             people = [p for p in owners + others if p]
             if len(people) < 2 and token.dep_ == "dobj":
                 people = _agents(verb, verb, entities) + people
+        elif lemma == "meeting" and (pair := _adjacent_people(token, entities)):
+            verb, people = token, pair  # "footage of Assad meeting Putin", parsed as a noun compound
         else:
             continue
         people = sorted(set(people), key=people.index)
@@ -113,6 +117,19 @@ def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
             evidence=sentence_evidence(doc, verb.sent, article),
             extractor=MEETING_EXTRACTOR,
         )
+
+
+def _adjacent_people(token: Token, entities: DocEntities) -> list[str] | None:
+    """ "A meeting B" / "A meeting with B" read off the surface: the parser often makes it a compound."""
+    doc = token.doc
+    if token.i == 0 or token.i + 1 >= len(doc):
+        return None
+    left = entities.entity_at(doc[token.i - 1])
+    after = token.i + 2 if doc[token.i + 1].lower_ == "with" else token.i + 1
+    right = entities.entity_at(doc[after]) if after < len(doc) else None
+    if left and right and left != right and entities.type_of(left) == entities.type_of(right) == "Person":
+        return [left, right]
+    return None
 
 
 def _agents(verb: Token, trigger: Token, entities: DocEntities) -> list[str]:
@@ -131,7 +148,7 @@ def _agents(verb: Token, trigger: Token, entities: DocEntities) -> list[str]:
             if head.dep_ in ("acl", "relcl") and head.head.pos_ in ("NOUN", "PROPN"):
                 candidates = [head.head]  # "footage of Assad meeting Putin", "Putin, who visited"
                 break
-            if head.dep_ in ("xcomp", "advcl", "conj", "pcomp") and head.head is not head:
+            if head.dep_ in ("xcomp", "advcl", "conj", "pcomp") and head.head != head:
                 head = head.head
                 continue
             break

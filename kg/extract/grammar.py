@@ -23,6 +23,17 @@ INTENTION_HEADS = frozenset(
     "plan intend hope want expect schedule set due aim seek wish try agree promise prepare "
     "going propose invite urge ask offer threaten vow decide".split()
 )
+
+def _forms(bases: frozenset[str]) -> frozenset[str]:
+    """Inflected forms of verbs, for tests that must not trust the lemmatizer ("hopes" -> "hop")."""
+    forms = set()
+    for base in bases:
+        stem = base[:-1] if base.endswith("e") else base
+        forms.update({base, base + "s", base + "es", base + "d", base + "ed", stem + "ing", stem + "ed"})
+    return frozenset(forms)
+
+
+INTENTION_FORMS = _forms(INTENTION_HEADS)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SAME_DAY = re.compile(r"^(?:on\s+)?(?:today|this\s+(?:morning|afternoon|evening)|tonight|earlier today)$", re.I)
 
@@ -46,13 +57,13 @@ def is_asserted(verb: Token) -> bool:
         infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in children)
         if infinitive and (token.dep_ in ("xcomp", "ccomp", "advcl", "acl", "relcl") or token.head.lemma_ == "be"):
             head = token.head
-            if head.lemma_.lower() in INTENTION_HEADS or head.lemma_ == "be" or head.pos_ == "NOUN":
+            if head.lower_ in INTENTION_FORMS or head.lemma_ in INTENTION_HEADS or head.lemma_ == "be" or head.pos_ == "NOUN":
                 return False
             if any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in head.children):
                 return False
         if token.dep_ == "advcl" and infinitive:
             return False  # "flew to Cairo to meet Mubarak": the purpose, not the outcome
-        if token.head is token or token.dep_ not in ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp"):
+        if token.head == token or token.dep_ not in ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp"):
             break
         if token.dep_ in ("acl", "relcl") and token.head.pos_ in ("NOUN", "PROPN"):
             break  # "footage of Assad meeting Putin": the noun's clause stands on its own
@@ -67,12 +78,12 @@ def date_expressions(verb: Token) -> list[Span]:
         if ent.label_ not in ("DATE", "TIME"):
             continue
         head, hops = ent.root, 0
-        while head is not verb and hops < 3 and head.head is not head:
+        while head != verb and hops < 3 and head.head != head:
             if head.dep_ in ("pobj", "prep", "npadvmod", "tmod", "advmod", "nummod", "compound"):
                 head, hops = head.head, hops + 1
             else:
                 break
-        if head is verb:
+        if head == verb:
             found.append(ent)
     return found
 

@@ -65,7 +65,7 @@ def _paragraph_quotes(text: str, start: int, end: int, next_start: int | None) -
     while i < end:
         char = text[i]
         if char in DOUBLE and _opens(text, i, start):
-            close = _closing(text, i + 1, end, double=True)
+            close = _closing(text, i + 1, end, double=True, closer=OPENERS[char])
             if close is None:  # no closing mark: the quote runs to the end of the paragraph
                 runs_on = next_start is not None and text[next_start] in DOUBLE
                 if end - i > 3:
@@ -94,8 +94,8 @@ def _apostrophe(text: str, i: int) -> bool:
     return i > 0 and text[i - 1].isalnum()
 
 
-def _closing(text: str, i: int, end: int, *, double: bool) -> int | None:
-    marks = ("”", '"', "“") if double else ("’", "'")
+def _closing(text: str, i: int, end: int, *, double: bool, closer: str = "") -> int | None:
+    marks = ("”", '"', "“", closer) if double else ("’", "'")
     while i < end:
         if text[i] in marks:
             after = text[i + 1] if i + 1 < len(text) else " "
@@ -237,7 +237,7 @@ def _speaker(cue: Token, entities: DocEntities) -> str | None:
                 return eid
             if own and subject.pos_ in ("NOUN", "PROPN"):
                 return None  # an unnamed speaker of its own: "a source said", "officials told"
-        if verb.head is verb:
+        if verb.head == verb:
             return None
         # "…, saying that …", "by saying", "adding that": the speaker is a clause further up.
         verb, own = verb.head, False

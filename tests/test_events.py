@@ -1,0 +1,108 @@
+"""Visits and meetings from varied phrasing; what is not asserted stays out; dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.extract.grammar import resolve_date
+
+MONDAY = dt.date(2017, 12, 11)
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "place"),
+    [
+        ("Angela Merkel visited Paris.", "Angela Merkel", "Paris"),
+        ("Angela Merkel arrived in Paris late at night.", "Angela Merkel", "Paris"),
+        ("Angela Merkel flew to Paris for the summit.", "Angela Merkel", "Paris"),
+        ("Angela Merkel toured Paris with the mayor.", "Angela Merkel", "Paris"),
+        ("Angela Merkel made a stopover in Paris.", "Angela Merkel", "Paris"),
+        ("It was Angela Merkel's first trip to Egypt.", "Angela Merkel", "Egypt"),
+    ],
+)
+def test_visit_phrasings(extract_text, text, person, place):
+    assert (person, place) in {(p, pl) for p, pl, _ in extract_text(text).visits}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Angela Merkel did not visit Paris.",
+        "Angela Merkel never visited Paris.",
+        "Angela Merkel will visit Paris next week.",
+        "Angela Merkel plans to visit Paris.",
+        "Angela Merkel could visit Paris.",
+        "If Angela Merkel visits Paris, the talks will resume.",
+        "Angela Merkel is to visit Paris in May.",
+    ],
+)
+def test_negated_planned_and_conditional_visits_are_not_asserted(extract_text, text):
+    assert not extract_text(text).visits
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("Angela Merkel met Emmanuel Macron in Berlin.", {"Angela Merkel", "Emmanuel Macron"}),
+        ("Angela Merkel met with Emmanuel Macron.", {"Angela Merkel", "Emmanuel Macron"}),
+        ("Angela Merkel held talks with Emmanuel Macron.", {"Angela Merkel", "Emmanuel Macron"}),
+        ("Angela Merkel was met by Emmanuel Macron at the airport.", {"Angela Merkel", "Emmanuel Macron"}),
+        ("Angela Merkel hosted Emmanuel Macron at her office.", {"Angela Merkel", "Emmanuel Macron"}),
+        ("State TV screened footage of Angela Merkel meeting Emmanuel Macron.", {"Angela Merkel", "Emmanuel Macron"}),
+    ],
+)
+def test_meeting_phrasings(extract_text, text, people):
+    assert frozenset(people) in extract_text(text).meetings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Angela Merkel did not meet Emmanuel Macron.",
+        "Angela Merkel will meet Emmanuel Macron on Friday.",
+        "Angela Merkel hopes to meet Emmanuel Macron.",
+    ],
+)
+def test_unasserted_meetings(extract_text, text):
+    assert not extract_text(text).meetings
+
+
+def test_visit_date_resolved_against_the_article_date(extract_text):
+    visits = extract_text("Angela Merkel visited Paris on Monday.", date=MONDAY).visits
+    assert visits == {("Angela Merkel", "Paris", MONDAY)}
+
+
+def test_no_date_is_invented_for_an_undated_article(extract_text):
+    visits = extract_text("Angela Merkel visited Paris on Monday.").visits
+    assert visits == {("Angela Merkel", "Paris", None)}
+
+
+def test_a_date_on_another_clause_is_not_the_visit_date(extract_text):
+    text = "Angela Merkel arrived in Paris, where the treaty was signed in 2015."
+    assert extract_text(text, date=MONDAY).visits == {("Angela Merkel", "Paris", None)}
+
+
+@pytest.mark.parametrize(
+    ("expression", "article_date", "expected"),
+    [
+        ("on Monday", MONDAY, MONDAY),
+        ("Sunday", MONDAY, dt.date(2017, 12, 10)),
+        ("Wednesday", dt.date(2016, 1, 28), dt.date(2016, 1, 27)),
+        ("yesterday", MONDAY, dt.date(2017, 12, 10)),
+        ("this morning", MONDAY, MONDAY),
+        ("30 September 2015", None, dt.date(2015, 9, 30)),
+        ("on 9 January", MONDAY, dt.date(2017, 1, 9)),
+        ("on 9 January", None, None),
+        ("last week", MONDAY, None),
+        ("2015", MONDAY, None),
+        ("Monday", None, None),
+    ],
+)
+def test_resolve_date(expression, article_date, expected):
+    assert resolve_date(expression, article_date) == expected
+
+
+def test_future_weekday_looks_forward():
+    assert resolve_date("Friday", MONDAY, future=True) == dt.date(2017, 12, 15)

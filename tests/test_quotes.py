@@ -1,0 +1,85 @@
+"""Quotation marks and speakers."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.quotes import quotation_spans
+
+
+def spans(text):
+    return [text[s.start:s.end] for s in quotation_spans(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('He said "yes," and left.', ["yes,"]),
+        ("She said “no” twice.", ["no"]),
+        ("The ‘partial pullout’ began.", ["partial pullout"]),
+        ("Putin visits base to announce 'partial military pullout'", ["partial military pullout"]),
+        ("It isn't the Smiths' car, it's Tom's.", []),  # apostrophes are no quotes
+        ('He said: "I will not go."', ["I will not go."]),
+        ("«Bonjour», dit-il.", ["Bonjour"]),
+    ],
+)
+def test_quotation_spans(text, expected):
+    assert spans(text) == expected
+
+
+def test_an_unclosed_quote_runs_on_into_the_next_paragraph():
+    text = "“The first part.\n\n“The second part,” he said."
+    found = quotation_spans(text)
+    assert [text[s.start:s.end] for s in found] == ["The first part.", "The second part,"]
+    assert found[0].continues and not found[1].continues
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker"),
+    [
+        ('"We will win," Angela Merkel said.', "We will win,", "Angela Merkel"),
+        ('Angela Merkel said: "We will win."', "We will win.", "Angela Merkel"),
+        ('"We will win," said Angela Merkel, "and soon."', "and soon.", "Angela Merkel"),
+        ('Hugh Hill, a doctor, said "the ward is full".', "the ward is full", "Hugh Hill"),
+        ('According to Angela Merkel, "the talks failed".', "the talks failed", "Angela Merkel"),
+        ('Angela Merkel arrived late. She insisted that "nothing was agreed".', "nothing was agreed", "Angela Merkel"),
+        ('Emmanuel Macron met reporters. "We are ready," he added.', "We are ready,", "Emmanuel Macron"),
+        ('Angela Merkel warned that the deal was "dead on arrival".', "dead on arrival", "Angela Merkel"),
+    ],
+)
+def test_speaker_by_name_pronoun_and_position(extract_text, text, quote, speaker):
+    assert (quote, speaker) in extract_text(text).quotes
+
+
+def test_speaker_by_title(extract_text):
+    text = ("French President Emmanuel Macron spoke in Paris. German Chancellor Angela Merkel listened. "
+            '"Europe must act," the French president said.')
+    assert ("Europe must act,", "Emmanuel Macron") in extract_text(text).quotes
+
+
+def test_a_cueless_quote_belongs_to_the_paragraphs_last_speaker(extract_text):
+    text = 'Angela Merkel spoke first. "We are ready," she said. "The rest is up to them."'
+    assert ("The rest is up to them.", "Angela Merkel") in extract_text(text).quotes
+
+
+def test_multi_paragraph_quote_keeps_its_speaker(extract_text):
+    text = ('Angela Merkel said: “We have done our part.\n\n'
+            '“Now it is for others to act.”')
+    quotes = extract_text(text).quotes
+    assert ("We have done our part.", "Angela Merkel") in quotes
+    assert ("Now it is for others to act.", "Angela Merkel") in quotes
+
+
+def test_unnamed_speakers_are_not_guessed(extract_text):
+    text = 'Angela Merkel left early. "It was a disaster," a senior official said.'
+    assert not extract_text(text).quotes
+
+
+def test_an_outlet_is_not_the_speaker_when_a_person_is_named(extract_text):
+    text = '"We will stay," Vladimir Putin told the state broadcaster RT.'
+    assert extract_text(text).quotes == {("We will stay,", "Vladimir Putin")}
+
+
+def test_future_speech_is_not_a_quote(extract_text):
+    text = 'Charles Kennedy will say on Saturday that "the war was wrong".'
+    assert not extract_text(text).quotes
