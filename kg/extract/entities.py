@@ -27,7 +27,7 @@ from kg.names import HONORIFICS, name_tokens, person_key, place_key, strip_posse
 NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "FAC": "Place", "NORP": None}
 BASE_HEADS = frozenset({"base", "airbase", "airfield", "bases"})
 BASE_MODIFIERS = frozenset({"air", "naval", "military", "army", "navy", "airforce", "missile"})
-REGION_WORDS = frozenset({"province", "region", "governorate", "state", "county", "district", "oblast", "prefecture"})
+REGION_WORDS = frozenset({"province", "region", "governorate", "state", "county", "district", "oblast", "prefecture", "island"})
 # Nouns after which "in X" / "at X" names a place.
 PLACE_NOUNS = frozenset(
     "base bases facility facilities port city town village capital airport camp headquarters "

@@ -61,8 +61,16 @@ def _containers(token: Token) -> Iterator[Token]:
             yield child  # "Nashua, New Hampshire"
     if token.lower_ in REGION_WORDS:
         return
-    # "Syria's coastal province of Latakia": Latakia lies in Syria.
     head = token.head
+    # "The base, in Greece's Chania region, hosts ...": the phrase hangs from the verb.
+    if token.dep_ in ("nsubj", "nsubjpass"):
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "in" and token.i < child.i < head.i:
+                yield from (t for c in child.children if c.dep_ == "pobj" for t in _region_name(c))
+    # "Greece's Chania region": Chania lies in Greece.
+    if token.dep_ == "compound" and head.lower_ in REGION_WORDS:
+        yield from (c for c in head.children if c.dep_ == "poss")
+    # "Syria's coastal province of Latakia": Latakia lies in Syria.
     if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in REGION_WORDS:
         for owner in head.head.children:
             if owner.dep_ == "poss":
