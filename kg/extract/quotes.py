@@ -95,13 +95,22 @@ def _apostrophe(text: str, i: int) -> bool:
 
 
 def _closing(text: str, i: int, end: int, *, double: bool, closer: str = "") -> int | None:
-    marks = ("”", '"', "“", closer) if double else ("’", "'")
+    if double:
+        # A curly quote closes with its own mark, so straight marks inside it stay text;
+        # only a text that never closes it falls back to any double mark.
+        tries = (('"', "”"),) if closer == '"' else ((closer,), ("”", '"', "“", closer))
+        for marks in tries:
+            found = next((j for j in range(i, end) if text[j] in marks), None)
+            if found is not None:
+                return found
+        return None
     while i < end:
-        if text[i] in marks:
+        if text[i] in ("’", "'"):
             after = text[i + 1] if i + 1 < len(text) else " "
-            if double or not (after.isalnum() and text[i - 1].isalnum()):
-                if double or after.isspace() or after in ".,;:!?)—–-" or i + 1 >= end:
-                    return i
+            if not (after.isalnum() and text[i - 1].isalnum()) and (
+                after.isspace() or after in ".,;:!?)—–-" or i + 1 >= end
+            ):
+                return i
         i += 1
     return None
 
