@@ -355,6 +355,11 @@ def _region_context(span: Span) -> bool:
     return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in REGION_WORDS
 
 
+def _place_noun(token: Token) -> bool:
+    # "bases" lemmatizes to "basis": test the word as written too
+    return token.lower_ in PLACE_NOUNS or token.lemma_.lower() in PLACE_NOUNS
+
+
 def _in_place_context(span: Span) -> bool:
     """ "a naval facility in Tartous", "the bases, in Tartus and Khmeimim, would ..."."""
     token = span.root
@@ -365,10 +370,10 @@ def _in_place_context(span: Span) -> bool:
     if token.dep_ != "pobj" or prep.lower_ not in LOCATIVE_PREPS:
         return False
     governor = prep.head
-    if governor.lemma_.lower() in PLACE_NOUNS or governor.lower_ in PLACE_NOUNS:
+    if _place_noun(governor):
         return True
     if governor.pos_ in ("VERB", "AUX") and any(
-        child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in PLACE_NOUNS for child in governor.children
+        child.dep_ in ("nsubj", "nsubjpass") and _place_noun(child) for child in governor.children
     ):
         return True
     # "in Tartus and Khmeimim": a coordination with a known city.
