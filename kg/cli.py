@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 the graph does not conform to the SHACL shapes; 2 an er
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from enum import Enum
@@ -149,6 +150,38 @@ def validate(
         out.print(f"{violation.severity}: {violation.focus} {violation.path or ''}: {violation.message}", highlight=False)
     err.print(f"{graph}: {len(report.violations)} violations")
     raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command("eval", epilog="Example: kg eval ../shared/eval/facts-dev.jsonl --format json")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold annotations: facts format (facts-dev.jsonl) or PolNeAR quotes.")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] = OutputFormat.table,
+    model: Annotated[str | None, typer.Option(help="spaCy model package or path.")] = None,
+    baseline: Annotated[bool, typer.Option(help="Also score textacy's direct_quotations.")] = True,
+) -> None:
+    """Build the graph of gold articles and score it against the gold: precision, recall, F1."""
+    from kg.eval import evaluate
+
+    try:
+        report = evaluate(gold, model=model, baseline=baseline)
+    except KGError as error:
+        _fail(error)
+    except ImportError as error:
+        _fail(KGError(f"{error.name} is not installed; the baseline needs it (or pass --no-baseline)"))
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(report, indent=2) + "\n")
+        return
+    table = RichTable("system", "measure", "precision", "recall", "F1", title=f"{gold} ({report['format']})")
+    for system, scores in report["systems"].items():
+        for measure, score in scores.items():
+            if isinstance(score, dict) and "f1" in score:
+                table.add_row(system, measure, f"{score['precision']:.3f}", f"{score['recall']:.3f}", f"{score['f1']:.3f}")
+            elif isinstance(score, dict) and "accuracy" in score:
+                value = "n/a" if score["accuracy"] is None else f"{score['accuracy']:.3f}"
+                table.add_row(system, f"{measure} ({score['right']}/{score['dated_matched']})", "", "", value)
+            elif isinstance(score, list):
+                table.add_row(system, measure, "", "", str(len(score)))
+    out.print(table)
 
 
 def main() -> None:

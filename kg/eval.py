@@ -107,7 +107,7 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?article ?text ?name WHERE {
   ?q a kg:Quote ; kg:text ?text ; prov:wasDerivedFrom ?a .
   ?a dcterms:identifier ?article .
-  OPTIONAL { ?q kg:speaker ?s . ?s rdfs:label|skos:altLabel ?name }
+  OPTIONAL { { ?q kg:speaker ?s . ?s rdfs:label|skos:altLabel ?name } UNION { ?q kg:speakerText ?name } }
 }"""
 
 QUERY_VISITS = """

@@ -67,9 +67,14 @@ class Meeting:
 
 @dataclass(frozen=True)
 class Quote:
-    """The exact words inside quotation marks; ``evidence`` spans those words."""
+    """The exact words inside quotation marks; ``evidence`` spans those words.
 
-    speaker: str
+    ``speaker`` is the entity who says them (None when the article does not name one);
+    ``speaker_text`` the words that introduce the speaker ("the Russian president").
+    """
+
+    speaker: str | None
+    speaker_text: str | None
     text: str
     date: dt.date | None
     evidence: Evidence

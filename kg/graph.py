@@ -122,12 +122,14 @@ class GraphBuilder:
                 for person in people:
                     self.graph.add((node, KG.participant, person))
         elif isinstance(fact, Quote):
-            speaker = self._entity(article, fact.speaker)
-            node = self._fact_node("quote", KG.Quote, fact, speaker)
-            if self._direct(speaker, KG.said, node, fact):
-                self.graph.add((node, KG.text, Literal(fact.text)))
+            speaker = self._entity(article, fact.speaker) if fact.speaker is not None else None
+            node = self._fact_node("quote", KG.Quote, fact)
+            self.graph.add((node, KG.text, Literal(fact.text)))
+            if fact.speaker_text:
+                self.graph.add((node, KG.speakerText, Literal(fact.speaker_text)))
+            if speaker is not None and self._direct(speaker, KG.said, node, fact):
                 self.graph.add((node, KG.speaker, speaker))
-            else:
+            elif not fact.speaker_text:
                 self.graph.remove((node, None, None))
         elif isinstance(fact, Located):
             place, container = self._entity(article, fact.place), self._entity(article, fact.container)

@@ -20,6 +20,12 @@ from unidecode import unidecode
 HONORIFICS = frozenset(
     "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady sheikh".split()
 )
+# Titles written before a name ("General Musharraf", "Gov. Mike Pence"); not part of the name.
+TITLE_PREFIXES = frozenset(
+    """general gen gen. president pres. senator sen. sen governor gov. gov representative rep. rep
+    colonel col. col lieutenant lt. lt captain capt. major maj. admiral adm. sergeant sgt. judge justice
+    chancellor king queen prince princess pope reverend rev. father sheikh emir ayatollah imam""".split()
+)
 # Arabic and other articles and particles that writers keep or drop: al-Assad / Assad.
 _PARTICLES = re.compile(r"\b(?:al|el|ad|as|ash|an|ar|at|az)[-\s]+(?=\w)", re.IGNORECASE)
 # Spellings that transliterations of one sound take (Hmeimim/Hmeymim/Khmeimim, Tartus/Tartous).
@@ -48,7 +54,7 @@ def strip_possessive(text: str) -> str:
 def name_tokens(text: str) -> list[str]:
     """The words of a name without honorifics, possessive or punctuation."""
     words = re.findall(r"[\w][\w.'’-]*", strip_possessive(text))
-    while words and words[0].lower() in HONORIFICS:
+    while len(words) > 1 and (words[0].lower() in HONORIFICS or words[0].lower() in TITLE_PREFIXES):
         words = words[1:]
     return words
 

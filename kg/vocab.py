@@ -31,6 +31,7 @@ class KG(DefinedNamespace):
 
     # classes
     Entity: URIRef
+    Agent: URIRef
     Person: URIRef
     Organization: URIRef
     Place: URIRef
@@ -61,6 +62,7 @@ class KG(DefinedNamespace):
     place: URIRef
     participant: URIRef
     speaker: URIRef
+    speakerText: URIRef
     subject: URIRef
     object: URIRef
     date: URIRef

@@ -43,7 +43,11 @@ class Extracted:
 
     @property
     def quotes(self):
-        return {(f.text, self.name(f.speaker)) for f in self.of("Quote")}
+        return {(f.text, self.name(f.speaker)) for f in self.of("Quote") if f.speaker is not None}
+
+    @property
+    def unattributed(self):
+        return {(f.text, f.speaker_text) for f in self.of("Quote") if f.speaker is None}
 
     @property
     def visits(self):

@@ -72,7 +72,20 @@ def test_multi_paragraph_quote_keeps_its_speaker(extract_text):
 
 def test_unnamed_speakers_are_not_guessed(extract_text):
     text = 'Angela Merkel left early. "It was a disaster," a senior official said.'
-    assert not extract_text(text).quotes
+    result = extract_text(text)
+    assert not result.quotes  # not given to Merkel
+    assert result.unattributed == {("It was a disaster,", "a senior official")}
+
+
+def test_an_organization_can_speak(extract_text):
+    text = '"The rebate must stay," the Conservative Party said in a statement.'
+    assert ("The rebate must stay,", "Conservative Party") in extract_text(text).quotes
+
+
+def test_scare_quotes_are_not_quotes(extract_text):
+    text = 'The so-called "peace plan" was published on Monday.'
+    result = extract_text(text)
+    assert not result.quotes and not result.unattributed
 
 
 def test_an_outlet_is_not_the_speaker_when_a_person_is_named(extract_text):
@@ -80,6 +93,14 @@ def test_an_outlet_is_not_the_speaker_when_a_person_is_named(extract_text):
     assert extract_text(text).quotes == {("We will stay,", "Vladimir Putin")}
 
 
-def test_future_speech_is_not_a_quote(extract_text):
-    text = 'Charles Kennedy will say on Saturday that "the war was wrong".'
-    assert not extract_text(text).quotes
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Charles Kennedy will say on Saturday that "the war was wrong".',
+        'Charles Kennedy is to tell voters that "the war was wrong".',
+        'Charles Kennedy did not say that "the war was wrong".',
+    ],
+)
+def test_future_and_negated_speech_is_not_a_quote(extract_text, text):
+    result = extract_text(text)
+    assert not result.quotes and not result.unattributed

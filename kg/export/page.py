@@ -95,7 +95,8 @@ def _elements(graph: Graph) -> tuple[list[dict], list[dict]]:
         speaker = graph.value(quote, KG.speaker)
         excerpt = text if len(text) <= EXCERPT else text[:EXCERPT].rstrip() + "…"
         date = graph.value(quote, KG.date)
-        tooltip = f"“{text}”\n— {_label(graph, speaker) if speaker else 'unattributed'}" + (
+        said_by = _label(graph, speaker) if speaker else str(graph.value(quote, KG.speakerText) or "unattributed")
+        tooltip = f"“{text}”\n— {said_by}" + (
             f", {date}" if date else "") + f"\nsource: {_source(graph, quote)}"
         nodes[str(quote)] = {"id": str(quote), "label": f"“{excerpt}”", "title": tooltip, "kind": "Quote",
                              "color": COLOURS[KG.Quote], "names": [text], "shape": "dot", "size": 7}

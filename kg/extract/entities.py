@@ -89,14 +89,23 @@ class DocEntities:
     token_entity: dict[int, str]  # token index -> entity id
     positions: dict[str, list[Position]]  # person id -> offices stated in the article
     genders: dict[str, str]
-    _subjects: list[tuple[int, str]] = field(default_factory=list)  # (token index, person id) of subjects
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entities}
-        for token in self.doc:
-            eid = self.token_entity.get(token.i)
-            if eid and self.by_id[eid].type == "Person" and token.dep_ in ("nsubj", "nsubjpass") :
-                self._subjects.append((token.i, eid))
+        self._subject_tokens = [t for t in self.doc if t.dep_ in ("nsubj", "nsubjpass")]
+        self._subject_memo: dict[int, str | None] = {}
+
+    def _subject_entity(self, subject: Token) -> str | None:
+        """The person a clause subject names: a name, a title ("the Pakistani president") or a pronoun."""
+        if subject.i not in self._subject_memo:
+            self._subject_memo[subject.i] = None  # guards against cycles
+            eid = self.entity_at(subject)
+            if eid is None and subject.lower_ in PRONOUN_GENDER:
+                eid = self.resolve_pronoun(subject)
+            elif eid is None and (title := title_phrase(subject)) is not None:
+                eid = self.resolve_title(*title, token=subject)
+            self._subject_memo[subject.i] = eid
+        return self._subject_memo[subject.i]
 
     def type_of(self, eid: str) -> str:
         return self.by_id[eid].type
@@ -159,8 +168,13 @@ class DocEntities:
                     )
                     if eid and self.by_id[eid].type == "Person" and fits(eid):
                         return eid
-        for index, eid in reversed(self._subjects):
-            if index < token.i and fits(eid) and token.i - index < 400:
+        for subject in reversed(self._subject_tokens):
+            if subject.i >= token.i:
+                continue
+            if token.i - subject.i > 400:
+                break
+            eid = self._subject_entity(subject)
+            if eid and self.by_id[eid].type == "Person" and fits(eid):
                 return eid
         for index in range(token.i - 1, max(-1, token.i - 400), -1):
             eid = self.token_entity.get(index)
@@ -243,7 +257,7 @@ class EntityFinder:
         """Find, type and join the entity mentions of a parsed article."""
         mentions = self._alias_mentions(doc)
         taken = {i for span, _ in mentions for i in range(span.start, span.end)}
-        for span, info in _base_mentions(doc):
+        for span, info in [*_base_mentions(doc), *_honorific_mentions(doc)]:
             if not any(i in taken for i in range(span.start, span.end)):
                 mentions.append((span, info))
                 taken.update(range(span.start, span.end))
@@ -290,6 +304,21 @@ def _base_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
         if start == name_end:
             continue
         yield doc[start:token.i + 1], {"type": "MilitaryBase", "name": doc[start:name_end].text}
+
+
+NAME_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady"})
+
+
+def _honorific_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
+    """ "Mr Straw", "Mrs Howard": a person even where the model saw no entity."""
+    for token in doc[:-1]:
+        if token.lower_ not in NAME_HONORIFICS or token.text[:1].islower():
+            continue
+        end = token.i + 1
+        while end < len(doc) and end - token.i <= 3 and doc[end].text[:1].isupper() and doc[end].is_alpha:
+            end += 1
+        if end > token.i + 1:
+            yield doc[token.i + 1:end], {"type": "Person"}
 
 
 def _name_like(token: Token) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.entities import DocEntities
-from kg.extract.grammar import event_date, is_asserted
+from kg.extract.grammar import INTENTION_FORMS, MODALS, event_date
 from kg.facts import Evidence, Quote
 
 EXTRACTOR = "quotes.v1"
@@ -122,12 +122,17 @@ def _rstrip(text: str, start: int, end: int) -> int:
 
 
 def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote]:
-    """Yield the quotes of an article whose speaker is a person it names."""
+    """Yield the quotes of an article with their speakers.
+
+    A quote whose speaker the article names only vaguely ("a senior official said") is
+    yielded with ``speaker=None`` and the words used; quotation marks with no speaker at
+    all (scare quotes, titles) are not quotes.
+    """
     article = doc._.article
     article_id = article.id if article is not None else ""
     article_date = article.date if article is not None else None
-    last_speaker: dict[int, str] = {}  # paragraph number -> last speaker in it
-    chain_speaker: str | None = None
+    last_speaker: dict[int, tuple[str | None, str | None]] = {}  # paragraph -> last (speaker, words)
+    chain: tuple[str | None, str | None] | None = None
     spans = quotation_spans(doc.text)
     paragraph_of = _paragraph_index(doc.text)
     quoted = [(s.start, s.end) for s in spans]
@@ -137,24 +142,24 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote]:
             continue
         paragraph = paragraph_of(span.start)
         cue = _cue(doc, tokens, quoted)
-        speaker = None
+        who: tuple[str | None, str | None] | None = None
         if cue is not None:
-            if not is_asserted(cue) and not _reported_speech(cue):
-                chain_speaker = None
+            if not _reported_speech(cue):
+                chain = None
                 continue
-            speaker = _speaker(cue, entities)
-        if speaker is None and cue is None:
+            who = _speaker(cue, entities)
+        if who is None and cue is None:
             # A quote standing alone: the one before it goes on, or the paragraph's speaker speaks.
-            speaker = chain_speaker or last_speaker.get(paragraph) or (
+            who = chain or last_speaker.get(paragraph) or (
                 last_speaker.get(paragraph - 1) if _whole_paragraph(doc.text, span) else None
             )
-        chain_speaker = speaker if span.continues else None
-        if speaker is None:
+        chain = who if span.continues else None
+        if who is None:
             continue
-        last_speaker[paragraph] = speaker
-        sentence = tokens[0].sent
+        last_speaker[paragraph] = who
         yield Quote(
-            speaker=speaker,
+            speaker=who[0],
+            speaker_text=who[1],
             text=doc.text[span.start:span.end],
             date=event_date(cue, article_date) if cue is not None else None,
             evidence=Evidence(article_id, span.start, span.end, _sentence_text(doc, tokens)),
@@ -163,9 +168,14 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote]:
 
 
 def _reported_speech(cue: Token) -> bool:
-    # "to announce 'partial military pullout'" in a headline is reported, not planned;
-    # only negation and modals make a quote unsaid.
-    return not any(c.dep_ == "neg" or c.lower_ in ("will", "would", "'ll") for c in cue.children)
+    """Whether the cue reports speech that happened: not "will say", "did not say", "is to tell"."""
+    children = list(cue.children)
+    if any(c.dep_ == "neg" or (c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS) for c in children):
+        return False
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in children)
+    head = cue.head
+    # "is to tell", "expected to say"; but a headline's "to announce 'pullout'" reports.
+    return not (infinitive and head != cue and (head.lemma_ == "be" or head.lower_ in INTENTION_FORMS))
 
 
 def _paragraph_index(text: str):
@@ -223,13 +233,16 @@ def _cue(doc: Doc, quote: Span, quoted: list[tuple[int, int]]) -> Token | None:
     return best
 
 
-def _speaker(cue: Token, entities: DocEntities) -> str | None:
-    """The person who says: the cue's subject, or the subject of the clause it hangs from."""
+def _speaker(cue: Token, entities: DocEntities) -> tuple[str | None, str | None] | None:
+    """(entity, words) of who says: the cue's subject, or the subject of the clause it hangs from.
+
+    None when the cue has no subject at all.
+    """
     if cue.lower_ == "according":
         to = cue.doc[cue.i + 1]
         for child in to.children:
             if child.dep_ == "pobj":
-                return entities.resolve(child, want="Person")
+                return _agent(child, entities), _phrase(child)
         return None
     verb, own = cue, True
     for _ in range(5):
@@ -241,13 +254,27 @@ def _speaker(cue: Token, entities: DocEntities) -> str | None:
                 agents = [a for c in verb.children if c.dep_ == "agent" for a in c.children if a.dep_ == "pobj"]
                 if agents:
                     subject = agents[0]
-            eid = entities.resolve(subject, want="Person")
-            if eid is not None:
-                return eid
-            if own and subject.pos_ in ("NOUN", "PROPN"):
-                return None  # an unnamed speaker of its own: "a source said", "officials told"
+            if subject.lower_ in ("who", "that", "which"):
+                subject = verb.head if verb.dep_ == "relcl" else subject
+            eid = _agent(subject, entities)
+            if eid is not None or (own and subject.pos_ in ("NOUN", "PROPN", "PRON")):
+                return eid, _phrase(subject)  # "a source said": a speaker, though unnamed
         if verb.head == verb:
             return None
         # "…, saying that …", "by saying", "adding that": the speaker is a clause further up.
         verb, own = verb.head, False
     return None
+
+
+def _agent(token: Token, entities: DocEntities) -> str | None:
+    """A person, else an organization (a newspaper, a party), that the phrase refers to."""
+    eid = entities.resolve(token, want="Person")
+    return eid if eid is not None else entities.resolve(token, want="Organization")
+
+
+def _phrase(token: Token) -> str:
+    """The noun phrase headed by ``token``, without a trailing relative clause or apposition."""
+    words = [t for t in token.subtree if t.i <= token.i or t.dep_ in ("compound", "flat")]
+    keep = [t for t in token.subtree if t.i >= words[0].i and (t.i <= token.i or t.dep_ in ("compound", "prep", "pobj"))]
+    text = token.doc[words[0].i:max(t.i for t in keep) + 1].text if keep else token.text
+    return text.strip(" ,") if len(text) <= 80 else token.text
