@@ -26,13 +26,17 @@ VISIT_VERBS = {
     "arrive": ("in", "at"), "land": ("in", "at"), "fly": ("to", "into"), "travel": ("to",),
     "go": ("to",), "head": ("to",), "return": ("to",), "stop": ("in", "at", "by"), "stay": ("in", "at"),
     "come": ("to",), "campaign": ("in",), "rally": ("in",), "speak": ("in", "at"), "attend": (None,),
-    "enter": (None,), "drop": ("by",),
+    "enter": (None,), "drop": ("by",), "leave": (None,),
 }
+# "returned from X", "arrived back from X": X was visited
+RETURN_VERBS = frozenset({"return", "arrive", "come", "fly", "get"})
 # nouns of a visit: "made a stopover at X", "Putin's first trip to Syria"
-VISIT_NOUNS = {"visit": ("to",), "trip": ("to",), "stopover": ("at", "in"), "tour": ("of",), "stop": ("at", "in")}
+VISIT_NOUNS = {"visit": ("to", "in"), "trip": ("to",), "stopover": ("at", "in"), "tour": ("of",), "stop": ("at", "in"),
+               "holiday": ("in", "to"), "mission": ("to",), "rally": ("in", "at"), "summit": ("in",)}
 SUPPORT_VERBS = frozenset({"make", "pay", "take", "begin", "start", "conclude", "end", "complete"})
 MEET_VERBS = {"meet": ("with",), "host": (), "welcome": (), "receive": (), "greet": (), "visit": (),
-              "hold": ("with",), "talk": ("with", "to"), "sit": ("with",), "confer": ("with",)}
+              "hold": ("with",), "talk": ("with", "to"), "sit": ("with",), "confer": ("with",),
+              "campaign": ("with",), "embrace": (), "dine": ("with",)}
 MEET_NOUNS = frozenset({"meeting", "talks", "talk", "summit", "audience", "discussions"})
 
 
@@ -44,6 +48,8 @@ def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit]:
         lemma = token.lemma_.lower()
         if token.pos_ in ("VERB", "AUX") and lemma in VISIT_VERBS:
             verb, places = token, _objects(token, VISIT_VERBS[lemma])
+            if lemma in RETURN_VERBS:
+                places += _objects(token, ("from",))  # "returned from his holiday in Egypt"
         elif token.pos_ == "NOUN" and lemma in VISIT_NOUNS:
             verb = token.head if token.dep_ in ("dobj", "nsubj") else token
             owned = any(c.dep_ == "poss" for c in token.children)  # "Putin's first trip to Syria"
@@ -59,11 +65,13 @@ def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit]:
         if not places or not is_asserted(verb):
             continue
         agents = _agents(token if verb == token else verb, token, entities)
+        found = []
+        for place_token in places:
+            if place_token.dep_ == "appos" and entities.resolve(place_token.head, want="Place"):
+                continue  # "Derry, N.H.": the state locates the town, it is no second visit
+            found += _places(place_token, entities)
         for agent in agents:
-            for place_token in places:
-                place = entities.resolve(place_token, want="Place")
-                if place is None:
-                    continue
+            for place in dict.fromkeys(found):
                 yield Visit(
                     agent=agent,
                     place=place,
@@ -101,8 +109,8 @@ def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
             others = [entities.resolve(t, want="Person") for t in _objects(token, ("with", "between"))]
             owners = [entities.resolve(c, want="Person") for c in token.children if c.dep_ == "poss"]
             people = [p for p in owners + others if p]
-            if len(people) < 2 and token.dep_ == "dobj":
-                people = _agents(verb, verb, entities) + people
+            if len(people) < 2 and token.dep_ in ("dobj", "pobj") and not owners:
+                people = _agents(verb, token, entities) + people
         elif lemma == "meeting" and (pair := _adjacent_people(token, entities)):
             verb, people = token, pair  # "footage of Assad meeting Putin", parsed as a noun compound
         else:
@@ -117,6 +125,25 @@ def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
             evidence=sentence_evidence(doc, verb.sent, article),
             extractor=MEETING_EXTRACTOR,
         )
+
+
+def _places(token: Token, entities: DocEntities) -> list[str]:
+    """Places a visited phrase names: "Paris"; "the memorial in Washington" (both);
+    "constituencies in Somerset"; "a Brussels summit"; "his holiday in Egypt"."""
+    found = []
+    place = entities.resolve(token, want="Place")
+    if place is None and entities.entity_at(token) is None:
+        for child in token.children:  # "a Brussels summit"
+            if child.dep_ in ("compound", "amod", "nmod") and (p := entities.resolve(child, want="Place")):
+                found.append(p)
+    elif place is not None:
+        found.append(place)
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "at", "of") and (place is not None or not found):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":  # conjuncts, not appositions: "Derry, N.H." is one place
+                    found += [p for t in (pobj, *pobj.conjuncts) if (p := entities.resolve(t, want="Place"))]
+    return found
 
 
 def _adjacent_people(token: Token, entities: DocEntities) -> list[str] | None:
@@ -138,6 +165,8 @@ def _agents(verb: Token, trigger: Token, entities: DocEntities) -> list[str]:
     for child in trigger.children:
         if child.dep_ == "poss":
             candidates.append(child)
+    if not candidates and trigger.pos_ == "NOUN" and trigger.dep_ == "pobj":
+        verb = trigger.head.head  # "has said during a visit to Britain": the clause's subject
     if not candidates:
         head = verb
         for _ in range(3):

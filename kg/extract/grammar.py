@@ -54,6 +54,10 @@ def is_asserted(verb: Token) -> bool:
             return False
         if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in children):
             return False
+        if token.tag_ in ("VBZ", "VBP") and token.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in ("after", "before", "when", "once", "as soon as") for c in children
+        ):
+            return False  # "after the president meets with Sanders": a scheduled event
         infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in children)
         if infinitive and (token.dep_ in ("xcomp", "ccomp", "advcl", "acl", "relcl") or token.head.lemma_ == "be"):
             head = token.head
@@ -91,16 +95,39 @@ def date_expressions(verb: Token) -> list[Span]:
 def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False) -> dt.date | None:
     """The day the event of ``verb`` happened, or None when the text does not fix one.
 
-    ``lede``: the verb is in the article's first sentence; a present-perfect lede
-    ("The Russian president has visited ...") reports the news of the article's day.
+    The date expression that modifies the verb wins. Failing that, a past event takes
+    the day named elsewhere in its sentence, or in the sentence before it in the same
+    paragraph ("On Sunday, at a rally in Derry, Clinton ..."; "... opened a mission
+    Wednesday. ... the president traveled to New York"). ``lede``: the verb is in the
+    article's first sentence, where a present-perfect ("The Russian president has
+    visited ...") reports the news of the article's day.
     """
+    future = not is_past(verb) and verb.pos_ != "NOUN"
     for ent in date_expressions(verb):
-        day = resolve_date(ent.text, article_date, future=not is_past(verb))
+        day = resolve_date(ent.text, article_date, future=future)
         if day is not None:
             return day
+    if not future:
+        for sentence in _context_sentences(verb):
+            for ent in sentence.ents:
+                if ent.label_ in ("DATE", "TIME"):
+                    day = resolve_date(ent.text, article_date)
+                    if day is not None:
+                        return day
     if lede and article_date is not None and _perfect(verb):
         return article_date
     return None
+
+
+def _context_sentences(verb: Token) -> list[Span]:
+    """The verb's sentence, then the one before it if no paragraph break lies between."""
+    sentence = verb.sent
+    found = [sentence]
+    if sentence.start > 0:
+        previous = verb.doc[sentence.start - 1].sent
+        if "\n" not in verb.doc.text[previous.end_char:sentence.start_char] and "\n" not in previous.text.strip():
+            found.append(previous)
+    return found
 
 
 def is_past(verb: Token) -> bool:
