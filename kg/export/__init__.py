@@ -12,7 +12,7 @@ EXPORTERS: dict[str, tuple[str, str, str]] = {
     "turtle": ("kg.export.rdf", "write_turtle", "graph.ttl"),
     "ntriples": ("kg.export.rdf", "write_ntriples", "graph.nt"),
     "jsonld": ("kg.export.rdf", "write_jsonld", "graph.jsonld"),
-    "html": ("kg.export.page", "write_html", "graph.html"),
+    "html": ("kg.export.html", "write_html", "graph.html"),
 }
 
 
