@@ -139,7 +139,10 @@ class GraphBuilder:
                 self.graph.add((node, KG.object, container))
         elif isinstance(fact, HoldsPosition):
             person = self._entity(article, fact.person)
-            position = self.ns[self.resolution.positions[(fact.title, fact.jurisdiction)]]
+            key = self.resolution.positions.get((fact.title, fact.jurisdiction))
+            if key is None:  # a bare title where the full office is known
+                return
+            position = self.ns[key]
             if self._direct(person, KG.holdsPosition, position, fact):
                 node = self._fact_node("role", KG.Role, fact, person, position)
                 self.graph.add((node, KG.subject, person))

@@ -194,21 +194,26 @@ def _geonames_name(links: list[str]) -> str | None:
 def _positions(
     articles: list[ArticleFacts], nodes: dict[str, Node], members: dict[tuple[str, str], str]
 ) -> dict[tuple[str, str | None], str]:
-    """Position nodes, and Country nodes for jurisdictions that no article named as a place."""
+    """Position nodes, and Country nodes for jurisdictions that no article named as a place.
+
+    A bare title ("President") is dropped for a person whom some article gives the full
+    office ("President of Russia").
+    """
     countries = {n.label: n.key for n in nodes.values() if n.type == "Country"}
+    held = [(members[(f.article_id, fact.person)], fact) for f in articles for fact in f.facts
+            if isinstance(fact, HoldsPosition)]
+    specific = {(person, fact.title) for person, fact in held if fact.jurisdiction}
     positions: dict[tuple[str, str | None], str] = {}
-    for facts in articles:
-        for fact in facts.facts:
-            if not isinstance(fact, HoldsPosition):
-                continue
-            country = fact.jurisdiction
-            if country and country not in countries:
-                found = gazetteer.country(country)
-                key = f"place/{slug(country)}"
-                nodes[key] = Node(key, "Country", country, (), f"iso3166:{found.alpha2}" if found else None)
-                countries[country] = key
-            label = f"{fact.title} of {country}" if country else fact.title
-            positions[(fact.title, country)] = f"position/{slug(label)}"
+    for person, fact in held:
+        country = fact.jurisdiction
+        if country is None and (person, fact.title) in specific:
+            continue
+        if country and country not in countries:
+            found = gazetteer.country(country)
+            key = f"place/{slug(country)}"
+            nodes[key] = Node(key, "Country", country, (), f"iso3166:{found.alpha2}" if found else None)
+            countries[country] = key
+        positions[(fact.title, country)] = f"position/{slug(position_label(fact.title, country))}"
     return positions
 
 

@@ -83,48 +83,85 @@ def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit]:
 
 
 def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
-    """Yield meetings between named persons."""
+    """Yield meetings between named persons.
+
+    Each "with" phrase is its own meeting ("met with Cruz and Trump last week, and this
+    week with Kasich": two meetings); the people inside one phrase met jointly.
+    """
     article = doc._.article
     first_sentence = next(iter(doc.sents), None)
     for token in doc:
         lemma = token.lemma_.lower()
-        people: list[str] = []
+        groups: list[list[str]] = []  # each: the people one meeting joins
         if token.pos_ in ("VERB", "AUX") and lemma in MEET_VERBS:
             verb = token
-            if lemma == "hold" and not any(c.lemma_.lower() in MEET_NOUNS for c in token.children if c.dep_ == "dobj"):
+            dobjs = [c for c in token.children if c.dep_ == "dobj"]
+            if lemma == "hold" and not any(c.lemma_.lower() in MEET_NOUNS for c in dobjs):
                 continue
             subjects = _agents(token, token, entities)
-            others = [entities.resolve(t, want="Person") for t in _objects(token, MEET_VERBS[lemma] + (None,))]
+            phrases = _object_phrases(token, MEET_VERBS[lemma] + (None,))
             if lemma == "hold":
-                noun = next(c for c in token.children if c.dep_ == "dobj")
-                others += [entities.resolve(t, want="Person") for t in _objects(noun, ("with", "between"))]
-            for child in token.children:  # "was met by Assad, Shoigu"
-                if child.dep_ == "agent":
-                    others += [entities.resolve(t, want="Person") for t in _conjoined(child, "pobj")]
-            people = subjects + [p for p in others if p]
+                phrases += _object_phrases(dobjs[0], ("with", "between"))
+            phrases += [c for c in token.children if c.dep_ == "agent"]  # "was met by Assad, Shoigu"
+            others = [_people_in(p, entities) for p in phrases]
+            others = [o for o in others if o]
+            if not others and lemma == "meet" and len(subjects) > 1:
+                groups = [subjects]  # "Abe and Park met"
+            groups += [subjects + o for o in others]
         elif token.pos_ == "NOUN" and lemma in MEET_NOUNS and token.dep_ in ("pobj", "dobj", "nsubj", "ROOT", "appos"):
             verb = token.head if token.dep_ == "dobj" else token
             if token.dep_ == "dobj" and verb.lemma_.lower() in ("hold",):
                 continue  # handled with the verb
-            others = [entities.resolve(t, want="Person") for t in _objects(token, ("with", "between"))]
+            others = [p for phrase in _object_phrases(token, ("with", "between")) for p in _people_in(phrase, entities)]
             owners = [entities.resolve(c, want="Person") for c in token.children if c.dep_ == "poss"]
             people = [p for p in owners + others if p]
-            if len(people) < 2 and token.dep_ in ("dobj", "pobj") and not owners:
+            if len(people) < 2 and token.dep_ in ("dobj", "pobj") and not owners and others:
                 people = _agents(verb, token, entities) + people
+            groups = [people]
         elif lemma == "meeting" and (pair := _adjacent_people(token, entities)):
-            verb, people = token, pair  # "footage of Assad meeting Putin", parsed as a noun compound
+            verb, groups = token, [pair]  # "footage of Assad meeting Putin", parsed as a noun compound
         else:
             continue
-        people = sorted(set(people), key=people.index)
-        if len(people) < 2 or not is_asserted(verb):
+        if not is_asserted(verb):
             continue
-        yield Meeting(
-            participants=tuple(people),
-            date=event_date(verb, article.date if article else None,
-                            lede=first_sentence is not None and verb.sent == first_sentence),
-            evidence=sentence_evidence(doc, verb.sent, article),
-            extractor=MEETING_EXTRACTOR,
-        )
+        for people in groups:
+            people = list(dict.fromkeys(people))
+            if len(people) < 2:
+                continue
+            yield Meeting(
+                participants=tuple(people),
+                date=event_date(verb, article.date if article else None,
+                                lede=first_sentence is not None and verb.sent == first_sentence),
+                evidence=sentence_evidence(doc, verb.sent, article),
+                extractor=MEETING_EXTRACTOR,
+            )
+
+
+def _object_phrases(token: Token, preps: tuple) -> list[Token]:
+    """Heads of the phrases a verb or noun takes: its direct object, or each prepositional object."""
+    found = []
+    for child in token.children:
+        if None in preps and child.dep_ in ("dobj", "attr"):
+            found.append(child)
+        elif child.dep_ == "prep" and child.lower_ in preps:
+            found.extend(c for c in child.children if c.dep_ == "pobj")
+    return found
+
+
+def _people_in(token: Token, entities: DocEntities) -> list[str]:
+    """The persons a noun phrase lists: conjuncts, appositions and names run together by the parser
+    ("his Israeli counterpart, Ariel Sharon, and the Palestinian leader, Mahmoud Abbas"), not owners
+    ("Kasich's wife") or people in its clauses."""
+    found, todo = [], [token]
+    if token.dep_ == "agent":
+        todo = [c for c in token.children if c.dep_ == "pobj"]
+    while todo:
+        current = todo.pop()
+        eid = entities.resolve(current, want="Person")
+        if eid is not None:
+            found.append(eid)
+        todo.extend(c for c in current.children if c.dep_ in ("conj", "appos", "nmod"))
+    return sorted(set(found), key=found.index)
 
 
 def _places(token: Token, entities: DocEntities) -> list[str]:

@@ -103,11 +103,12 @@ def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False)
     visited ...") reports the news of the article's day.
     """
     future = not is_past(verb) and verb.pos_ != "NOUN"
-    for ent in date_expressions(verb):
+    own = date_expressions(verb)
+    for ent in own:
         day = resolve_date(ent.text, article_date, future=future)
         if day is not None:
             return day
-    if not future:
+    if not future and not own:  # "last week" is the verb's own date, only not a day
         for sentence in _context_sentences(verb):
             for ent in sentence.ents:
                 if ent.label_ in ("DATE", "TIME"):
