@@ -269,6 +269,7 @@ class EntityFinder:
             if info is not None:
                 mentions.append((span, info))
                 taken.update(range(span.start, span.end))
+        mentions = _consistent_surnames(doc, mentions, taken)
         mentions.sort(key=lambda m: m[0].start)
         return _cluster(doc, mentions)
 
@@ -319,6 +320,33 @@ def _honorific_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
             end += 1
         if end > token.i + 1:
             yield doc[token.i + 1:end], {"type": "Person"}
+
+
+def _consistent_surnames(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]) -> list[tuple[Span, dict]]:
+    """A name the article gives a person in full is that person everywhere in it.
+
+    The model tags "Trump" as ORG in one sentence and misses "Pence" in another although
+    "Donald Trump" and "Mike Pence" are persons elsewhere in the text.
+    """
+    surnames = {
+        span[-1].text for span, info in mentions
+        if info["type"] == "Person" and len(span) > 1 and span[-1].text[:1].isupper()
+    }
+    if not surnames:
+        return mentions
+    result = []
+    for span, info in mentions:
+        if (len(span) == 1 and span[0].text in surnames and info["type"] in ("Organization", "Place")
+                and not info.get("canonical") and info["type"] != "Country"):
+            info = {"type": "Person"}
+        result.append((span, info))
+    for token in doc:
+        if (token.i not in taken and token.text in surnames and token.pos_ == "PROPN"
+                and not (token.i > 0 and doc[token.i - 1].pos_ == "PROPN")
+                and not (token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN")):
+            result.append((doc[token.i:token.i + 1], {"type": "Person"}))
+            taken.add(token.i)
+    return result
 
 
 def _name_like(token: Token) -> bool:
