@@ -33,6 +33,17 @@ PLACE_NOUNS = frozenset(
     "base bases facility facilities port city town village capital airport camp headquarters "
     "embassy consulate harbour harbor office offices plant site".split()
 )
+# Last words of building and site names: "Trump Tower", "the Oval Office", "Nashua Community College".
+FACILITY_HEADS = frozenset(
+    """tower house office memorial college university school hospital center centre hall palace square
+    museum church cathedral mosque temple synagogue stadium arena airport station park bridge cemetery
+    tomb monument embassy street avenue plaza building headquarters prison camp""".split()
+)
+# Capitalised words before "base" that make it a voter or customer base, not a military one.
+NON_MILITARY_BASE = frozenset(
+    "republican republicans democratic democrat democrats conservative liberal labour tory socialist "
+    "progressive evangelical voter voters fan customer political party core gop".split()
+)
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "around"})
 
 TITLE_WORDS = frozenset(
@@ -302,7 +313,7 @@ def _base_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
         name_end = start
         while start > 0 and _name_like(doc[start - 1]):
             start -= 1
-        if start == name_end:
+        if start == name_end or any(t.lower_ in NON_MILITARY_BASE for t in doc[start:name_end]):
             continue
         yield doc[start:token.i + 1], {"type": "MilitaryBase", "name": doc[start:name_end].text}
 
@@ -383,6 +394,8 @@ def _typed(span: Span, label: str) -> dict | None:
         label = "GPE"
     if label == "ORG" and span.root.lower_ in TITLE_WORDS:  # "Defense" in "Defense Minister X"
         return None
+    if label in ("PERSON", "ORG", "FAC") and len(span) > 1 and span[-1].lower_ in FACILITY_HEADS:
+        return {"type": "Place"}  # "Trump Tower", "the Oval Office": a building, whatever the model says
     base_type = NER_TYPES.get(label)
     if base_type is None:
         return None

@@ -102,8 +102,8 @@ def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False)
     article's first sentence, where a present-perfect ("The Russian president has
     visited ...") reports the news of the article's day.
     """
-    future = not is_past(verb) and verb.pos_ != "NOUN"
-    own = date_expressions(verb)
+    future = _future(verb)
+    own = [e for e in date_expressions(verb) if not PART_OF_DAY.match(e.text)]
     for ent in own:
         day = resolve_date(ent.text, article_date, future=future)
         if day is not None:
@@ -129,6 +129,23 @@ def _context_sentences(verb: Token) -> list[Span]:
         if "\n" not in verb.doc.text[previous.end_char:sentence.start_char] and "\n" not in previous.text.strip():
             found.append(previous)
     return found
+
+
+PART_OF_DAY = re.compile(r"^(?:in |during |that |this )?(?:the )?(?:morning|afternoon|evening|night)$", re.I)
+
+
+def _future(verb: Token) -> bool:
+    """Whether the clause is in the future tense ("will meet", "is going to visit")."""
+    token = verb
+    for _ in range(3):
+        if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in token.children):
+            return True
+        if token.dep_ == "xcomp" and token.head.lower_ == "going":
+            return True
+        if token.dep_ not in ("xcomp", "conj", "advcl") or token.head == token:
+            return False
+        token = token.head
+    return False
 
 
 def is_past(verb: Token) -> bool:
