@@ -155,31 +155,28 @@ def facts_mentions(records: Sequence[dict]) -> tuple[list[Mention], dict[str, st
     mentions, total = [], 0
     for record in records:
         doc, text = str(record["id"]), record["text"]
-        found, everything = [], []
+        found = []
         for entity in record["entities"]:
             if entity["type"] not in FACTS_TYPES:
                 continue
             kind = PLACE_TYPES.get(entity["type"], entity["type"])
-            for alias in {entity["name"], *entity.get("aliases", [])}:
+            for alias in sorted({entity["name"], *entity.get("aliases", [])}):
                 for match in re.finditer(rf"(?<!\w){re.escape(alias)}(?!\w)", text):
-                    everything.append((match.start(), match.end()))
-                    if is_name(alias):
-                        found.append(Mention(doc, match.start(), match.end(), alias, entity["name"], entity["name"], kind))
-        total += len(_longest_first(everything))
-        mentions.extend(_longest_first(found))
+                    found.append(Mention(doc, match.start(), match.end(), alias, entity["name"], entity["name"], kind))
+        total += len(_longest_first(found))
+        # Descriptions go before overlaps are settled, so "nominee Donald Trump" does not hide "Donald Trump".
+        mentions.extend(_longest_first([m for m in found if is_name(m.text)]))
     texts = {str(r["id"]): r["text"] for r in records}
     return mentions, texts, total
 
 
-def _longest_first(spans: list) -> list:
-    """The spans (tuples or mentions) that no longer span overlaps, in text order."""
-    bounds = (lambda s: (s.start, s.end)) if spans and isinstance(spans[0], Mention) else (lambda s: s)
-    kept: list = []
-    for span in sorted(spans, key=lambda s: (bounds(s)[0] - bounds(s)[1], bounds(s)[0])):
-        start, end = bounds(span)
-        if all(end <= bounds(k)[0] or start >= bounds(k)[1] for k in kept):
-            kept.append(span)
-    return sorted(kept, key=bounds)
+def _longest_first(mentions: list[Mention]) -> list[Mention]:
+    """The mentions that no longer mention overlaps, in text order."""
+    kept: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (m.start - m.end, m.start)):
+        if all(m.end <= k.start or m.start >= k.end for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
 
 
 # --------------------------------------------------------------- system clusters

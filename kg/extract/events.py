@@ -26,13 +26,14 @@ VISIT_VERBS = {
     "arrive": ("in", "at"), "land": ("in", "at"), "fly": ("to", "into"), "travel": ("to",),
     "go": ("to",), "head": ("to",), "return": ("to",), "stop": ("in", "at", "by"), "stay": ("in", "at"),
     "come": ("to",), "campaign": ("in",), "rally": ("in",), "speak": ("in", "at"), "attend": (None,),
-    "enter": (None,), "drop": ("by",), "leave": (None,),
+    "enter": (None,), "drop": ("by",), "leave": (None,), "tell": ("in", "at"), "address": ("in", "at"),
 }
 # "returned from X", "arrived back from X": X was visited
 RETURN_VERBS = frozenset({"return", "arrive", "come", "fly", "get"})
 # nouns of a visit: "made a stopover at X", "Putin's first trip to Syria"
 VISIT_NOUNS = {"visit": ("to", "in"), "trip": ("to",), "stopover": ("at", "in"), "tour": ("of",), "stop": ("at", "in"),
-               "holiday": ("in", "to"), "mission": ("to",), "rally": ("in", "at"), "summit": ("in",)}
+               "holiday": ("in", "to"), "mission": ("to",), "rally": ("in", "at"), "summit": ("in",),
+               "townhall": ("in", "at"), "speech": ("in", "at")}
 SUPPORT_VERBS = frozenset({"make", "pay", "take", "begin", "start", "conclude", "end", "complete"})
 MEET_VERBS = {"meet": ("with",), "host": (), "welcome": (), "receive": (), "greet": (), "visit": (),
               "hold": ("with",), "talk": ("with", "to"), "sit": ("with",), "confer": ("with",),
@@ -216,6 +217,8 @@ def _agents(verb: Token, trigger: Token, entities: DocEntities) -> list[str]:
                 break
             if head.dep_ in ("xcomp", "advcl", "conj", "pcomp") and head.head != head:
                 head = head.head
+                if head.dep_ == "prep" and head.pos_ == "ADP":  # "before ending a trip": through the preposition
+                    head = head.head
                 continue
             break
     found = [entities.resolve(t, want="Person") for t in candidates]
