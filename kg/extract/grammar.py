@@ -103,7 +103,14 @@ def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False)
     visited ...") reports the news of the article's day.
     """
     future = _future(verb)
-    own = [e for e in date_expressions(verb) if not PART_OF_DAY.match(e.text)]
+    expressions = date_expressions(verb)
+    own = [e for e in expressions if not PART_OF_DAY.match(e.text)]
+    if expressions and not own and not future:
+        # "in the afternoon": of the last day the article named
+        for ent in reversed([e for e in verb.doc.ents if e.end <= verb.i and e.label_ == "DATE"]):
+            day = resolve_date(ent.text, article_date)
+            if day is not None:
+                return day
     for ent in own:
         day = resolve_date(ent.text, article_date, future=future)
         if day is not None:
