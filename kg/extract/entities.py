@@ -106,6 +106,17 @@ class DocEntities:
         self._subject_tokens = [t for t in self.doc if t.dep_ in ("nsubj", "nsubjpass")]
         self._subject_memo: dict[int, str | None] = {}
 
+    def _salient_subjects(self, token: Token) -> list[Token]:
+        ordered: list[Token] = []
+        by_sentence: dict[int, list[Token]] = {}
+        for subject in self._subject_tokens:
+            if subject.i < token.i and token.i - subject.i <= 400:
+                by_sentence.setdefault(subject.sent.start, []).append(subject)
+        for start in sorted(by_sentence, reverse=True):
+            subjects = by_sentence[start][::-1]
+            ordered += [s for s in subjects if s.head.dep_ == "ROOT"] + [s for s in subjects if s.head.dep_ != "ROOT"]
+        return ordered
+
     def _subject_entity(self, subject: Token) -> str | None:
         """The person a clause subject names: a name, a title ("the Pakistani president") or a pronoun."""
         if subject.i not in self._subject_memo:
@@ -179,11 +190,9 @@ class DocEntities:
                     )
                     if eid and self.by_id[eid].type == "Person" and fits(eid):
                         return eid
-        for subject in reversed(self._subject_tokens):
-            if subject.i >= token.i:
-                continue
-            if token.i - subject.i > 400:
-                break
+        # Earlier subjects, nearest sentence first; in each, the main clause's subject before
+        # embedded ones ("Josh Earnest said Obama has ...": he is Earnest).
+        for subject in self._salient_subjects(token):
             eid = self._subject_entity(subject)
             if eid and self.by_id[eid].type == "Person" and fits(eid):
                 return eid
@@ -529,10 +538,11 @@ def _person_cluster(span: Span, persons: list[_Cluster], by_key: dict) -> _Clust
                 cluster = candidate
                 break
     elif cluster is None:
-        # A fuller name after a short one ("Putin" in the headline, "Vladimir Putin" later).
+        # A fuller name after a short one ("Putin" in the headline, "Vladimir Putin" later;
+        # "Bill is back" ... "Bill Clinton").
         for candidate in persons:
             cwords = candidate.key.split()
-            if len(cwords) == 1 and cwords[0] == words[-1]:
+            if len(cwords) == 1 and cwords[0] in (words[-1], words[0]):
                 cluster = candidate
                 cluster.key = key
                 by_key[("Person", key)] = cluster

@@ -66,6 +66,11 @@ def _paragraph_quotes(text: str, start: int, end: int, next_start: int | None) -
         char = text[i]
         if char in DOUBLE and _opens(text, i, start):
             close = _closing(text, i + 1, end, double=True, closer=OPENERS[char])
+            if close is not None and char == '"' and text[close - 1].isspace() and text[close + 1:close + 2].isalnum():
+                # '"Sandra has ... herself. "That pattern ...': a new quote opens; the first ran unclosed
+                yield QuoteSpan(i + 1, _rstrip(text, i + 1, close))
+                i = close
+                continue
             if close is None:  # no closing mark: the quote runs to the end of the paragraph
                 runs_on = next_start is not None and text[next_start] in DOUBLE
                 if end - i > 3:
