@@ -277,7 +277,7 @@ class EntityFinder:
         """Find, type and join the entity mentions of a parsed article."""
         mentions = self._alias_mentions(doc)
         taken = {i for span, _ in mentions for i in range(span.start, span.end)}
-        for span, info in [*_base_mentions(doc), *_honorific_mentions(doc)]:
+        for span, info in [*_base_mentions(doc), *_honorific_mentions(doc), *_district_names(doc)]:
             if not any(i in taken for i in range(span.start, span.end)):
                 mentions.append((span, info))
                 taken.update(range(span.start, span.end))
@@ -328,6 +328,16 @@ def _base_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
 
 
 NAME_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady"})
+
+
+def _district_names(doc: Doc) -> Iterable[tuple[Span, dict]]:
+    """ "Washington, D.C.": the district is part of the city's name, not a second place."""
+    for token in doc[2:]:
+        if token.text in ("D.C.", "DC", "D.C") and doc[token.i - 1].text == "," and doc[token.i - 2].ent_type_ == "GPE":
+            start = token.i - 2
+            while start > 0 and doc[start - 1].ent_iob_ == "I" and doc[start - 1].ent_type_ == "GPE":
+                start -= 1
+            yield doc[start:token.i + 1], {"type": "City"}
 
 
 def _honorific_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:

@@ -22,7 +22,7 @@ MEETING_EXTRACTOR = "meetings.v1"
 
 # verb lemma -> prepositions that introduce the place (None: the direct object)
 VISIT_VERBS = {
-    "visit": (None,), "tour": (None,), "reach": (None,),
+    "visit": (None, "in"), "tour": (None, "in"), "reach": (None,), "meet": ("in", "at"),
     "arrive": ("in", "at"), "land": ("in", "at"), "fly": ("to", "into"), "travel": ("to",),
     "go": ("to",), "head": ("to",), "return": ("to",), "stop": ("in", "at", "by"), "stay": ("in", "at"),
     "come": ("to",), "campaign": ("in",), "rally": ("in",), "speak": ("in", "at"), "attend": (None,),

@@ -67,6 +67,10 @@ def is_asserted(verb: Token) -> bool:
                 return False
         if token.dep_ == "advcl" and infinitive:
             return False  # "flew to Cairo to meet Mubarak": the purpose, not the outcome
+        if token.dep_ == "pcomp" and token.head.lower_ == "before" and token.head.head.tag_ != "VBD":
+            # "was speaking ... a few hours before visiting Manchester": later than a scene still
+            # going on, so not yet reported as done (unlike "Before visiting Israel, he made ...")
+            return False
         if token.head == token or token.dep_ not in ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp"):
             break
         if token.dep_ in ("acl", "relcl") and token.head.pos_ in ("NOUN", "PROPN"):
