@@ -65,7 +65,7 @@ LAYERS = [
     {"resolve"},
     {"graph"},
     {"validate", "export", "query"},
-    {"pipeline", "eval", "store"},
+    {"pipeline", "eval", "eval_entities", "store"},
     {"cli", "__init__", "__main__"},
 ]
 

@@ -104,3 +104,23 @@ def test_an_outlet_is_not_the_speaker_when_a_person_is_named(extract_text):
 def test_future_and_negated_speech_is_not_a_quote(extract_text, text):
     result = extract_text(text)
     assert not result.quotes and not result.unattributed
+
+
+@pytest.mark.parametrize(
+    "verb", ["said", "told reporters", "added", "noted", "insisted", "argued", "warned", "sighed", "claimed", "stressed"]
+)
+def test_reporting_verbs(extract_text, verb):
+    text = f'"The deal is done," Angela Merkel {verb}.'
+    assert ("The deal is done,", "Angela Merkel") in extract_text(text).quotes
+
+
+def test_title_with_a_country_adjective(extract_text):
+    text = ("Israeli Prime Minister Ariel Sharon met Palestinian President Mahmoud Abbas. "
+            '"We are ready for peace," the Palestinian leader said.')
+    assert ("We are ready for peace,", "Mahmoud Abbas") in extract_text(text).quotes
+
+
+def test_main_clause_subject_is_the_pronouns_speaker(extract_text):
+    text = ('White House spokesman Josh Earnest said Barack Obama would campaign hard.\n\n'
+            '"He is an influential advocate," he added.')
+    assert ("He is an influential advocate,", "Josh Earnest") in extract_text(text).quotes
