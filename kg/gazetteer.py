@@ -9,6 +9,7 @@ All are loaded once, lazily.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from kg.errors import InputError
 from kg.names import ascii_fold
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
+ENTITY_TYPES = frozenset({"Person", "Organization", "Place", "Country", "City", "Region", "MilitaryBase"})
 
 
 @dataclass(frozen=True)
@@ -117,17 +119,20 @@ def read_aliases(path: Path | str) -> list[Alias]:
     path = Path(path)
     aliases = []
     with open(path, encoding="utf-8", newline="") as handle:
-        rows = csv.reader(line for line in handle if not line.startswith("#"))
-        header = next(rows, None)
-        if header is None or [h.strip() for h in header[:3]] != ["surface", "canonical", "type"]:
-            raise InputError(path, "alias file must start with the header surface,canonical,type,wikidata", line=1)
-        for number, row in enumerate(rows, 2):
-            if not row or not any(cell.strip() for cell in row):
-                continue
-            if len(row) < 3 or not row[0].strip() or not row[1].strip():
-                raise InputError(path, "alias row needs surface, canonical and type", line=number)
-            wikidata = row[3].strip() if len(row) > 3 and row[3].strip() else None
-            aliases.append(Alias(row[0].strip(), row[1].strip(), row[2].strip(), wikidata))
+        lines = [(n, line) for n, line in enumerate(handle, 1) if line.strip() and not line.startswith("#")]
+    if not lines or [h.strip() for h in next(csv.reader([lines[0][1]]))[:3]] != ["surface", "canonical", "type"]:
+        raise InputError(path, "alias file must start with the header surface,canonical,type,wikidata", line=1)
+    for number, line in lines[1:]:
+        row = next(csv.reader([line]))
+        if len(row) < 3 or not row[0].strip() or not row[1].strip():
+            raise InputError(path, "alias row needs surface, canonical and type", line=number)
+        wikidata = row[3].strip() if len(row) > 3 and row[3].strip() else None
+        if row[2].strip() not in ENTITY_TYPES:
+            raise InputError(path, f"unknown type {row[2].strip()!r}; one of {', '.join(sorted(ENTITY_TYPES))}",
+                             line=number)
+        if wikidata and not re.fullmatch(r"Q\d+", wikidata):
+            raise InputError(path, f"wikidata id {wikidata!r} is not of the form Q123", line=number)
+        aliases.append(Alias(row[0].strip(), row[1].strip(), row[2].strip(), wikidata))
     return aliases
 
 

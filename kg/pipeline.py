@@ -26,6 +26,7 @@ from kg.graph import Rejected, build_graph
 from kg.io import atomic_write
 from kg.nlp import load_model, parse
 from kg.resolve import Resolution, resolve_entities
+from kg.store import FactStore
 from kg.validate import Report, validate
 from kg.vocab import DEFAULT_BASE, KG
 
@@ -79,14 +80,19 @@ def build(
     base: str = DEFAULT_BASE,
     formats: Sequence[str] = ("turtle", "html"),
     validate_graph: bool = True,
+    store: Path | str | None = None,
     n_process: int = 1,
     batch_size: int = 32,
     on_article: Callable[[Article], None] | None = None,
 ) -> Build:
     """Build the knowledge graph of the articles in ``inputs``; write outputs to ``out_dir``.
 
+    With ``store``, the graph is the persistent one in that folder (:mod:`kg.store`):
+    only articles it does not hold yet are parsed, and the store is updated.
+
     Raises:
-        KGError: no article could be read, or the model or alias file is missing.
+        KGError: no article could be read (and no store holds any), or the model or
+            alias file is missing.
     """
     skipped: list[dict] = []
 
@@ -94,38 +100,102 @@ def build(
         log.warning("%s", err)
         skipped.append({"source": str(err.path) + (f":{err.line}" if err.line else ""), "reason": err.message})
 
+    facts_store = FactStore(store) if store is not None else None
     articles = _unique(read_articles(inputs, on_error=skip), skipped)
-    if not articles:
+    if facts_store is not None:
+        articles = [a for a in articles if a.id not in facts_store]  # adding twice changes nothing
+    elif not articles:
         raise KGError("no article could be read" + (f" ({len(skipped)} skipped)" if skipped else ""))
     table = list(builtin_aliases()) + (read_aliases(aliases) if aliases else [])
-    nlp = load_model(model)
-    finder = EntityFinder(nlp.tokenizer, table)
-    facts: list[ArticleFacts] = []
-    built: list[Article] = []
-    for doc in parse(nlp, articles, batch_size=batch_size, n_process=n_process):
-        article = doc._.article
-        try:
-            facts.append(extract(doc, finder))
-            built.append(article)
-        except Exception as err:  # one article's failure must not stop the build
-            log.exception("extraction failed for %s", article.source)
-            skipped.append({"source": article.source, "reason": f"extraction failed: {err!r}"})
-        if on_article is not None:
-            on_article(article)
-    resolution = resolve_entities(facts)
-    graph, rejected = build_graph(zip(built, facts), resolution, base=base)
-    result = Build(graph, built, facts, resolution, skipped, rejected)
+    new: list[tuple[Article, ArticleFacts]] = []
+    nlp = None
+    if articles:
+        nlp = load_model(model)
+        finder = EntityFinder(nlp.tokenizer, table)
+        for doc in parse(nlp, articles, batch_size=batch_size, n_process=n_process):
+            article = doc._.article
+            try:
+                new.append((article, extract(doc, finder)))
+            except Exception as err:  # one article's failure must not stop the build
+                log.exception("extraction failed for %s", article.source)
+                skipped.append({"source": article.source, "reason": f"extraction failed: {err!r}"})
+            if on_article is not None:
+                on_article(article)
+    pairs = new
+    if facts_store is not None:
+        pairs = sorted(facts_store.load() + new, key=lambda pair: pair[0].id)
+        if not pairs:
+            raise KGError(f"the store {store} holds no article and none could be read")
+    result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph,
+                       known=facts_store.registry() if facts_store is not None else None)
+    if facts_store is not None:
+        for article, facts in new:
+            facts_store.save(article, facts)
+        _update_store(facts_store, result, nlp)
+    if out_dir is not None:
+        _write_outputs(result, Path(out_dir), formats)
+    return result
+
+
+def remove(
+    store: Path | str, article_ids: Iterable[str], out_dir: Path | str | None = None, *,
+    base: str = DEFAULT_BASE, formats: Sequence[str] = ("turtle", "html"), validate_graph: bool = True,
+) -> tuple[Build, list[str]]:
+    """Remove articles and everything only they stated from a store; returns the new build
+    and the ids that were not in the store."""
+    facts_store = FactStore(store)
+    missing = [i for i in article_ids if not facts_store.remove(i)]
+    pairs = facts_store.load()
+    result = _assemble(pairs, [], base=base, validate_graph=validate_graph, known=facts_store.registry())
+    _update_store(facts_store, result, None)
+    if out_dir is not None:
+        _write_outputs(result, Path(out_dir), formats)
+    return result, missing
+
+
+def _assemble(pairs, skipped, *, base, validate_graph, known) -> Build:
+    articles = [a for a, _ in pairs]
+    facts = [f for _, f in pairs]
+    resolution = resolve_entities(facts, known=known)
+    graph, rejected = build_graph(pairs, resolution, base=base)
+    result = Build(graph, articles, facts, resolution, skipped, rejected)
     if validate_graph:
         result.validation = validate(graph)
-    if out_dir is not None:
-        out = Path(out_dir)
-        for name in formats:
-            result.outputs[name] = str(export(graph, name, out))
-        result.outputs["report"] = str(out / "report.json")
-        with atomic_write(out / "report.json") as handle:
-            json.dump(result.report(), handle, indent=2, ensure_ascii=False, default=str)
-            handle.write("\n")
     return result
+
+
+def _update_store(facts_store: FactStore, result: Build, nlp) -> None:
+    facts_store.save_registry(result.resolution.members)
+    if nlp is not None:
+        facts_store.write_meta(f"{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}")
+    facts_store.write_graph(result.graph.serialize(format="nt", encoding="utf-8"))
+    result.outputs["store"] = str(facts_store.root)
+
+
+def _write_outputs(result: Build, out: Path, formats: Sequence[str]) -> None:
+    for name in formats:
+        result.outputs[name] = str(export(result.graph, name, out))
+    result.outputs["entities"] = str(out / "entities.json")
+    with atomic_write(out / "entities.json") as handle:
+        json.dump(explain_all(result.resolution), handle, indent=1, ensure_ascii=False)
+        handle.write("\n")
+    result.outputs["report"] = str(out / "report.json")
+    with atomic_write(out / "report.json") as handle:
+        json.dump(result.report(), handle, indent=2, ensure_ascii=False, default=str)
+        handle.write("\n")
+
+
+def explain_all(resolution: Resolution) -> dict:
+    """For every node: its name, type, other names, and which article wrote which name by which rule."""
+    by_node: dict[str, list] = {}
+    for merge in resolution.merges:
+        by_node.setdefault(merge.node, []).append(
+            {"surface": merge.surface, "article": merge.article_id, "rule": merge.rule})
+    return {
+        key: {"label": node.label, "type": node.type, "alt_labels": list(node.alt_labels), "link": node.link,
+              "mentions": sorted(by_node.get(key, []), key=lambda m: (m["article"], m["surface"]))}
+        for key, node in sorted(resolution.nodes.items())
+    }
 
 
 def _unique(articles: Iterable[Article], skipped: list[dict]) -> list[Article]:

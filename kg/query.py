@@ -64,6 +64,8 @@ def query_text(query: str) -> str:
 def open_store(graph: Path | str) -> ox.Store:
     """A store over a graph file (loaded in memory) or a store folder (opened read-only)."""
     path = Path(graph)
+    if (path / "oxigraph").is_dir():  # a kg store folder (kg build --store)
+        path = path / "oxigraph"
     if path.is_dir():
         try:
             return ox.Store.read_only(str(path))

@@ -22,7 +22,7 @@ from unidecode import unidecode
 from kg import gazetteer
 from kg.extract.entities import BASE_HEADS, BASE_MODIFIERS
 from kg.facts import ArticleFacts, Entity, HoldsPosition
-from kg.names import person_key, place_key, slug
+from kg.names import ascii_fold, person_key, place_key, slug
 
 SPECIFICITY = {"MilitaryBase": 4, "Region": 3, "City": 2, "Country": 2, "Place": 0}
 CATEGORY_PATH = {"Person": "person", "Organization": "organization", "Place": "place"}
@@ -96,8 +96,16 @@ def entity_key(entity: Entity) -> str:
 _BASE_KEYS = {place_key(w) for w in BASE_HEADS | BASE_MODIFIERS}
 
 
-def resolve_entities(articles: Iterable[ArticleFacts]) -> Resolution:
-    """Join the entities of all articles; see the module docstring for the rules."""
+def resolve_entities(
+    articles: Iterable[ArticleFacts], known: dict[tuple[str, str], str] | None = None
+) -> Resolution:
+    """Join the entities of all articles; see the module docstring for the rules.
+
+    ``known`` maps (article id, entity id) to the node key an earlier build gave it
+    (a persistent store's registry): a node keeps the IRI it was first given, so saved
+    queries and links survive later additions.
+    """
+    known = known or {}
     articles = list(articles)
     uf = _UnionFind()
     entities: dict[tuple[str, str], Entity] = {}
@@ -112,7 +120,13 @@ def resolve_entities(articles: Iterable[ArticleFacts]) -> Resolution:
             key = entity_key(entity)
             category = entity.category
             first = by_key.setdefault((category, key), item)
-            uf.union(first, item, "same name" if not entity.canonical else "alias table")
+            if entity.canonical:
+                rule = "alias table"
+            elif {ascii_fold(n) for n in entity.names} & {ascii_fold(n) for n in entities[first].names}:
+                rule = "same name"
+            else:
+                rule = f"spelling variant (key {key!r})"
+            uf.union(first, item, rule)
             if category == "Place" and entity.type != "MilitaryBase":
                 base = by_key.get(("Place", key + " base"))
                 if base:
@@ -140,16 +154,28 @@ def resolve_entities(articles: Iterable[ArticleFacts]) -> Resolution:
     members: dict[tuple[str, str], str] = {}
     merges: list[Merge] = []
     pending = sorted((_node_parts([entities[i] for i in items]), sorted(items)) for items in groups.values())
-    used: Counter[str] = Counter()
+    reserved = set(known.values())
+    taken: set[str] = set()
     for (category, etype, label, alt_labels, link), items in pending:
-        base_key = f"{CATEGORY_PATH[category]}/{slug(label)}"
-        used[base_key] += 1
-        key = base_key if used[base_key] == 1 else f"{base_key}-{used[base_key]}"
+        previous = sorted({known[i] for i in items if i in known} - taken)
+        if previous:
+            key = previous[0]  # the IRI this entity already had
+        else:
+            base_key = f"{CATEGORY_PATH[category]}/{slug(label)}"
+            key, number = base_key, 1
+            while key in taken or key in reserved:
+                number += 1
+                key = f"{base_key}-{number}"
+        taken.add(key)
         nodes[key] = Node(key, etype, label, alt_labels, link)
         for item in items:
             members[item] = key
-            for surface in sorted(set(entities[item].names)):
-                merges.append(Merge(key, surface, item[0], uf.rule.get(item, "first mention")))
+            names = entities[item].names
+            for surface in sorted(set(names)):
+                rule = uf.rule.get(item, "first mention")
+                if surface != names[0] and ascii_fold(surface) != ascii_fold(names[0]):
+                    rule = f"{rule}; in the article joined to {names[0]!r}"
+                merges.append(Merge(key, surface, item[0], rule))
 
     positions = _positions(articles, nodes, members)
     return Resolution(nodes, members, positions, merges)
@@ -170,6 +196,7 @@ def _node_parts(group: list[Entity]) -> tuple:
             category != "Place" or etype != "MilitaryBase" or _is_base_name(n),
             len(n.split()),
             unidecode(n).lower() == preferred,
+            len(n),  # before frequency, so that more articles rarely change the choice
             names[n],
             [-ord(c) for c in n],
         ))

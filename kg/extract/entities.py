@@ -480,7 +480,16 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]]) -> DocEntities:
     for span, info in mentions:
         etype = info["type"]
         category = "Place" if etype in ("Place", "Country", "City", "Region", "MilitaryBase") else etype
-        if etype == "Person":
+        if etype == "Person" and info.get("canonical"):  # an alias table names the person
+            key = person_key(info["canonical"])
+            cluster = by_key.get(("Person", key))
+            if cluster is None:
+                cluster = _Cluster(type="Person", key=key, canonical=info["canonical"], link=info.get("link"))
+                by_key[("Person", key)] = cluster
+                persons.append(cluster)
+            cluster.canonical = cluster.canonical or info["canonical"]
+            cluster.link = cluster.link or info.get("link")
+        elif etype == "Person":
             cluster = _person_cluster(span, persons, by_key)
         else:
             name = info.get("canonical") or info.get("name") or span.text

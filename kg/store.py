@@ -1,0 +1,167 @@
+"""A persistent graph that grows article by article: ``kg build --store DIR``.
+
+The folder holds what a rebuild needs without parsing again, and the graph itself:
+
+- ``facts/<hash>.json``: each article's metadata and extracted facts (one file each);
+- ``registry.json``: the node key (IRI path) each (article, entity) was given, so an
+  entity keeps its IRI when later articles arrive;
+- ``oxigraph/``: a pyoxigraph (RocksDB) store with the current graph, for ``kg query DIR``
+  and for other tools (``oxigraph serve-read-only --location DIR/oxigraph``);
+- ``meta.json``: the model and kg version that extracted the facts.
+
+Adding articles parses only the new ones; entities are then resolved again over all
+stored facts, so an incremental build equals the one-shot build of the same articles
+(IRIs excepted where a later article changes an entity's preferred name: the entity
+keeps its first IRI). Adding an article twice changes nothing. Every file is replaced
+atomically, and the Oxigraph folder is built beside the old one and swapped in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from kg.articles import Article
+from kg.errors import GraphError
+from kg.facts import ArticleFacts, Entity, Evidence, HoldsPosition, Located, Meeting, Quote, Visit
+from kg.io import atomic_write
+
+FACT_TYPES = {cls.__name__: cls for cls in (Visit, Meeting, Quote, Located, HoldsPosition)}
+FORMAT_VERSION = 1
+
+
+class FactStore:
+    """The folder of a persistent kg graph."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        if self.root.exists() and not self.root.is_dir():
+            raise GraphError(f"{self.root}: not a folder")
+        self.facts_dir = self.root / "facts"
+        self.facts_dir.mkdir(parents=True, exist_ok=True)
+        meta = self.root / "meta.json"
+        if meta.exists():
+            version = json.loads(meta.read_text()).get("format")
+            if version != FORMAT_VERSION:
+                raise GraphError(f"{self.root}: store format {version}, this kg reads {FORMAT_VERSION}")
+
+    # ------------------------------------------------------------ facts
+
+    def _path(self, article_id: str) -> Path:
+        return self.facts_dir / (hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:24] + ".json")
+
+    def __contains__(self, article_id: str) -> bool:
+        return self._path(article_id).exists()
+
+    def ids(self) -> list[str]:
+        return sorted(article.id for article, _ in self.load())
+
+    def load(self) -> list[tuple[Article, ArticleFacts]]:
+        """Every stored article with its facts, in article-id order."""
+        loaded = []
+        for path in sorted(self.facts_dir.glob("*.json")):
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+                loaded.append((_article(record["article"]), _facts(record["facts"])))
+            except (ValueError, KeyError, TypeError) as err:
+                raise GraphError(f"{path}: unreadable stored facts ({err})") from None
+        return sorted(loaded, key=lambda pair: pair[0].id)
+
+    def save(self, article: Article, facts: ArticleFacts) -> None:
+        record = {"article": _plain(article), "facts": _plain(facts)}
+        with atomic_write(self._path(article.id)) as handle:
+            json.dump(record, handle, ensure_ascii=False, sort_keys=True)
+
+    def remove(self, article_id: str) -> bool:
+        """Forget an article; False if it was not stored."""
+        path = self._path(article_id)
+        if not path.exists():
+            return False
+        path.unlink()
+        return True
+
+    # ------------------------------------------------------------ registry and graph
+
+    def registry(self) -> dict[tuple[str, str], str]:
+        path = self.root / "registry.json"
+        if not path.exists():
+            return {}
+        return {(row[0], row[1]): row[2] for row in json.loads(path.read_text(encoding="utf-8"))}
+
+    def save_registry(self, members: dict[tuple[str, str], str]) -> None:
+        old = self.registry()
+        merged = {**old, **members}  # a removed article's entries keep its IRIs reserved
+        rows = sorted([a, e, key] for (a, e), key in merged.items())
+        with atomic_write(self.root / "registry.json") as handle:
+            json.dump(rows, handle, ensure_ascii=False)
+
+    def write_meta(self, model: str) -> None:
+        from kg import __version__
+
+        with atomic_write(self.root / "meta.json") as handle:
+            json.dump({"format": FORMAT_VERSION, "kg": __version__, "model": model}, handle)
+
+    def write_graph(self, ntriples: bytes) -> None:
+        """Replace the Oxigraph store with a graph given as N-Triples, atomically."""
+        import pyoxigraph as ox
+
+        target = self.root / "oxigraph"
+        fresh = self.root / "oxigraph.new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        store = ox.Store(str(fresh))
+        store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        del store  # releases the RocksDB lock before the folder moves
+        old = self.root / "oxigraph.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# ------------------------------------------------------------ JSON codec
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value):
+        fields = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if type(value).__name__ in FACT_TYPES:
+            fields["type"] = type(value).__name__
+        return fields
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _article(record: dict) -> Article:
+    return Article(**{**record, "date": _date(record.get("date"))})
+
+
+def _facts(record: dict) -> ArticleFacts:
+    entities = tuple(
+        Entity(**{**e, "names": tuple(e["names"]), "titles": tuple(e.get("titles", ())),
+                  "spans": tuple(tuple(s) for s in e["spans"])})
+        for e in record["entities"]
+    )
+    facts = []
+    for fact in record["facts"]:
+        fact = dict(fact)
+        cls = FACT_TYPES[fact.pop("type")]
+        fact["evidence"] = Evidence(**fact["evidence"])
+        if "date" in fact:
+            fact["date"] = _date(fact["date"])
+        if "participants" in fact:
+            fact["participants"] = tuple(fact["participants"])
+        facts.append(cls(**fact))
+    return ArticleFacts(record["article_id"], entities, tuple(facts))

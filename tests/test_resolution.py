@@ -1,0 +1,140 @@
+"""One node per real-world entity, across articles and across runs (persistent store)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import RDF, RDFS, Graph
+from rdflib.compare import isomorphic
+
+from kg.pipeline import build, remove
+from kg.vocab import KG
+
+A = {"id": "a", "date": "2019-03-04",
+     "text": "French President Emmanuel Macron met German Chancellor Angela Merkel in Berlin on Monday. "
+             "Macron said the talks were useful."}
+B = {"id": "b", "date": "2019-03-05",
+     "text": "Emmanuel Macron visited Hamburg on Tuesday. \"We are ready,\" Macron said."}
+C = {"id": "c", "date": "2019-03-06",
+     "text": "Jacinda Ardern visited Auckland on Wednesday and met Winston Peters."}
+
+
+def write(path, *records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def labels(graph):
+    return {str(o) for o in graph.objects(None, RDFS.label)}
+
+
+def nodes_named(graph, name):
+    return {s for s, o in graph.subject_objects(RDFS.label) if str(o) == name}
+
+
+@pytest.fixture()
+def files(tmp_path):
+    return {name: write(tmp_path / f"{name}.jsonl", record) for name, record in (("a", A), ("b", B), ("c", C))}
+
+
+def test_incremental_build_equals_one_shot(tmp_path, files):
+    store = tmp_path / "store"
+    build([files["a"]], None, store=store)
+    incremental = build([files["b"]], None, store=store).graph
+    one_shot = build([files["a"], files["b"]], None).graph
+    assert isomorphic(incremental, one_shot)
+    assert len(nodes_named(incremental, "Emmanuel Macron")) == 1
+
+
+def test_adding_an_article_twice_changes_nothing(tmp_path, files):
+    store = tmp_path / "store"
+    first = build([files["a"], files["b"]], None, store=store).graph
+    second = build([files["a"]], None, store=store).graph
+    assert isomorphic(first, second)
+    assert len(list((store / "facts").iterdir())) == 2
+
+
+def test_removal_drops_facts_and_orphaned_entities(tmp_path, files):
+    store = tmp_path / "store"
+    build([files["a"], files["c"]], None, store=store)
+    after, missing = remove(store, ["c", "nope"])
+    assert missing == ["nope"]
+    assert "Jacinda Ardern" not in labels(after.graph)
+    assert "Auckland" not in labels(after.graph)
+    assert "Emmanuel Macron" in labels(after.graph)
+    alone = build([files["a"]], None).graph
+    assert isomorphic(after.graph, alone)
+
+
+def test_iris_survive_unrelated_articles(tmp_path, files):
+    store = tmp_path / "store"
+    before = build([files["a"]], None, store=store).graph
+    after = build([files["c"]], None, store=store).graph
+    for name in ("Emmanuel Macron", "Angela Merkel", "Berlin"):
+        assert nodes_named(before, name) == nodes_named(after, name)
+
+
+def test_store_is_queryable_with_sparql(tmp_path, files):
+    from kg.query import open_store, query_text, run_query
+
+    store = tmp_path / "store"
+    build([files["b"]], None, store=store)
+    table = run_query(open_store(store), query_text("visits"))
+    assert ["Emmanuel Macron", "Hamburg", "2019-03-05", "b"] in table.rows
+
+
+def test_two_people_sharing_a_surname_stay_apart(tmp_path):
+    path = write(tmp_path / "h.jsonl", {
+        "id": "h", "text": "Michael Howard met voters in Bournemouth. Sandra Howard visited Leeds. "
+                           "Howard said little."})
+    graph = build([path], None).graph
+    people = {str(o) for s, o in graph.subject_objects(RDFS.label) if (s, RDF.type, KG.Person) in graph}
+    assert {"Michael Howard", "Sandra Howard"} <= people
+
+
+def test_a_person_never_merges_with_a_place(tmp_path):
+    path = write(tmp_path / "g.jsonl",
+                 {"id": "g1", "text": "Jordan Peterson visited Jordan on Monday."},
+                 {"id": "g2", "text": "King Abdullah met ministers in Jordan."})
+    graph = build([path], None).graph
+    for entity in graph.subjects(RDF.type, KG.Person):
+        assert (entity, RDF.type, KG.Country) not in graph and (entity, RDF.type, KG.Place) not in graph
+    assert nodes_named(graph, "Jordan") and nodes_named(graph, "Jordan Peterson")
+    assert nodes_named(graph, "Jordan") != nodes_named(graph, "Jordan Peterson")
+
+
+def test_alias_file_forces_a_merge_and_a_link(tmp_path):
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("surface,canonical,type,wikidata\nMuammar Qaddafi,Muammar Gaddafi,Person,Q19878\n"
+                       "Col Gaddafi,Muammar Gaddafi,Person,Q19878\n")
+    path = write(tmp_path / "l.jsonl",
+                 {"id": "l1", "text": "Muammar Qaddafi visited Rome in 2009."},
+                 {"id": "l2", "text": "Col Gaddafi met Silvio Berlusconi in Tripoli."})
+    graph = build([path], None, aliases=aliases).graph
+    (node,) = nodes_named(graph, "Muammar Gaddafi")
+    assert (node, None, None) in graph
+    assert any("Q19878" in str(o) for o in graph.objects(node, None))
+    assert (node, KG.visited, None) in graph and (node, KG.met, None) in graph
+
+
+def test_bad_alias_file_names_the_line(tmp_path):
+    from kg.errors import InputError
+    from kg.gazetteer import read_aliases
+
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("surface,canonical,type,wikidata\nIS,,Organization,\n")
+    with pytest.raises(InputError) as info:
+        read_aliases(aliases)
+    assert info.value.line == 2 and str(aliases) in str(info.value)
+
+
+def test_explain_lists_the_names_that_joined(sample_build):
+    from kg.pipeline import explain_all
+
+    entities = explain_all(sample_build.resolution)
+    (base,) = [e for e in entities.values() if e["type"] == "MilitaryBase"]
+    surfaces = {m["surface"] for m in base["mentions"]}
+    assert {"Hmeimim air base", "Hmeymim base", "Khmeimim base"} <= surfaces
+    assert len({m["article"] for m in base["mentions"]}) == 2
+    assert all(m["rule"] for m in base["mentions"])
