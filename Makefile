@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.kg-installed
 APT_PACKAGES := chromium raptor2-utils
 
-.PHONY: demo test install system-deps bench clean
+.PHONY: demo test install system-deps bench eval clean
 
 demo: $(STAMP)
 	$(VENV)/bin/kg build data --out out
@@ -38,6 +38,13 @@ system-deps:
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_build.py
+
+# Scores against the gold annotations in ../shared/eval (research data, not shipped).
+eval: $(STAMP)
+	$(VENV)/bin/kg eval ../shared/eval/facts-dev.jsonl
+	$(VENV)/bin/kg eval ../shared/eval/polnear-quotes-dev.jsonl
+	$(VENV)/bin/kg eval ../shared/eval/polnear-quotes-train.jsonl
+	$(PY) -m kg.eval_entities
 
 clean:
 	rm -rf out .pytest_cache

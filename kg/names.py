@@ -24,7 +24,8 @@ HONORIFICS = frozenset(
 TITLE_PREFIXES = frozenset(
     """general gen gen. president pres. senator sen. sen governor gov. gov representative rep. rep
     colonel col. col lieutenant lt. lt captain capt. major maj. admiral adm. sergeant sgt. judge justice
-    chancellor king queen prince princess pope reverend rev. father sheikh emir ayatollah imam""".split()
+    chancellor king queen prince princess pope reverend rev. father sheikh emir ayatollah imam
+    comedian actress actor singer rapper star coach quarterback director officer detective""".split()
 )
 # Arabic and other articles and particles that writers keep or drop: al-Assad / Assad.
 _PARTICLES = re.compile(r"\b(?:al|el|ad|as|ash|an|ar|at|az)[-\s]+(?=\w)", re.IGNORECASE)
@@ -52,8 +53,13 @@ def strip_possessive(text: str) -> str:
 
 
 def name_tokens(text: str) -> list[str]:
-    """The words of a name without honorifics, possessive or punctuation."""
-    words = re.findall(r"[\w][\w.'’-]*", strip_possessive(text))
+    """The words of a name without honorifics, titles, nicknames, possessive or punctuation.
+
+    >>> name_tokens("Vincent 'The Chin' Gigante's")
+    ['Vincent', 'Gigante']
+    """
+    text = re.sub(r"[\"“”]\s*[^\"“”]+\s*[\"“”]|\s['‘][A-Z][^'’]*['’](?=\s)", " ", strip_possessive(text))
+    words = re.findall(r"[\w][\w.'’-]*", text)
     while len(words) > 1 and (words[0].lower() in HONORIFICS or words[0].lower() in TITLE_PREFIXES):
         words = words[1:]
     return words
@@ -66,10 +72,18 @@ def person_key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", folded))
 
 
+COMPANY_SUFFIXES = re.compile(
+    r"(?:,?\s+(?:inc|incorporated|corp|corporation|co|company|ltd|limited|llc|plc|ag|sa|gmbh|nv|bv)\.?)+$"
+)
+
+
 def place_key(text: str) -> str:
-    """Key of a place or group name, robust to transliteration variants."""
+    """Key of a place, group or company name, robust to transliteration variants and
+    legal suffixes ("Hewlett-Packard Co." / "Hewlett-Packard Corp")."""
     folded = _PARTICLES.sub("", ascii_fold(strip_possessive(text)))
     folded = re.sub(r"^the\s+", "", folded)
+    folded = COMPANY_SUFFIXES.sub("", folded) or folded
+    folded = folded.replace("centre", "center")
     words = []
     for word in re.findall(r"[a-z0-9]+", folded):
         for pattern, replacement in _TRANSLIT:

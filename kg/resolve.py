@@ -137,10 +137,44 @@ def resolve_entities(
                     surnames[words[-1]].add(key)
                 else:
                     singles.append((item, key))
+    # An acronym another article spelled out ("AMD" there, "Advanced Micro Devices (AMD)" here).
+    spelled: dict[str, set] = defaultdict(set)
+    for item, entity in entities.items():
+        if entity.category == "Organization" and len(set(entity.names)) > 1:
+            for name in entity.names:
+                if name.isupper() and " " not in name:
+                    spelled[place_key(name)].add(uf.find(item))
+    for item, entity in entities.items():
+        owners = spelled.get(entity_key(entity), set())
+        if entity.category == "Organization" and len(owners) == 1:
+            uf.union(next(iter(owners)), item, "acronym spelled out in another article")
     for item, key in singles:
         full_names = surnames.get(key, set())
         if len(full_names) == 1:  # the only person of that surname named in full
             uf.union(by_key[("Person", next(iter(full_names)))], item, "surname of the one person named in full")
+    org_tails: dict[str, set[str]] = defaultdict(set)  # "saints" -> {"new orleans saints"}
+    initials: dict[str, set[str]] = defaultdict(set)  # "hp" -> {"hewlett packard"}
+    for category, key in by_key:
+        words = key.split()
+        if category == "Organization" and len(words) > 1:
+            org_tails[words[-1]].add(key)
+            initials["".join(w[0] for w in words)].add(key)
+    for item, entity in entities.items():
+        key = entity_key(entity)
+        if " " in key or len(key) < 2:
+            continue
+        if entity.category == "Organization":
+            names = {n for n in entity.names}
+            if any(n.isupper() for n in names) and len(initials.get(key, ())) == 1:
+                target = next(iter(initials[key]))
+                uf.union(by_key[("Organization", target)], item, f"acronym of {target!r}")
+            elif len(key) >= 4 and len(org_tails.get(key, ())) == 1:
+                target = next(iter(org_tails[key]))
+                uf.union(by_key[("Organization", target)], item, f"short form of {target!r}")
+            elif len(surnames.get(key, ())) == 1:
+                # "Comeaux" tagged as an organization where another article names the person in full
+                target = next(iter(surnames[key]))
+                uf.union(by_key[("Person", target)], item, "surname of the one person named in full (typed ORG)")
     # a base may be named before its "X base" form appears in another article
     for (category, key), item in list(by_key.items()):
         if category == "Place" and not key.endswith(" base") and ("Place", key + " base") in by_key:
@@ -182,7 +216,9 @@ def resolve_entities(
 
 
 def _node_parts(group: list[Entity]) -> tuple:
-    category = group[0].category
+    categories = Counter(e.category for e in group)
+    category = max(categories, key=lambda c: (categories[c], c))
+    group = [e for e in group if e.category == category] + [e for e in group if e.category != category]
     types = Counter(e.type for e in group)
     etype = max(types, key=lambda t: (SPECIFICITY.get(t, 1), types[t], t))
     forced = sorted({e.canonical for e in group if e.canonical})

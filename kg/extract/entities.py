@@ -397,7 +397,29 @@ def _trim(ent: Span) -> Span | None:
         end -= 1
     while start < end and doc[start].lower_ in HONORIFICS and ent.label_ != "PERSON":
         start += 1
+    if end - start > 2 and _title_case(ent.sent):
+        # A headline in title case runs names into the words after them:
+        # "Lindsay Lohan Checks Into Rehab", "AMD Acquires SeaMicro".
+        for index in range(start + 1, end):
+            token = doc[index]
+            if (token.is_stop and token.lower_ not in NAME_CONNECTORS) or token.lower_ in HEADLINE_VERBS:
+                end = index
+                break
     return doc[start:end] if end > start else None
+
+
+NAME_CONNECTORS = frozenset({"of", "the", "and", "de", "du", "la", "le", "van", "von", "der", "al", "bin", "for", "&"})
+HEADLINE_VERBS = frozenset(
+    """acquires buys sells says said checks enters leaves wins loses dies dead killed arrested charged sues
+    names named hires fires fired joins quits resigns visits meets met warns calls announces unveils launches
+    releases reveals gets gives takes makes opens closes plans agrees rejects returns confirms denies""".split()
+)
+
+
+def _title_case(sentence: Span) -> bool:
+    """Whether most words of a sentence are capitalised, as in many headlines."""
+    words = [t for t in sentence if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) / len(words) >= 0.7
 
 
 def _typed(span: Span, label: str) -> dict | None:
@@ -477,6 +499,7 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]]) -> DocEntities:
     clusters: list[_Cluster] = []
     by_key: dict[tuple[str, str], _Cluster] = {}
     persons: list[_Cluster] = []
+    acronyms = _defined_acronyms(doc, mentions)
     for span, info in mentions:
         etype = info["type"]
         category = "Place" if etype in ("Place", "Country", "City", "Region", "MilitaryBase") else etype
@@ -492,7 +515,7 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]]) -> DocEntities:
         elif etype == "Person":
             cluster = _person_cluster(span, persons, by_key)
         else:
-            name = info.get("canonical") or info.get("name") or span.text
+            name = info.get("canonical") or info.get("name") or acronyms.get(span.text) or span.text
             key = place_key(name)
             cluster = by_key.get((category, key))
             if cluster is None and category == "Place" and etype != "MilitaryBase":
@@ -529,6 +552,18 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]]) -> DocEntities:
             if cluster.gender:
                 genders[eid] = cluster.gender
     return DocEntities(doc, entities, token_entity, positions, genders)
+
+
+def _defined_acronyms(doc: Doc, mentions: list[tuple[Span, dict]]) -> dict[str, str]:
+    """ "Advanced Micro Devices (AMD)": the acronym stands for the name before it."""
+    found = {}
+    for span, info in mentions:
+        if info["type"] != "Organization" or span.end + 2 >= len(doc) or len(span) < 2:
+            continue
+        opening, acronym, closing = doc[span.end], doc[span.end + 1], doc[span.end + 2]
+        if opening.text == "(" and closing.text == ")" and acronym.text.isupper() and 2 <= len(acronym.text) <= 8:
+            found[acronym.text] = span.text
+    return found
 
 
 def _surface(span: Span, cluster: _Cluster) -> str:
