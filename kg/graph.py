@@ -21,6 +21,7 @@ from urllib.parse import quote
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
+from kg import gazetteer
 from kg.articles import Article
 from kg.facts import ArticleFacts, Evidence, HoldsPosition, Located, Meeting, Quote, Visit
 from kg.resolve import Resolution, position_label
@@ -76,6 +77,8 @@ class GraphBuilder:
                     g.add((iri, OWL.sameAs, URIRef(LINK_IRIS[scheme].format(quote(value, safe="")))))
                 else:
                     g.add((iri, SCHEMA.identifier, Literal(node.link)))
+                if scheme == "iso3166" and (geonameid := gazetteer.country_geonameid(value)):
+                    g.add((iri, OWL.sameAs, URIRef(LINK_IRIS["geonames"].format(geonameid))))
         for (title, country), key in sorted(self.resolution.positions.items(), key=lambda i: i[1]):
             iri = self.ns[key]
             self._types[iri] = KG.Position

@@ -65,11 +65,24 @@ def name_tokens(text: str) -> list[str]:
     return words
 
 
+GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv", "md", "phd"})
+
+
 def person_key(text: str) -> str:
-    """Key of a person's name: folded, honorifics and Arabic articles removed."""
+    """Key of a person's name: folded; honorifics, titles, Arabic articles, middle initials and
+    generational suffixes removed.
+
+    >>> person_key("Dr. Regina M. Benjamin") == person_key("Regina Benjamin")
+    True
+    >>> person_key("Arcade Joseph Comeaux, Jr.")
+    'arcade joseph comeaux'
+    """
     folded = ascii_fold(" ".join(name_tokens(text)))
     folded = _PARTICLES.sub("", folded)
-    return " ".join(re.findall(r"[a-z0-9]+", folded))
+    words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in GENERATIONAL]
+    if len(words) > 2:
+        words = [words[0], *(w for w in words[1:-1] if len(w) > 1), words[-1]]
+    return " ".join(words)
 
 
 COMPANY_SUFFIXES = re.compile(

@@ -148,10 +148,25 @@ def resolve_entities(
         owners = spelled.get(entity_key(entity), set())
         if entity.category == "Organization" and len(owners) == 1:
             uf.union(next(iter(owners)), item, "acronym spelled out in another article")
+    # The same full name typed PERSON in one article and ORG in another is one entity.
+    for (category, key), item in list(by_key.items()):
+        if category == "Organization" and " " in key and ("Person", key) in by_key:
+            uf.union(by_key[("Person", key)], item, "same full name, typed as an organization elsewhere")
+    # Full names that end with another full name: "Hire Maurice Cheeks" (a headline) and "Maurice Cheeks".
+    person_keys = sorted(k for c, k in by_key if c == "Person" and " " in k)
+    for key in person_keys:
+        for other in person_keys:
+            if other != key and key.endswith(" " + other):
+                uf.union(by_key[("Person", other)], by_key[("Person", key)], f"ends with the full name {other!r}")
+
+    def one_root(keys, category):
+        roots = {uf.find(by_key[(category, k)]) for k in keys}
+        return next(iter(roots)) if len(roots) == 1 else None
+
     for item, key in singles:
-        full_names = surnames.get(key, set())
-        if len(full_names) == 1:  # the only person of that surname named in full
-            uf.union(by_key[("Person", next(iter(full_names)))], item, "surname of the one person named in full")
+        root = one_root(surnames.get(key, set()), "Person")
+        if root is not None:  # the only person of that surname named in full
+            uf.union(root, item, "surname of the one person named in full")
     org_tails: dict[str, set[str]] = defaultdict(set)  # "saints" -> {"new orleans saints"}
     initials: dict[str, set[str]] = defaultdict(set)  # "hp" -> {"hewlett packard"}
     for category, key in by_key:
@@ -164,17 +179,13 @@ def resolve_entities(
         if " " in key or len(key) < 2:
             continue
         if entity.category == "Organization":
-            names = {n for n in entity.names}
-            if any(n.isupper() for n in names) and len(initials.get(key, ())) == 1:
-                target = next(iter(initials[key]))
-                uf.union(by_key[("Organization", target)], item, f"acronym of {target!r}")
-            elif len(key) >= 4 and len(org_tails.get(key, ())) == 1:
-                target = next(iter(org_tails[key]))
-                uf.union(by_key[("Organization", target)], item, f"short form of {target!r}")
-            elif len(surnames.get(key, ())) == 1:
+            if any(n.isupper() for n in entity.names) and (root := one_root(initials.get(key, ()), "Organization")):
+                uf.union(root, item, "acronym of a name spelled out elsewhere")
+            elif len(key) >= 4 and (root := one_root(org_tails.get(key, ()), "Organization")):
+                uf.union(root, item, "short form of a longer name")
+            elif root := one_root(surnames.get(key, ()), "Person"):
                 # "Comeaux" tagged as an organization where another article names the person in full
-                target = next(iter(surnames[key]))
-                uf.union(by_key[("Person", target)], item, "surname of the one person named in full (typed ORG)")
+                uf.union(root, item, "surname of the one person named in full (typed ORG)")
     # a base may be named before its "X base" form appears in another article
     for (category, key), item in list(by_key.items()):
         if category == "Place" and not key.endswith(" base") and ("Place", key + " base") in by_key:

@@ -124,3 +124,9 @@ def test_main_clause_subject_is_the_pronouns_speaker(extract_text):
     text = ('White House spokesman Josh Earnest said Barack Obama would campaign hard.\n\n'
             '"He is an influential advocate," he added.')
     assert ("He is an influential advocate,", "Josh Earnest") in extract_text(text).quotes
+
+
+def test_counterpart_by_country(extract_text):
+    text = ("British Prime Minister Tony Blair met Israeli Prime Minister Ariel Sharon in Jerusalem. "
+            '"Peace is possible," his Israeli counterpart said.')
+    assert ("Peace is possible,", "Ariel Sharon") in extract_text(text).quotes

@@ -52,7 +52,7 @@ TITLE_WORDS = frozenset(
     envoy commander chief general colonel admiral lieutenant major captain sergeant director head
     premier emir sheikh pope speaker representative congressman congresswoman attorney judge
     justice candidate nominee ceo deputy foreign defence defense interior home finance health
-    justice education trade energy economy state first lady foreign-minister""".split()
+    justice education trade energy economy state first lady foreign-minister counterpart""".split()
 )
 TITLE_ABBREVIATIONS = {
     "col.": "Colonel", "gen.": "General", "sen.": "Senator", "rep.": "Representative",
@@ -205,6 +205,8 @@ class DocEntities:
     def resolve_title(self, title: str, country: str | None, token: Token | None = None) -> str | None:
         """The person of this article who holds the office ("president", Russia)."""
         def matches(position: Position) -> bool:
+            if title == "counterpart":  # "his Israeli counterpart": whoever holds office for Israel
+                return country is not None and position.country == country
             if position.title.lower() != title and not (
                 title == "leader" and position.title.lower() in LEADER_TITLES
             ) and not position.title.lower().endswith(" " + title):
