@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from kg.errors import InputError
 from kg.names import ascii_fold, person_key
 from kg.pipeline import build
+from kg.vocab import PREFIXES
 
 QUOTE_MATCH_F1 = 0.8
 PRONOUNS = frozenset("he she they it i we you him her them his hers their".split())
@@ -99,11 +100,6 @@ def read_gold(path: Path | str) -> list[dict]:
 # --------------------------------------------------------------- predictions
 
 QUERY_QUOTES = """
-PREFIX kg: <https://w3id.org/kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?article ?text ?name WHERE {
   ?q a kg:Quote ; kg:text ?text ; prov:wasDerivedFrom ?a .
   ?a dcterms:identifier ?article .
@@ -111,11 +107,6 @@ SELECT ?article ?text ?name WHERE {
 }"""
 
 QUERY_VISITS = """
-PREFIX kg: <https://w3id.org/kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?v ?article ?role ?name ?date WHERE {
   { ?v a kg:Visit ; kg:agent ?e . BIND("agent" AS ?role) }
   UNION { ?v a kg:Visit ; kg:place ?e . BIND("place" AS ?role) }
@@ -132,13 +123,13 @@ def predictions_from_graph(graph) -> Prediction:
     store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     prediction = Prediction()
     quotes: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in store.query(QUERY_QUOTES):
+    for row in store.query(QUERY_QUOTES, prefixes=PREFIXES):
         names = quotes[(row["article"].value, row["text"].value)]
         if row["name"] is not None:
             names.add(row["name"].value)
     prediction.quotes = [Quote(a, t, frozenset(n)) for (a, t), n in sorted(quotes.items())]
     events: dict[str, dict] = {}
-    for row in store.query(QUERY_VISITS):
+    for row in store.query(QUERY_VISITS, prefixes=PREFIXES):
         event = events.setdefault(row["v"].value, {"article": row["article"].value, "roles": defaultdict(set),
                                                    "date": row["date"].value if row["date"] else None})
         event["roles"][row["role"].value].add(row["name"].value)
