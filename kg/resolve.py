@@ -247,7 +247,8 @@ def _node_parts(group: list[Entity]) -> tuple:
             names[n],
             [-ord(c) for c in n],
         ))
-    alt_labels = tuple(sorted(n for n in names if n != label))
+    titles = {t for e in group for t in e.titles}
+    alt_labels = tuple(sorted({n for n in names if n != label} | titles))
     link = next((l for l in links if l.startswith(("wikidata:", "iso3166:"))), links[0] if links else None)
     return category, etype, label, alt_labels, link
 

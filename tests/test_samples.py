@@ -156,3 +156,11 @@ def select_all_evidence(build):
 def test_the_sample_graph_conforms_to_the_shapes(sample_build):
     assert sample_build.validation.conforms, sample_build.validation.text
     assert not sample_build.rejected
+
+
+def test_titles_that_referred_to_putin_are_alternative_labels(sample_store):
+    rows = select(sample_store, """
+        SELECT ?alt WHERE { ?p rdfs:label "Vladimir Putin" ; skos:altLabel ?alt }""")
+    alts = {alt for (alt,) in rows}
+    assert "Putin" in alts
+    assert "Russian president" in alts

@@ -7,6 +7,7 @@ touches RDF. Adding one is a module with the function plus one line here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
@@ -39,7 +40,11 @@ def extract(doc: Doc, finder: EntityFinder, names: Iterable[str] | None = None) 
             raise KeyError(f"unknown extractor {name!r}; known: {', '.join(EXTRACTORS)}") from None
         facts.extend(extractor(doc, entities))
     article = doc._.article
-    return ArticleFacts(article.id if article is not None else "", tuple(entities.entities), tuple(facts))
+    found = tuple(
+        replace(e, titles=tuple(sorted(entities.titles[e.id]))) if e.id in entities.titles else e
+        for e in entities.entities
+    )
+    return ArticleFacts(article.id if article is not None else "", found, tuple(facts))
 
 
 __all__ = ["EXTRACTORS", "EntityFinder", "Extractor", "extract"]

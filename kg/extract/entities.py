@@ -103,6 +103,7 @@ class DocEntities:
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entities}
+        self.titles: dict[str, set[str]] = {}  # entity id -> descriptions that referred to it
         self._subject_tokens = [t for t in self.doc if t.dep_ in ("nsubj", "nsubjpass")]
         self._subject_memo: dict[int, str | None] = {}
 
@@ -162,7 +163,12 @@ class DocEntities:
         if want in (None, "Person"):
             title = title_phrase(token)
             if title is not None:
-                return self.resolve_title(*title, token=token)
+                eid = self.resolve_title(*title, token=token)
+                if eid is not None:  # "the Russian president" becomes one of the person's labels
+                    start = min([t.i for t in token.children if t.i < token.i and t.dep_ != "poss"] + [token.i])
+                    phrase = token.doc[start:token.i + 1].text
+                    self.titles.setdefault(eid, set()).add(re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I))
+                return eid
         # "Hugh Hill, a doctor" headed by the name is handled above; "a doctor, Hugh Hill":
         for child in token.children:
             if child.dep_ == "appos":
