@@ -51,14 +51,6 @@ def reader(*extensions: str) -> Callable[[Reader], Reader]:
     return register
 
 
-@dataclass(frozen=True)
-class Skipped:
-    """A file or record that was not read, and why."""
-
-    source: str
-    reason: str
-
-
 def read_articles(
     paths: Iterable[Path | str], on_error: Callable[[InputError], None] | None = None
 ) -> Iterator[Article]:
@@ -172,8 +164,14 @@ def read_json_lines(path: Path) -> Iterator[Article]:
             records = json.loads(text)
         except json.JSONDecodeError as err:
             raise InputError(path, f"invalid JSON: {err.msg}", line=err.lineno) from None
+        bad: list[InputError] = []
         for index, record in enumerate(records, 1):
-            yield _record_article(record, path, None, f"{path}#{index}")
+            try:
+                yield _record_article(record, path, None, f"{path}#{index}")
+            except InputError as err:
+                bad.append(InputError(path, f"record {index}: {err.message}", hint=err.hint))
+        if bad:
+            raise BadRecords(bad)
         return
     bad: list[InputError] = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -221,6 +219,17 @@ def _record_article(record: object, path: Path, line: int | None, source: str) -
     given = record.get("id")
     title = record.get("title")
     url = record.get("url")
+    if not isinstance(given, (str, int, type(None))) or isinstance(given, bool):
+        raise InputError(path, f"record id must be a string, not {type(given).__name__}", line=line)
+    for name, value in (("title", title), ("url", url), ("date", record.get("date"))):
+        if value is not None and not isinstance(value, str):
+            raise InputError(path, f"record {name} must be a string, not {type(value).__name__}", line=line)
+    for name, value in (("text", text), ("title", title), ("id", given)):
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(path, f"record {name} holds an unpaired surrogate (invalid Unicode)", line=line) from None
     return Article(
         id=str(given) if given not in (None, "") else Article.content_id(text),
         text=text,

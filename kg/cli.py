@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -250,7 +251,26 @@ def eval_(
 
 
 def main() -> None:
-    app()
+    """Run the CLI; any error kg did not foresee still ends in one line and exit code 2."""
+    try:
+        code = app(standalone_mode=False)
+    except KGError as error:
+        err.print(f"[bold red]error:[/] {error}", highlight=False)
+        code = EXIT_ERROR
+    except Exception as error:  # noqa: BLE001 - the documented contract is one line and exit 2
+        if hasattr(error, "show") and hasattr(error, "exit_code"):  # click's usage errors
+            error.show()
+            code = EXIT_ERROR
+        elif type(error).__name__ == "Abort":
+            err.print("aborted")
+            code = EXIT_ERROR
+        else:
+            err.print(f"[bold red]error:[/] {type(error).__name__}: {error}", highlight=False)
+            err.print("[dim]hint: an unreadable input or a bug in kg; KG_DEBUG=1 shows the traceback[/]")
+            if os.environ.get("KG_DEBUG"):
+                raise
+            code = EXIT_ERROR
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

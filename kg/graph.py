@@ -90,7 +90,9 @@ class GraphBuilder:
                     g.add((iri, KG.jurisdiction, place))
 
     def article_iri(self, article_id: str) -> URIRef:
-        return self.ns["article/" + "/".join(quote(part, safe="") for part in article_id.split("/"))]
+        # Every character but letters, digits, "-" and "_" is percent-encoded: no "/" or ".."
+        # can climb out of article/, and no local name ends with "." (which Jena rejects).
+        return self.ns["article/" + quote(article_id, safe="").replace(".", "%2E").replace("~", "%7E")]
 
     def add_article(self, article: Article, facts: ArticleFacts) -> None:
         g = self.graph
@@ -120,7 +122,10 @@ class GraphBuilder:
                 self.graph.add((node, KG.place, place))
         elif isinstance(fact, Meeting):
             people = [self._entity(article, p) for p in fact.participants]
-            if all(self._direct(a, KG.met, b, fact) for a in people for b in people if a != b):
+            pairs = [(a, b) for a in people for b in people if a != b]
+            if all(self._allowed(a, KG.met, b, fact) for a, b in pairs):
+                for a, b in pairs:
+                    self.graph.add((a, KG.met, b))
                 node = self._fact_node("meeting", KG.Meeting, fact, *sorted(people))
                 for person in people:
                     self.graph.add((node, KG.participant, person))
@@ -154,6 +159,13 @@ class GraphBuilder:
             raise TypeError(f"no RDF mapping for fact type {type(fact).__name__}")
 
     def _direct(self, subject: URIRef, prop: URIRef, obj: URIRef, fact) -> bool:
+        """Write a direct triple if the ontology admits it; report it otherwise."""
+        if not self._allowed(subject, prop, obj, fact):
+            return False
+        self.graph.add((subject, prop, obj))
+        return True
+
+    def _allowed(self, subject: URIRef, prop: URIRef, obj: URIRef, fact) -> bool:
         s_cls = self._types.get(subject, KG.Entity)
         o_cls = self._types.get(obj)
         if not self._onto.allows(prop, s_cls, o_cls):
@@ -164,7 +176,6 @@ class GraphBuilder:
                 f"{o_cls.n3(self.graph.namespace_manager) if o_cls else '?'}",
             ))
             return False
-        self.graph.add((subject, prop, obj))
         return True
 
     def _fact_node(self, kind: str, cls: URIRef, fact, *parts: URIRef) -> URIRef:
@@ -190,10 +201,8 @@ class GraphBuilder:
         return self.ns[self.resolution.node_of(article_id, entity_id)]
 
     def _country(self, name: str) -> URIRef | None:
-        for node in self.resolution.nodes.values():
-            if node.type == "Country" and node.label == name:
-                return self.ns[node.key]
-        return None
+        key = self.resolution.countries.get(name)
+        return self.ns[key] if key is not None else None
 
 
 def build_graph(

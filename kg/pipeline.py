@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import nullcontext
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -101,17 +102,36 @@ def build(
         skipped.append({"source": str(err.path) + (f":{err.line}" if err.line else ""), "reason": err.message})
 
     facts_store = FactStore(store) if store is not None else None
+    with facts_store.lock() if facts_store is not None else nullcontext():
+        return _build(inputs, out_dir, facts_store, skipped, skip, model=model, aliases=aliases, base=base,
+                      formats=formats, validate_graph=validate_graph, n_process=n_process,
+                      batch_size=batch_size, on_article=on_article)
+
+
+def _build(inputs, out_dir, facts_store, skipped, skip, *, model, aliases, base, formats, validate_graph,
+           n_process, batch_size, on_article) -> Build:
     articles = _unique(read_articles(inputs, on_error=skip), skipped)
+    read = len(articles)
     if facts_store is not None:
-        articles = [a for a in articles if a.id not in facts_store]  # adding twice changes nothing
-    elif not articles:
+        stored = [a for a in articles if a.id in facts_store]  # adding twice changes nothing
+        articles = [a for a in articles if a.id not in facts_store]
+        for article in stored:
+            skipped.append({"source": article.source, "reason": f"article {article.id} is already in the store"})
+    if not read:
         raise KGError("no article could be read" + (f" ({len(skipped)} skipped)" if skipped else ""))
+    if aliases is not None and not Path(aliases).is_file():
+        raise InputError(aliases, "no such alias file")
     table = list(builtin_aliases()) + (read_aliases(aliases) if aliases else [])
     new: list[tuple[Article, ArticleFacts]] = []
     nlp = None
     if articles:
         nlp = load_model(model)
         finder = EntityFinder(nlp.tokenizer, table)
+        too_long = [a for a in articles if len(a.text) > nlp.max_length]
+        for article in too_long:
+            skipped.append({"source": article.source, "reason": f"too long for the model ({len(article.text):,} "
+                            f"characters, at most {nlp.max_length:,}); split it into parts"})
+        articles = [a for a in articles if len(a.text) <= nlp.max_length]
         for doc in parse(nlp, articles, batch_size=batch_size, n_process=n_process):
             article = doc._.article
             try:
@@ -125,7 +145,7 @@ def build(
     if facts_store is not None:
         pairs = sorted(facts_store.load() + new, key=lambda pair: pair[0].id)
         if not pairs:
-            raise KGError(f"the store {store} holds no article and none could be read")
+            raise KGError(f"the store {facts_store.root} holds no article and none could be read")
     result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph,
                        known=facts_store.registry() if facts_store is not None else None)
     if facts_store is not None:
@@ -144,10 +164,11 @@ def remove(
     """Remove articles and everything only they stated from a store; returns the new build
     and the ids that were not in the store."""
     facts_store = FactStore(store)
-    missing = [i for i in article_ids if not facts_store.remove(i)]
-    pairs = facts_store.load()
-    result = _assemble(pairs, [], base=base, validate_graph=validate_graph, known=facts_store.registry())
-    _update_store(facts_store, result, None)
+    with facts_store.lock():
+        missing = [i for i in article_ids if not facts_store.remove(i)]
+        pairs = facts_store.load()
+        result = _assemble(pairs, [], base=base, validate_graph=validate_graph, known=facts_store.registry())
+        _update_store(facts_store, result, None)
     if out_dir is not None:
         _write_outputs(result, Path(out_dir), formats)
     return result, missing

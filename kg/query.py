@@ -54,7 +54,10 @@ def query_text(query: str) -> str:
         path = Path(query)
         if not path.is_file():
             raise QueryError(f"{query}: no such query file")
-        return path.read_text(encoding="utf-8")
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise QueryError(f"{query}: not UTF-8 text") from None
     if not any(word in query.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
         names = ", ".join(bundled)
         raise QueryError(f"{query!r} is neither SPARQL nor a bundled query (bundled: {names})")
@@ -92,6 +95,8 @@ def run_query(store: ox.Store, query: str, bindings: dict[str, str] | None = Non
         result = store.query(query, substitutions=substitutions or None)
     except SyntaxError as err:
         raise QueryError(f"invalid SPARQL: {err}") from None
+    except (RuntimeError, OSError) as err:  # e.g. a --bind name the query does not use
+        raise QueryError(f"query failed: {err}") from None
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
         rows = [[_plain(solution[c]) for c in columns] for solution in result]

@@ -55,6 +55,7 @@ class Resolution:
     members: dict[tuple[str, str], str]  # (article id, entity id) -> node key
     positions: dict[tuple[str, str | None], str]  # (title, country label) -> position key
     merges: list[Merge] = field(default_factory=list)
+    countries: dict[str, str] = field(default_factory=dict)  # country name -> node key
 
     def node_of(self, article_id: str, entity_id: str) -> str:
         return self.members[(article_id, entity_id)]
@@ -222,8 +223,9 @@ def resolve_entities(
                     rule = f"{rule}; in the article joined to {names[0]!r}"
                 merges.append(Merge(key, surface, item[0], rule))
 
-    positions = _positions(articles, nodes, members)
-    return Resolution(nodes, members, positions, merges)
+    countries: dict[str, str] = {}
+    positions = _positions(articles, nodes, members, countries)
+    return Resolution(nodes, members, positions, merges, countries)
 
 
 def _node_parts(group: list[Entity]) -> tuple:
@@ -267,14 +269,15 @@ def _geonames_name(links: list[str]) -> str | None:
 
 
 def _positions(
-    articles: list[ArticleFacts], nodes: dict[str, Node], members: dict[tuple[str, str], str]
+    articles: list[ArticleFacts], nodes: dict[str, Node], members: dict[tuple[str, str], str],
+    countries: dict[str, str],
 ) -> dict[tuple[str, str | None], str]:
     """Position nodes, and Country nodes for jurisdictions that no article named as a place.
 
     A bare title ("President") is dropped for a person whom some article gives the full
     office ("President of Russia").
     """
-    countries = {n.label: n.key for n in nodes.values() if n.type == "Country"}
+    countries.update({n.label: n.key for n in nodes.values() if n.type == "Country"})
     held = [(members[(f.article_id, fact.person)], fact) for f in articles for fact in f.facts
             if isinstance(fact, HoldsPosition)]
     specific = {(person, fact.title) for person, fact in held if fact.jurisdiction}
@@ -285,7 +288,10 @@ def _positions(
             continue
         if country and country not in countries:
             found = gazetteer.country(country)
-            key = f"place/{slug(country)}"
+            key, number = f"place/{slug(country)}", 1
+            while key in nodes:  # never overwrite another place of that name (Georgia the US state)
+                number += 1
+                key = f"place/{slug(country)}-{number}"
             nodes[key] = Node(key, "Country", country, (), f"iso3166:{found.alpha2}" if found else None)
             countries[country] = key
         positions[(fact.title, country)] = f"position/{slug(position_label(fact.title, country))}"

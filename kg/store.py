@@ -20,9 +20,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import fcntl
 import hashlib
 import json
+import os
 import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 
 from kg.articles import Article
@@ -45,7 +51,10 @@ class FactStore:
         self.facts_dir.mkdir(parents=True, exist_ok=True)
         meta = self.root / "meta.json"
         if meta.exists():
-            version = json.loads(meta.read_text()).get("format")
+            try:
+                version = json.loads(meta.read_text()).get("format")
+            except (ValueError, AttributeError):
+                raise GraphError(f"{meta}: unreadable store metadata") from None
             if version != FORMAT_VERSION:
                 raise GraphError(f"{self.root}: store format {version}, this kg reads {FORMAT_VERSION}")
 
@@ -56,9 +65,6 @@ class FactStore:
 
     def __contains__(self, article_id: str) -> bool:
         return self._path(article_id).exists()
-
-    def ids(self) -> list[str]:
-        return sorted(article.id for article, _ in self.load())
 
     def load(self) -> list[tuple[Article, ArticleFacts]]:
         """Every stored article with its facts, in article-id order."""
@@ -90,7 +96,10 @@ class FactStore:
         path = self.root / "registry.json"
         if not path.exists():
             return {}
-        return {(row[0], row[1]): row[2] for row in json.loads(path.read_text(encoding="utf-8"))}
+        try:
+            return {(row[0], row[1]): row[2] for row in json.loads(path.read_text(encoding="utf-8"))}
+        except (ValueError, IndexError, TypeError):
+            raise GraphError(f"{path}: unreadable IRI registry") from None
 
     def save_registry(self, members: dict[tuple[str, str], str]) -> None:
         old = self.registry()
@@ -100,28 +109,46 @@ class FactStore:
             json.dump(rows, handle, ensure_ascii=False)
 
     def write_meta(self, model: str) -> None:
-        from kg import __version__
-
+        try:
+            version = metadata.version("kg-news")
+        except metadata.PackageNotFoundError:  # running from a source tree
+            version = "unknown"
         with atomic_write(self.root / "meta.json") as handle:
-            json.dump({"format": FORMAT_VERSION, "kg": __version__, "model": model}, handle)
+            json.dump({"format": FORMAT_VERSION, "kg": version, "model": model}, handle)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the store for one writer; a second build waits instead of losing facts."""
+        with open(self.root / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def write_graph(self, ntriples: bytes) -> None:
-        """Replace the Oxigraph store with a graph given as N-Triples, atomically."""
+        """Replace the Oxigraph store with a graph given as N-Triples, atomically.
+
+        The new database goes into a fresh ``oxigraph-<id>/`` folder; the ``oxigraph`` link
+        is then switched to it with one rename, so a reader sees the old or the new graph,
+        never none. Older folders are deleted afterwards.
+        """
         import pyoxigraph as ox
 
-        target = self.root / "oxigraph"
-        fresh = self.root / "oxigraph.new"
-        shutil.rmtree(fresh, ignore_errors=True)
+        fresh = self.root / f"oxigraph-{uuid.uuid4().hex[:12]}"
         store = ox.Store(str(fresh))
         store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
         store.flush()
-        del store  # releases the RocksDB lock before the folder moves
-        old = self.root / "oxigraph.old"
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            target.rename(old)
-        fresh.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+        del store  # releases the RocksDB lock
+        link, temporary = self.root / "oxigraph", self.root / ".oxigraph.link"
+        temporary.unlink(missing_ok=True)
+        temporary.symlink_to(fresh.name)
+        if link.is_dir() and not link.is_symlink():  # a store written by an older kg
+            shutil.rmtree(link)
+        os.replace(temporary, link)
+        for old in self.root.glob("oxigraph-*"):
+            if old != fresh:
+                shutil.rmtree(old, ignore_errors=True)
 
 
 # ------------------------------------------------------------ JSON codec

@@ -63,6 +63,7 @@ _EXTERNAL = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IG
 # pyvis's empty headings and a commented-out link to a local vis.js copy
 _LEFTOVERS = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>|<!--\s*<link\b.*?-->", re.DOTALL)
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL)
+_SCRIPT_BODY = re.compile(r"(<script\b[^>]*>).*?(</script>)", re.DOTALL)
 
 _CSS = """
 html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
@@ -348,7 +349,8 @@ def _finish(html: str, title: str, legend: str, *, physics: bool) -> str:
             f"\n<title>{escape(title)}</title>")
     html = "<!DOCTYPE html>\n" + html.replace('<meta charset="utf-8">', meta, 1)
     html = html.replace("</head>", f"<style>{_CSS}</style>\n</head>", 1)
-    if remote := _EXTERNAL.search(html):  # fail closed if a pyvis update brings new CDN tags
+    markup = _SCRIPT_BODY.sub(r"\1\2", html)  # the graph's data may quote "href=https://…" as text
+    if remote := _EXTERNAL.search(markup):  # fail closed if a pyvis update brings new CDN tags
         raise RuntimeError(f"graph page still refers to a remote resource: {remote[0]}")
     return html
 
