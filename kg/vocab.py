@@ -8,6 +8,7 @@ Class hierarchy, domains, ranges and the spaCy labels of each class are read fro
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,8 +17,8 @@ from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD, DefinedNamespace
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
-if not ONTOLOGY_DIR.is_dir():  # installed as a wheel: the ontology ships inside the package
-    ONTOLOGY_DIR = Path(__file__).resolve().parent / "ontology"
+if not ONTOLOGY_DIR.is_dir():  # installed from a wheel: the data files went to <prefix>/share
+    ONTOLOGY_DIR = Path(sys.prefix) / "share" / "kg" / "ontology"
 
 SCHEMA = Namespace("https://schema.org/")
 DEFAULT_BASE = "https://w3id.org/kg/resource/"

@@ -28,7 +28,7 @@ def hostile_build(tmp_path_factory):
         "text": f"Angela Merkel visited Paris on Monday. “{HOSTILE},” Angela Merkel said.",
     }
     (tmp / "evil.jsonl").write_text(json.dumps(record) + "\n")
-    return build([tmp / "evil.jsonl"], tmp / "out", formats=("turtle", "ntriples", "jsonld"))
+    return build([tmp / "evil.jsonl"], tmp / "out", formats=("turtle", "ntriples", "jsonld", "rdfxml"))
 
 
 def test_hostile_quote_survives_intact_in_turtle(hostile_build):
@@ -48,9 +48,9 @@ def test_hostile_article_id_gives_a_safe_iri(hostile_build):
         assert not set(str(article)) & set(' <>"{}|^`\\')
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld"])
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml"])
 def test_every_format_round_trips(hostile_build, fmt):
-    parsed = Graph().parse(hostile_build.outputs[fmt], format={"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}[fmt])
+    parsed = Graph().parse(hostile_build.outputs[fmt], format={"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt])
     assert len(parsed) == len(hostile_build.graph)
     assert Literal(HOSTILE + ",") in set(parsed.objects(None, KG.text))
 

@@ -7,11 +7,14 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.errors import KGError
+
 # name -> (module, function, file name it writes in the output folder)
 EXPORTERS: dict[str, tuple[str, str, str]] = {
     "turtle": ("kg.export.rdf", "write_turtle", "graph.ttl"),
     "ntriples": ("kg.export.rdf", "write_ntriples", "graph.nt"),
     "jsonld": ("kg.export.rdf", "write_jsonld", "graph.jsonld"),
+    "rdfxml": ("kg.export.rdf", "write_rdfxml", "graph.rdf"),
     "html": ("kg.export.html", "write_html", "graph.html"),
 }
 
@@ -21,7 +24,7 @@ def export(graph: Graph, name: str, out_dir: Path | str) -> Path:
     try:
         module, function, filename = EXPORTERS[name]
     except KeyError:
-        raise ValueError(f"unknown export format {name!r}; known: {', '.join(EXPORTERS)}") from None
+        raise KGError(f"unknown export format {name!r}; known: {', '.join(EXPORTERS)}") from None
     path = Path(out_dir) / filename
     getattr(import_module(module), function)(graph, path)
     return path

@@ -18,8 +18,6 @@ FORMATS = {
     "ntriples": ("nt", ".nt"),
     "rdfxml": ("xml", ".rdf"),
     "jsonld": ("json-ld", ".jsonld"),
-    "nquads": ("nquads", ".nq"),
-    "trig": ("trig", ".trig"),
 }
 
 
@@ -44,3 +42,7 @@ def write_ntriples(graph: Graph, path: Path | str) -> Path:
 
 def write_jsonld(graph: Graph, path: Path | str) -> Path:
     return write_rdf(graph, path, "jsonld")
+
+
+def write_rdfxml(graph: Graph, path: Path | str) -> Path:
+    return write_rdf(graph, path, "rdfxml")
