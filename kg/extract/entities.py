@@ -654,5 +654,6 @@ def _title_text(tokens: list[Token]) -> str:
             parts[-1] += word
         else:
             parts.append(word)
-    text = " ".join(parts)
-    return text[:1].upper() + text[1:] if text.islower() else text
+    # One spelling per office whatever the article's capitals: "Finance Minister".
+    return " ".join(p if p.lower() in ("of", "and", "the") else "-".join(w[:1].upper() + w[1:].lower() for w in p.split("-"))
+                    for p in parts)
