@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer
+from kg.extract.grammar import sentence_of
 from kg.facts import Entity
 from kg.names import HONORIFICS, name_tokens, person_key, place_key, strip_possessive
 
@@ -112,7 +113,7 @@ class DocEntities:
         by_sentence: dict[int, list[Token]] = {}
         for subject in self._subject_tokens:
             if subject.i < token.i and token.i - subject.i <= 400:
-                by_sentence.setdefault(subject.sent.start, []).append(subject)
+                by_sentence.setdefault(sentence_of(subject).start, []).append(subject)
         for start in sorted(by_sentence, reverse=True):
             subjects = by_sentence[start][::-1]
             ordered += [s for s in subjects if s.head.dep_ == "ROOT"] + [s for s in subjects if s.head.dep_ != "ROOT"]
@@ -405,7 +406,7 @@ def _trim(ent: Span) -> Span | None:
         end -= 1
     while start < end and doc[start].lower_ in HONORIFICS and ent.label_ != "PERSON":
         start += 1
-    if end - start > 2 and _title_case(ent.sent):
+    if end - start > 2 and _title_case(sentence_of(ent)):
         # A headline in title case runs names into the words after them:
         # "Lindsay Lohan Checks Into Rehab", "AMD Acquires SeaMicro".
         for index in range(start + 1, end):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Token
 
 from kg.extract.entities import DocEntities
-from kg.extract.grammar import event_date, is_asserted, sentence_evidence
+from kg.extract.grammar import event_date, is_asserted, sentence_evidence, sentence_of, sentences
 from kg.facts import Evidence, Meeting, Visit
 
 VISIT_EXTRACTOR = "visits.v1"
@@ -44,7 +44,7 @@ MEET_NOUNS = frozenset({"meeting", "talks", "talk", "summit", "audience", "discu
 def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit]:
     """Yield the visits of named persons to named places."""
     article = doc._.article
-    first_sentence = next(iter(doc.sents), None)
+    first_sentence = next(iter(sentences(doc)), None)
     for token in doc:
         lemma = token.lemma_.lower()
         if token.pos_ in ("VERB", "AUX") and lemma in VISIT_VERBS:
@@ -77,8 +77,8 @@ def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit]:
                     agent=agent,
                     place=place,
                     date=event_date(verb, article.date if article else None,
-                                    lede=first_sentence is not None and verb.sent == first_sentence),
-                    evidence=sentence_evidence(doc, verb.sent, article),
+                                    lede=first_sentence is not None and sentence_of(verb) == first_sentence),
+                    evidence=sentence_evidence(doc, sentence_of(verb), article),
                     extractor=VISIT_EXTRACTOR,
                 )
 
@@ -90,7 +90,7 @@ def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
     week with Kasich": two meetings); the people inside one phrase met jointly.
     """
     article = doc._.article
-    first_sentence = next(iter(doc.sents), None)
+    first_sentence = next(iter(sentences(doc)), None)
     for token in doc:
         lemma = token.lemma_.lower()
         groups: list[list[str]] = []  # each: the people one meeting joins
@@ -132,8 +132,8 @@ def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
             yield Meeting(
                 participants=tuple(people),
                 date=event_date(verb, article.date if article else None,
-                                lede=first_sentence is not None and verb.sent == first_sentence),
-                evidence=sentence_evidence(doc, verb.sent, article),
+                                lede=first_sentence is not None and sentence_of(verb) == first_sentence),
+                evidence=sentence_evidence(doc, sentence_of(verb), article),
                 extractor=MEETING_EXTRACTOR,
             )
 

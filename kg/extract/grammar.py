@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from functools import cache
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 MODALS = frozenset({"will", "would", "shall", "should", "may", "might", "could", "can", "must", "'ll", "wo", "ca"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "once", "until"})
@@ -36,6 +37,23 @@ def _forms(bases: frozenset[str]) -> frozenset[str]:
 INTENTION_FORMS = _forms(INTENTION_HEADS)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SAME_DAY = re.compile(r"^(?:on\s+)?(?:today|this\s+(?:morning|afternoon|evening)|tonight|earlier today)$", re.I)
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The sentences of a parsed article, computed once per Doc."""
+    cached = doc.user_data.get("kg_sentences")
+    if cached is None:
+        spans = list(doc.sents)
+        cached = doc.user_data["kg_sentences"] = (spans, [span.start for span in spans])
+    return cached[0]
+
+
+def sentence_of(token: Token | Span) -> Span:
+    """The sentence a token (or a span's first token) is in; a fast ``Token.sent``."""
+    doc, index = token.doc, token.i if isinstance(token, Token) else token.start
+    spans = sentences(doc)
+    starts = doc.user_data["kg_sentences"][1]
+    return spans[bisect_right(starts, index) - 1]
 
 
 def is_asserted(verb: Token) -> bool:
@@ -82,7 +100,7 @@ def is_asserted(verb: Token) -> bool:
 def date_expressions(verb: Token) -> list[Span]:
     """DATE and TIME entities that modify ``verb`` itself, not a noun in its clause."""
     found = []
-    for ent in verb.sent.ents:
+    for ent in sentence_of(verb).ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue
         head, hops = ent.root, 0
@@ -133,10 +151,10 @@ def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False)
 
 def _context_sentences(verb: Token) -> list[Span]:
     """The verb's sentence, then the one before it if no paragraph break lies between."""
-    sentence = verb.sent
+    sentence = sentence_of(verb)
     found = [sentence]
     if sentence.start > 0:
-        previous = verb.doc[sentence.start - 1].sent
+        previous = sentence_of(verb.doc[sentence.start - 1])
         if "\n" not in verb.doc.text[previous.end_char:sentence.start_char] and "\n" not in previous.text.strip():
             found.append(previous)
     return found

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Token
 
 from kg.extract.entities import REGION_WORDS, DocEntities
-from kg.extract.grammar import sentence_evidence
+from kg.extract.grammar import sentence_evidence, sentence_of
 from kg.facts import Located
 
 EXTRACTOR = "locations.v1"
@@ -40,7 +40,7 @@ def locations(doc: Doc, entities: DocEntities) -> Iterator[Located]:
             ):
                 continue
             seen.add((place, container))
-            yield Located(place, container, sentence_evidence(doc, token.sent, article), EXTRACTOR)
+            yield Located(place, container, sentence_evidence(doc, sentence_of(token), article), EXTRACTOR)
 
 
 def _place(token: Token, entities: DocEntities) -> str | None:

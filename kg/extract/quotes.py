@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.entities import DocEntities
-from kg.extract.grammar import INTENTION_FORMS, MODALS, event_date
+from kg.extract.grammar import INTENTION_FORMS, MODALS, event_date, sentence_of
 from kg.facts import Evidence, Quote
 
 EXTRACTOR = "quotes.v1"
@@ -198,24 +198,24 @@ def _whole_paragraph(text: str, span: QuoteSpan) -> bool:
 
 
 def _sentence_text(doc: Doc, tokens: Span) -> str:
-    start = tokens[0].sent.start_char
-    end = tokens[-1].sent.end_char
+    start = sentence_of(tokens[0]).start_char
+    end = sentence_of(tokens[-1]).end_char
     return doc.text[start:end].strip()
 
 
 def _cue(doc: Doc, quote: Span, quoted: list[tuple[int, int]]) -> Token | None:
     """The reporting verb that introduces the quote: outside any quote, in the quote's sentence."""
-    sentences = {quote[0].sent.start, quote[-1].sent.start}
-    window_start = min(doc[s].sent.start for s in sentences)
-    window_end = max(doc[s].sent.end for s in sentences)
+    sentences = {sentence_of(quote[0]).start, sentence_of(quote[-1]).start}
+    window_start = min(sentence_of(doc[s]).start for s in sentences)
+    window_end = max(sentence_of(doc[s]).end for s in sentences)
     # '"...," Putin said.' is often split after the quote; take a short next sentence in.
-    if window_end < len(doc) and doc[window_end].sent.end - window_end <= 12:
-        following = doc[window_end].sent
+    if window_end < len(doc) and sentence_of(doc[window_end]).end - window_end <= 12:
+        following = sentence_of(doc[window_end])
         if not any(t.text in ('"', "“", "”") for t in following[:1]):
             window_end = following.end
     # 'Putin said:' ends the sentence before a quote that stands on its own.
     if window_start > 0:
-        previous = doc[window_start - 1].sent
+        previous = sentence_of(doc[window_start - 1])
         if previous.text.rstrip().endswith(":"):
             window_start = previous.start
 

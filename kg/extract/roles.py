@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc
 
 from kg.extract.entities import DocEntities
-from kg.extract.grammar import sentence_evidence
+from kg.extract.grammar import sentence_evidence, sentence_of
 from kg.facts import HoldsPosition
 
 EXTRACTOR = "roles.v1"
@@ -27,6 +27,6 @@ def roles(doc: Doc, entities: DocEntities) -> Iterator[HoldsPosition]:
                 person=person,
                 title=position.title,
                 jurisdiction=position.country,
-                evidence=sentence_evidence(doc, position.span.sent, article),
+                evidence=sentence_evidence(doc, sentence_of(position.span), article),
                 extractor=EXTRACTOR,
             )
