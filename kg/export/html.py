@@ -293,12 +293,26 @@ def _layout(ids: list[str], edges: list[tuple[str, str, dict]]) -> dict[str, tup
     hubs = {n: next(iter(g[n])) for n in ids if g.degree(n) == 1}
     leaves = {n: hub for n, hub in hubs.items() if g.degree(hub) > 1}
     core = g.subgraph(n for n in ids if n not in leaves)
-    # spring_layout needs scipy above 500 nodes, ForceAtlas2 only numpy; strong gravity
-    # keeps unconnected parts close instead of pushing them to the edges
-    pos = {n: (0.0, 0.0) for n in core}
-    if len(core) > 1:
-        raw = nx.forceatlas2_layout(core, seed=SEED, max_iter=100, strong_gravity=True)
-        pos = nx.rescale_layout_dict(raw, scale=40 * math.sqrt(len(g)))
+    # Each connected part is laid out on its own (the force layout is quadratic, and news
+    # graphs fall apart into many small parts), then the parts are packed in rows, largest
+    # first. spring_layout needs scipy above 500 nodes, ForceAtlas2 only numpy.
+    pos: dict[str, tuple[float, float]] = {}
+    parts = sorted(nx.connected_components(core), key=lambda c: (-len(c), min(c)))
+    row_width = 40 * math.sqrt(len(g)) * 4
+    x = y = row_height = 0.0
+    for part in parts:
+        radius = 40 * math.sqrt(len(part))
+        if len(part) == 1:
+            local = {next(iter(part)): (0.0, 0.0)}
+        else:
+            raw = nx.forceatlas2_layout(core.subgraph(part), seed=SEED, max_iter=100, strong_gravity=True)
+            local = nx.rescale_layout_dict(raw, scale=radius)
+        if x > 0 and x + 2 * radius > row_width:
+            x, y, row_height = 0.0, y + row_height + 80, 0.0
+        for node, (px, py) in local.items():
+            pos[node] = (x + radius + px, y + radius + py)
+        x += 2 * radius + 80
+        row_height = max(row_height, 2 * radius)
     ring = defaultdict(list)
     for leaf, hub in sorted(leaves.items()):
         ring[hub].append(leaf)
