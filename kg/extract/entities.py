@@ -286,7 +286,8 @@ class EntityFinder:
         """Find, type and join the entity mentions of a parsed article."""
         mentions = self._alias_mentions(doc)
         taken = {i for span, _ in mentions for i in range(span.start, span.end)}
-        for span, info in [*_base_mentions(doc), *_honorific_mentions(doc), *_district_names(doc)]:
+        for span, info in [*_base_mentions(doc), *_honorific_mentions(doc), *_district_names(doc),
+                           *_team_names(doc)]:
             if not any(i in taken for i in range(span.start, span.end)):
                 mentions.append((span, info))
                 taken.update(range(span.start, span.end))
@@ -337,6 +338,18 @@ def _base_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
 
 
 NAME_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady"})
+
+
+def _team_names(doc: Doc) -> Iterable[tuple[Span, dict]]:
+    """ "the Colts", "the Saints": a capitalised plural after "the" names a team or group,
+    where the model sees no entity (not "the Russians": a nationality)."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if (previous.lower_ == "the" and token.text[:1].isupper() and token.text.endswith("s") and len(token) > 3
+                and token.is_alpha and not token.ent_type_ and token.pos_ in ("PROPN", "NOUN")
+                and not (token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper())
+                and gazetteer.demonym(token.text[:-1]) is None and gazetteer.demonym(token.text[:-2]) is None):
+            yield doc[token.i:token.i + 1], {"type": "Organization"}
 
 
 def _district_names(doc: Doc) -> Iterable[tuple[Span, dict]]:
