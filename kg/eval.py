@@ -202,7 +202,6 @@ def _match_quotes(gold: list[tuple[str, set[str] | None]], predicted: list[Quote
 def score_facts(records: list[dict], prediction: Prediction) -> dict:
     """Scores on the *facts* gold format; quotes are scored with every predicted quote."""
     scores = {name: Score() for name in ("visited", "met", "said", "said+speaker")}
-    dates = Score()
     date_total = date_right = 0
     planned_asserted = []
     by_article = defaultdict(list)
@@ -212,7 +211,7 @@ def score_facts(records: list[dict], prediction: Prediction) -> dict:
         article = str(record["id"])
         entity_names = _entity_names(record)
 
-        def names_of(gold_name: str) -> set[str]:
+        def names_of(gold_name: str, entity_names: dict = entity_names) -> set[str]:
             return entity_names.get(gold_name, {gold_name})
 
         gold_quotes = [(f["object"], names_of(f["subject"])) for f in record["facts"] if f["rel"] == "said"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import OWL, RDF, Graph
+from rdflib import OWL, RDF
 
 from kg.query import bundled_queries
 from kg.vocab import KG, ONTOLOGY_DIR, ontology, shapes

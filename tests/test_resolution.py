@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from rdflib import RDF, RDFS, Graph
+from rdflib import RDF, RDFS
 from rdflib.compare import isomorphic
 
 from kg.pipeline import build, remove

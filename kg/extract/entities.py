@@ -13,7 +13,6 @@ articles' names. It then joins the mentions of one entity within the article
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 

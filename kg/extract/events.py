@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.entities import DocEntities
 from kg.extract.grammar import event_date, is_asserted, sentence_evidence, sentence_of, sentences
-from kg.facts import Evidence, Meeting, Visit
+from kg.facts import Meeting, Visit
 
 VISIT_EXTRACTOR = "visits.v1"
 MEETING_EXTRACTOR = "meetings.v1"

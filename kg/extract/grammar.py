@@ -17,6 +17,8 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.facts import Evidence
+
 MODALS = frozenset({"will", "would", "shall", "should", "may", "might", "could", "can", "must", "'ll", "wo", "ca"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "once", "until"})
 # Verbs whose complement is an intention, not a fact: "plans to visit", "is due to meet".
@@ -177,10 +179,6 @@ def _future(verb: Token) -> bool:
     return False
 
 
-def is_past(verb: Token) -> bool:
-    return verb.tag_ in ("VBD", "VBN") or any(c.lower_ in ("has", "have", "had", "did") for c in verb.children)
-
-
 def _perfect(verb: Token) -> bool:
     return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
 
@@ -232,10 +230,8 @@ def _parser(article_date: dt.date | None):
     return DateDataParser(languages=["en"], settings=settings)
 
 
-def sentence_evidence(doc, sentence: Span, article) -> "Evidence":
+def sentence_evidence(doc: Doc, sentence: Span, article) -> Evidence:
     """Evidence pointing at a whole sentence, offsets trimmed of surrounding whitespace."""
-    from kg.facts import Evidence
-
     text = sentence.text
     start = sentence.start_char + (len(text) - len(text.lstrip()))
     end = sentence.end_char - (len(text) - len(text.rstrip()))
