@@ -131,14 +131,17 @@ class GraphBuilder:
                     self.graph.add((node, KG.participant, person))
         elif isinstance(fact, Quote):
             speaker = self._entity(article, fact.speaker) if fact.speaker is not None else None
+            if speaker is not None and not self._allowed(speaker, KG.said, None, fact):
+                speaker = None
+            if speaker is None and not fact.speaker_text:
+                return  # neither who nor the words naming who: no quote to keep
             node = self._fact_node("quote", KG.Quote, fact)
             self.graph.add((node, KG.text, Literal(fact.text)))
             if fact.speaker_text:
                 self.graph.add((node, KG.speakerText, Literal(fact.speaker_text)))
-            if speaker is not None and self._direct(speaker, KG.said, node, fact):
+            if speaker is not None:
+                self.graph.add((speaker, KG.said, node))
                 self.graph.add((node, KG.speaker, speaker))
-            elif not fact.speaker_text:
-                self.graph.remove((node, None, None))
         elif isinstance(fact, Located):
             place, container = self._entity(article, fact.place), self._entity(article, fact.container)
             if self._direct(place, KG.locatedIn, container, fact):
@@ -165,7 +168,7 @@ class GraphBuilder:
         self.graph.add((subject, prop, obj))
         return True
 
-    def _allowed(self, subject: URIRef, prop: URIRef, obj: URIRef, fact) -> bool:
+    def _allowed(self, subject: URIRef, prop: URIRef, obj: URIRef | None, fact) -> bool:
         s_cls = self._types.get(subject, KG.Entity)
         o_cls = self._types.get(obj)
         if not self._onto.allows(prop, s_cls, o_cls):

@@ -95,21 +95,21 @@ def build(
         KGError: no article could be read (and no store holds any), or the model or
             alias file is missing.
     """
+    facts_store = FactStore(store) if store is not None else None
+    with facts_store.lock() if facts_store is not None else nullcontext():
+        return _build(inputs, out_dir, facts_store, model=model, aliases=aliases, base=base,
+                      formats=formats, validate_graph=validate_graph, n_process=n_process,
+                      batch_size=batch_size, on_article=on_article)
+
+
+def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, validate_graph,
+           n_process, batch_size, on_article) -> Build:
     skipped: list[dict] = []
 
     def skip(err: InputError) -> None:
         log.warning("%s", err)
         skipped.append({"source": str(err.path) + (f":{err.line}" if err.line else ""), "reason": err.message})
 
-    facts_store = FactStore(store) if store is not None else None
-    with facts_store.lock() if facts_store is not None else nullcontext():
-        return _build(inputs, out_dir, facts_store, skipped, skip, model=model, aliases=aliases, base=base,
-                      formats=formats, validate_graph=validate_graph, n_process=n_process,
-                      batch_size=batch_size, on_article=on_article)
-
-
-def _build(inputs, out_dir, facts_store, skipped, skip, *, model, aliases, base, formats, validate_graph,
-           n_process, batch_size, on_article) -> Build:
     articles = _unique(read_articles(inputs, on_error=skip), skipped)
     read = len(articles)
     if facts_store is not None:

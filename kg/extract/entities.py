@@ -78,8 +78,6 @@ class _Cluster:
     canonical: str | None = None
     link: str | None = None
     gender: str | None = None
-    positions: list[tuple[str, str | None]] = field(default_factory=list)  # (title, country name)
-    titles: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

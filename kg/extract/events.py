@@ -226,23 +226,15 @@ def _agents(verb: Token, trigger: Token, entities: DocEntities) -> list[str]:
 
 
 def _objects(token: Token, preps: tuple) -> list[Token]:
-    """Heads of the noun phrases a verb or noun takes as object, or through given prepositions."""
-    found: list[Token] = []
-    for child in token.children:
-        if None in preps and child.dep_ in ("dobj", "attr"):
-            found.extend(_with_conjuncts(child))
-        elif child.dep_ == "prep" and child.lower_ in preps:
-            found.extend(t for c in child.children if c.dep_ == "pobj" for t in _with_conjuncts(c))
-        elif child.dep_ == "prt" and child.lower_ in ("by", "in") and "by" in preps:
-            found.extend(t for c in token.children if c.dep_ == "dobj" for t in _with_conjuncts(c))
-    return found
+    """Heads of the noun phrases a verb or noun takes as object, or through given
+    prepositions, with their conjuncts and appositions."""
+    heads = _object_phrases(token, preps)
+    if "by" in preps and any(c.dep_ == "prt" and c.lower_ in ("by", "in") for c in token.children):
+        heads += [c for c in token.children if c.dep_ == "dobj"]  # "dropped by the office"
+    return [t for head in heads for t in _with_conjuncts(head)]
 
 
 def _with_conjuncts(token: Token) -> list[Token]:
     result = [token, *token.conjuncts]
     result += [c for t in list(result) for c in t.children if c.dep_ == "appos"]
     return result
-
-
-def _conjoined(token: Token, dep: str) -> list[Token]:
-    return [t for c in token.children if c.dep_ == dep for t in _with_conjuncts(c)]
