@@ -65,6 +65,11 @@ def name_tokens(text: str) -> list[str]:
     return words
 
 
+def _joined_apostrophes(text: str) -> str:
+    """ "o'brien" -> "obrien", "ka'loni" -> "kaloni": an apostrophe inside a name does not split it."""
+    return re.sub(r"(?<=[a-z])'(?=[a-z])", "", text)
+
+
 GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv", "md", "phd"})
 
 
@@ -76,8 +81,10 @@ def person_key(text: str) -> str:
     True
     >>> person_key("Arcade Joseph Comeaux, Jr.")
     'arcade joseph comeaux'
+    >>> person_key("Mr O'Brien")
+    'obrien'
     """
-    folded = ascii_fold(" ".join(name_tokens(text)))
+    folded = _joined_apostrophes(ascii_fold(" ".join(name_tokens(text))))
     folded = _PARTICLES.sub("", folded)
     words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in GENERATIONAL]
     if len(words) > 2:
@@ -93,7 +100,7 @@ COMPANY_SUFFIXES = re.compile(
 def place_key(text: str) -> str:
     """Key of a place, group or company name, robust to transliteration variants and
     legal suffixes ("Hewlett-Packard Co." / "Hewlett-Packard Corp")."""
-    folded = _PARTICLES.sub("", ascii_fold(strip_possessive(text)))
+    folded = _PARTICLES.sub("", _joined_apostrophes(ascii_fold(strip_possessive(text))))
     folded = re.sub(r"^the\s+", "", folded)
     folded = COMPANY_SUFFIXES.sub("", folded) or folded
     folded = folded.replace("centre", "center")

@@ -13,6 +13,7 @@ ask why two names became one node.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,9 +21,9 @@ from dataclasses import dataclass, field
 from unidecode import unidecode
 
 from kg import gazetteer
-from kg.extract.entities import BASE_HEADS, BASE_MODIFIERS
+from kg.extract.entities import BASE_HEADS, BASE_MODIFIERS, name_initials
 from kg.facts import ArticleFacts, Entity, HoldsPosition
-from kg.names import ascii_fold, person_key, place_key, slug
+from kg.names import ascii_fold, name_tokens, person_key, place_key, slug
 
 SPECIFICITY = {"MilitaryBase": 4, "Region": 3, "City": 2, "Country": 2, "Place": 0}
 CATEGORY_PATH = {"Person": "person", "Organization": "organization", "Place": "place"}
@@ -97,6 +98,43 @@ def entity_key(entity: Entity) -> str:
 _BASE_KEYS = {place_key(w) for w in BASE_HEADS | BASE_MODIFIERS}
 
 
+def _name_key(entity: Entity, name: str) -> str:
+    return person_key(name) if entity.type == "Person" else place_key(name)
+
+
+def _form(entity: Entity) -> str:
+    """An entity's longest name with case, accents, titles and punctuation ignored, the same for every type."""
+    name = max(entity.names, key=lambda n: (len(n.split()), n))
+    return "".join(re.findall(r"[a-z0-9]+", ascii_fold(" ".join(name_tokens(name)))))
+
+
+def _join_retyped(entities: dict[tuple[str, str], Entity], uf: _UnionFind) -> None:
+    """One name typed differently in different articles: the minority joins the majority.
+
+    The model types a rare name ("Seacom", "Creighton") PERSON in one article and ORG or
+    GPE in others. When at least two thirds of the articles (and two or more) agree on a
+    type, the others are taken for the model's mistakes. Names a gazetteer or alias
+    table typed (countries, "Jordan") are never re-typed, so a person named Jordan stays
+    apart from the country.
+    """
+    by_form: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for item, entity in entities.items():
+        if not entity.canonical and entity.type != "MilitaryBase":
+            by_form[_form(entity)][entity.category].append(item)
+    for form, categories in by_form.items():
+        if len(categories) < 2 or not form:
+            continue
+        counts = {c: len(items) for c, items in categories.items()}
+        winner = max(sorted(counts), key=counts.get)
+        if counts[winner] < 2 or counts[winner] * 3 < sum(counts.values()) * 2:
+            continue
+        first = categories[winner][0]
+        for category, items in categories.items():
+            for item in items:
+                if category != winner:
+                    uf.union(first, item, f"same name, typed {winner} in most articles")
+
+
 def resolve_entities(
     articles: Iterable[ArticleFacts], known: dict[tuple[str, str], str] | None = None
 ) -> Resolution:
@@ -138,17 +176,19 @@ def resolve_entities(
                     surnames[words[-1]].add(key)
                 else:
                     singles.append((item, key))
-    # An acronym another article spelled out ("AMD" there, "Advanced Micro Devices (AMD)" here).
-    spelled: dict[str, set] = defaultdict(set)
+    _join_retyped(entities, uf)
+    # A short name that another article used for one entity beside its full name: "AMD" there
+    # with "Advanced Micro Devices", "Saints" with "New Orleans Saints", "Laci" with "Laci Peterson".
+    alternates: dict[tuple[str, str], set] = defaultdict(set)
     for item, entity in entities.items():
-        if entity.category == "Organization" and len(set(entity.names)) > 1:
-            for name in entity.names:
-                if name.isupper() and " " not in name:
-                    spelled[place_key(name)].add(uf.find(item))
+        key = entity_key(entity)
+        for name in set(entity.names):
+            if (short := _name_key(entity, name)) and short != key and not entity.canonical:
+                alternates[(entity.category, short)].add(uf.find(item))
     for item, entity in entities.items():
-        owners = spelled.get(entity_key(entity), set())
-        if entity.category == "Organization" and len(owners) == 1:
-            uf.union(next(iter(owners)), item, "acronym spelled out in another article")
+        owners = {uf.find(o) for o in alternates.get((entity.category, entity_key(entity)), ())}
+        if len(owners) == 1 and not entity.canonical:
+            uf.union(next(iter(owners)), item, "a short name another article used for it")
     # The same full name typed PERSON in one article and ORG in another is one entity.
     for (category, key), item in list(by_key.items()):
         if category == "Organization" and " " in key and ("Person", key) in by_key:
@@ -174,7 +214,8 @@ def resolve_entities(
         words = key.split()
         if category == "Organization" and len(words) > 1:
             org_tails[words[-1]].add(key)
-            initials["".join(w[0] for w in words)].add(key)
+            for acronym in name_initials(words):
+                initials[acronym].add(key)
     for item, entity in entities.items():
         key = entity_key(entity)
         if " " in key or len(key) < 2:

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from kg import gazetteer
 from kg.extract.grammar import sentence_of
 from kg.facts import Entity
-from kg.names import HONORIFICS, name_tokens, person_key, place_key, strip_possessive
+from kg.names import HONORIFICS, ascii_fold, name_tokens, person_key, place_key, strip_possessive
 
 NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "FAC": "Place", "NORP": None}
 BASE_HEADS = frozenset({"base", "airbase", "airfield", "bases"})
@@ -296,7 +296,9 @@ class EntityFinder:
             if info is not None:
                 mentions.append((span, info))
                 taken.update(range(span.start, span.end))
+        mentions = _headline_names(doc, mentions, taken)
         mentions = _consistent_surnames(doc, mentions, taken)
+        mentions += _repeated_names(doc, mentions, taken)
         mentions.sort(key=lambda m: m[0].start)
         return _cluster(doc, mentions)
 
@@ -398,6 +400,79 @@ def _consistent_surnames(doc: Doc, mentions: list[tuple[Span, dict]], taken: set
     return result
 
 
+def _headline_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]) -> list[tuple[Span, dict]]:
+    """Cut the names of a title-case headline to the names the article's body uses.
+
+    Headlines run names into the words around them ("Obama Reverses Bush", "76ers Hire
+    Maurice Cheeks"); a headline span that contains names written in the body becomes
+    those names, with the body's types.
+    """
+    headline = {}
+    body: dict[tuple[str, ...], dict] = {}
+    for span, info in mentions:
+        sentence = sentence_of(span)
+        if sentence.start not in headline:
+            headline[sentence.start] = _is_headline(sentence)
+        if not headline[sentence.start]:
+            body.setdefault(tuple(t.text for t in span), info)
+    result = []
+    for span, info in mentions:
+        words = tuple(t.text for t in span)
+        parts = [] if len(span) < 2 or words in body or not headline[sentence_of(span).start] else _known_parts(span, body)
+        if not parts:
+            result.append((span, info))
+            continue
+        taken.difference_update(range(span.start, span.end))
+        for part in parts:
+            result.append((part, dict(body[tuple(t.text for t in part)])))
+            taken.update(range(part.start, part.end))
+    return result
+
+
+def _known_parts(span: Span, names: dict[tuple[str, ...], dict]) -> list[Span]:
+    """The longest sub-spans of ``span`` that are in ``names``, left to right, not overlapping."""
+    chosen: list[Span] = []
+    for length in range(len(span) - 1, 0, -1):
+        for start in range(span.start, span.end - length + 1):
+            part = span.doc[start:start + length]
+            if tuple(t.text for t in part) in names and all(part.end <= c.start or part.start >= c.end for c in chosen):
+                chosen.append(part)
+    return sorted(chosen, key=lambda p: p.start)
+
+
+def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]) -> list[tuple[Span, dict]]:
+    """Where the article writes again a name it tagged elsewhere, that is the same entity.
+
+    The model tags a rare name ("HP", "Colts", "SeaMicro") in one sentence and misses it in
+    the next. Person names are handled by :func:`_consistent_surnames`; a repeat inside a
+    longer capitalised name ("Saints" in "Latter Day Saints") is no repeat.
+    """
+    names: dict[tuple[str, ...], dict] = {}
+    for span, info in mentions:
+        words = tuple(t.text for t in span)
+        if info["type"] != "Person" and words[0][:1].isupper() and len("".join(words)) > 1:
+            names.setdefault(words, info)
+    if not names:
+        return []
+    lengths = sorted({len(w) for w in names}, reverse=True)
+    found = []
+    for start in range(len(doc)):
+        if start in taken:
+            continue
+        for length in lengths:
+            end = start + length
+            if tuple(t.text for t in doc[start:end]) not in names or any(i in taken for i in range(start, end)):
+                continue
+            before = doc[start - 1] if start > 0 and not doc[start].is_sent_start else None
+            after = doc[end] if end < len(doc) else None
+            if any(t is not None and t.is_alpha and t.text[:1].isupper() for t in (before, after)):
+                continue
+            found.append((doc[start:end], dict(names[tuple(t.text for t in doc[start:end])])))
+            taken.update(range(start, end))
+            break
+    return found
+
+
 def _name_like(token: Token) -> bool:
     return (
         token.is_alpha and token.text[:1].isupper() and token.pos_ in ("PROPN", "ADJ", "NOUN")
@@ -439,6 +514,12 @@ def _title_case(sentence: Span) -> bool:
     """Whether most words of a sentence are capitalised, as in many headlines."""
     words = [t for t in sentence if t.is_alpha and len(t) > 3]
     return len(words) >= 3 and sum(t.text[0].isupper() for t in words) / len(words) >= 0.7
+
+
+def _is_headline(sentence: Span) -> bool:
+    """A line in title case with no closing punctuation: "Obama Reverses Bush Rules"."""
+    last = sentence[-1] if sentence[-1].text.strip() else sentence[-2] if len(sentence) > 1 else sentence[-1]
+    return _title_case(sentence) and last.text not in {".", "!", "?", '"', "'", "”", "’"}
 
 
 def _typed(span: Span, label: str) -> dict | None:
@@ -553,6 +634,7 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]]) -> DocEntities:
             clusters.append(cluster)
         cluster.mentions.append(span)
 
+    clusters = _join_short_forms(_join_retyped(clusters))
     token_entity: dict[int, str] = {}
     entities, positions, genders = [], {}, {}
     for number, cluster in enumerate(clusters):
@@ -571,6 +653,84 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]]) -> DocEntities:
             if cluster.gender:
                 genders[eid] = cluster.gender
     return DocEntities(doc, entities, token_entity, positions, genders)
+
+
+def _category(etype: str) -> str:
+    return "Place" if etype in ("Place", "Country", "City", "Region", "MilitaryBase") else etype
+
+
+def _fold(text: str) -> str:
+    """ "the Seacom's" -> "seacom": a name with case, accents, punctuation and spaces ignored."""
+    return "".join(re.findall(r"[a-z0-9]+", ascii_fold(re.sub(r"^(?:the|The)\s+", "", strip_possessive(text)))))
+
+
+def _absorb(winner: _Cluster, loser: _Cluster) -> None:
+    winner.mentions = sorted(winner.mentions + loser.mentions, key=lambda s: s.start)
+    winner.link = winner.link or loser.link
+    winner.gender = winner.gender or loser.gender
+
+
+def _join_retyped(clusters: list[_Cluster]) -> list[_Cluster]:
+    """One name written in one article is one entity, however the model typed each mention.
+
+    "Seacom" tagged PERSON in one sentence and ORG in two others becomes one
+    organisation: the type most of its mentions got (the first one's on a tie). Names
+    the gazetteers or alias tables typed, and bases, keep their type.
+    """
+    by_form: dict[str, _Cluster] = {}
+    absorbed: set[int] = set()
+    for cluster in clusters:
+        if cluster.canonical or cluster.type == "MilitaryBase":
+            continue
+        full = [s for s in cluster.mentions if cluster.type != "Person" or person_key(s.text) == cluster.key]
+        for form in {_fold(s.text) for s in full} - {""}:
+            other = by_form.setdefault(form, cluster)
+            if other is cluster or id(other) in absorbed or _category(other.type) == _category(cluster.type):
+                continue
+            winner, loser = (other, cluster) if len(other.mentions) >= len(cluster.mentions) else (cluster, other)
+            _absorb(winner, loser)
+            absorbed.add(id(loser))
+            by_form[form] = winner
+            if loser is cluster:
+                break
+    return [c for c in clusters if id(c) not in absorbed]
+
+
+FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "de", "&"})
+
+
+def name_initials(words: list[str]) -> set[str]:
+    """The acronyms of a name's words, with and without its function words.
+
+    >>> sorted(name_initials("academy of motion picture arts and sciences".split()))
+    ['ampas', 'aompaas']
+    """
+    return {"".join(w[0] for w in words), "".join(w[0] for w in words if w not in FUNCTION_WORDS)}
+
+
+def _join_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
+    """ "Saints" after "New Orleans Saints", "EYP" after "EYP Mission Critical Facilities",
+    "HP" after "Hewlett-Packard": an organisation's short form joins the one longer
+    organisation name of the article that begins or ends with it or whose initials it is,
+    when the article wrote the long form first (a short name written first, "HP" before
+    "HP Services", names the whole, not the part)."""
+    organizations = [c for c in clusters if c.type == "Organization" and not c.canonical]
+    absorbed: set[int] = set()
+    for short in organizations:
+        words = short.key.split()
+        if not words or len(words) > 2:
+            continue
+        acronym = len(words) == 1 and all(s.text.isupper() for s in short.mentions)
+        candidates = [
+            long for long in organizations
+            if long is not short and id(long) not in absorbed and len(lw := long.key.split()) > len(words)
+            and long.mentions[0].start < short.mentions[0].start
+            and (lw[:len(words)] == words or lw[-len(words):] == words or (acronym and words[0] in name_initials(lw)))
+        ]
+        if len(candidates) == 1:
+            _absorb(candidates[0], short)
+            absorbed.add(id(short))
+    return [c for c in clusters if id(c) not in absorbed]
 
 
 def _defined_acronyms(doc: Doc, mentions: list[tuple[Span, dict]]) -> dict[str, str]:
