@@ -18,6 +18,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from nicknames import NickNamer
+from rapidfuzz.distance import DamerauLevenshtein
 from unidecode import unidecode
 
 from kg import gazetteer
@@ -108,6 +110,88 @@ def _form(entity: Entity) -> str:
     return "".join(re.findall(r"[a-z0-9]+", ascii_fold(" ".join(name_tokens(name)))))
 
 
+def _is_place_name(text: str) -> bool:
+    return bool(gazetteer.city(text) or gazetteer.country(text) or gazetteer.is_region(text))
+
+
+def _roots(owners: Counter, uf: _UnionFind) -> Counter:
+    merged: Counter = Counter()
+    for owner, count in owners.items():
+        merged[uf.find(owner)] += count
+    return merged
+
+
+def _dominant(owners: Counter, own: tuple[str, str]) -> tuple[str, str] | None:
+    """The one owner of a short name, or the one most articles meant (3+ and 4x any other)."""
+    ranked = [(count, owner) for owner, count in owners.items() if owner != own]
+    ranked.sort(key=lambda x: (-x[0], x[1]))
+    if len(ranked) == 1 or (ranked and ranked[0][0] >= 3 and ranked[0][0] >= 4 * ranked[1][0]):
+        return ranked[0][1]
+    return None
+
+
+NICKNAMES = NickNamer()
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """ "fred" / "frederick", "katie" / "kathryn": one given name or a nickname of it.
+
+    >>> same_given_name("fred", "frederick"), same_given_name("jim", "james"), same_given_name("jim", "john")
+    (True, True, False)
+    """
+    return a == b or a in NICKNAMES.nicknames_of(b) or b in NICKNAMES.nicknames_of(a)
+
+
+def same_person_name(a: list[str], b: list[str]) -> bool:
+    """Whether two full names (person keys split in words) can name one person.
+
+    Given names agree up to nicknames, surnames up to one slipped letter in a long name,
+    and middle names where both write one.
+
+    >>> same_person_name("fred larue".split(), "frederick cheney larue".split())
+    True
+    >>> same_person_name("wladimir klitschko".split(), "wladimir klistchko".split())
+    True
+    >>> same_person_name("sandra howard".split(), "michael howard".split())
+    False
+    """
+    if len(a) < 2 or len(b) < 2 or not same_given_name(a[0], b[0]):
+        return False
+    if a[-1] != b[-1] and (min(len(a[-1]), len(b[-1])) < 6 or DamerauLevenshtein.distance(a[-1], b[-1]) > 1):
+        return False
+    return a[1:-1] == b[1:-1] or not a[1:-1] or not b[1:-1]
+
+
+def _join_person_variants(by_key: dict[tuple[str, str], tuple[str, str]], uf: _UnionFind) -> None:
+    """ "Fred LaRue", "Frederick C. LaRue" and "Frederick Cheney LaRue" are one person.
+
+    Two full names join when they can name one person (:func:`same_person_name`) and
+    neither can also name someone the other cannot: "John Smith" stays apart from both
+    "John A. Smith" and "John B. Smith".
+    """
+    keys = sorted(k for c, k in by_key if c == "Person" and " " in k)
+    buckets: dict[str, set[str]] = defaultdict(set)  # a surname with one letter dropped -> full names
+    for key in keys:
+        surname = key.rsplit(" ", 1)[1]
+        for variant in {surname} | ({surname[:i] + surname[i + 1:] for i in range(len(surname))} if len(surname) >= 6 else set()):
+            buckets[variant].add(key)
+    fits: dict[str, set[str]] = defaultdict(set)
+    for group in buckets.values():
+        for a in group:
+            for b in group:
+                if a < b and b not in fits[a] and same_person_name(a.split(), b.split()):
+                    fits[a].add(b)
+                    fits[b].add(a)
+
+    def consistent(key: str) -> bool:
+        return all(y in fits[x] for x in fits[key] for y in fits[key] if x != y)
+
+    for a in sorted(fits):
+        for b in sorted(fits[a]):
+            if a < b and consistent(a) and consistent(b):
+                uf.union(by_key[("Person", a)], by_key[("Person", b)], f"the same person's name written another way ({b!r})")
+
+
 def _join_retyped(entities: dict[tuple[str, str], Entity], uf: _UnionFind) -> None:
     """One name typed differently in different articles: the minority joins the majority.
 
@@ -122,11 +206,14 @@ def _join_retyped(entities: dict[tuple[str, str], Entity], uf: _UnionFind) -> No
         if not entity.canonical and entity.type != "MilitaryBase":
             by_form[_form(entity)][entity.category].append(item)
     for form, categories in by_form.items():
-        if len(categories) < 2 or not form:
+        if not form:
             continue
+        for items in categories.values():  # "SeaMicro" / "Sea Micro", "Ka'loni" / "Ka Loni"
+            for item in items[1:]:
+                uf.union(items[0], item, "same name, spaced or punctuated otherwise")
         counts = {c: len(items) for c, items in categories.items()}
         winner = max(sorted(counts), key=counts.get)
-        if counts[winner] < 2 or counts[winner] * 3 < sum(counts.values()) * 2:
+        if len(categories) < 2 or counts[winner] < 2 or counts[winner] * 3 < sum(counts.values()) * 2:
             continue
         first = categories[winner][0]
         for category, items in categories.items():
@@ -177,18 +264,27 @@ def resolve_entities(
                 else:
                     singles.append((item, key))
     _join_retyped(entities, uf)
-    # A short name that another article used for one entity beside its full name: "AMD" there
-    # with "Advanced Micro Devices", "Saints" with "New Orleans Saints", "Laci" with "Laci Peterson".
-    alternates: dict[tuple[str, str], set] = defaultdict(set)
+    _join_person_variants(by_key, uf)
+    # A short name that other articles used for one entity beside its full name: "AMD" there
+    # with "Advanced Micro Devices", "Saints" with "New Orleans Saints", "Laci" with "Laci
+    # Peterson". Where several entities had it, the one most articles meant takes it when
+    # that is at least three articles and four times as many as any other.
+    alternates: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for item, entity in entities.items():
         key = entity_key(entity)
-        for name in set(entity.names):
-            if (short := _name_key(entity, name)) and short != key and not entity.canonical:
-                alternates[(entity.category, short)].add(uf.find(item))
+        shorts = {_name_key(entity, name) for name in entity.names} - {key, ""}
+        for short in shorts:
+            if not entity.canonical:
+                alternates[(entity.category, short)][uf.find(item)] += 1
     for item, entity in entities.items():
-        owners = {uf.find(o) for o in alternates.get((entity.category, entity_key(entity)), ())}
-        if len(owners) == 1 and not entity.canonical:
-            uf.union(next(iter(owners)), item, "a short name another article used for it")
+        if entity.canonical:
+            continue
+        key = entity_key(entity)
+        owners = _roots(alternates.get((entity.category, key), Counter()), uf)
+        if not owners and entity.category != "Person" and not entity.link and " " not in key:
+            owners = _roots(alternates.get(("Person", key), Counter()), uf)  # "Lohan" typed GPE
+        if owner := _dominant(owners, uf.find(item)):
+            uf.union(owner, item, "a short name other articles used for it")
     # The same full name typed PERSON in one article and ORG in another is one entity.
     for (category, key), item in list(by_key.items()):
         if category == "Organization" and " " in key and ("Person", key) in by_key:
@@ -208,16 +304,20 @@ def resolve_entities(
         root = one_root(surnames.get(key, set()), "Person")
         if root is not None:  # the only person of that surname named in full
             uf.union(root, item, "surname of the one person named in full")
-    org_tails: dict[str, set[str]] = defaultdict(set)  # "saints" -> {"new orleans saints"}
+    org_tails: dict[str, set[str]] = defaultdict(set)  # "saints", "red sox" -> {"new orleans saints"}, {"boston red sox"}
     initials: dict[str, set[str]] = defaultdict(set)  # "hp" -> {"hewlett packard"}
     for category, key in by_key:
         words = key.split()
         if category == "Organization" and len(words) > 1:
             org_tails[words[-1]].add(key)
+            if len(words) > 2 and _is_place_name(" ".join(words[:-2])):  # "Boston" + "Red Sox"
+                org_tails[" ".join(words[-2:])].add(key)
             for acronym in name_initials(words):
                 initials[acronym].add(key)
     for item, entity in entities.items():
         key = entity_key(entity)
+        if key.count(" ") == 1 and entity.category == "Organization" and (root := one_root(org_tails.get(key, ()), "Organization")):
+            uf.union(root, item, "the name of a team or branch without its place")
         if " " in key or len(key) < 2:
             continue
         if entity.category == "Organization":
@@ -281,12 +381,17 @@ def _node_parts(group: list[Entity]) -> tuple:
     if forced:
         label = forced[0]
     else:
+        # The name most articles wrote in full: "Wladimir Klitschko" over a headline's
+        # "Network Wladimir Klitschko", "Hewlett-Packard" over "HP", "Vladimir Putin" over "Putin".
+        articles = Counter(n for e in group for n in set(e.names))
         preferred = _geonames_name(links)
         label = max(names, key=lambda n: (
             category != "Place" or etype != "MilitaryBase" or _is_base_name(n),
-            len(n.split()),
+            _written_in_full(n, category),
             unidecode(n).lower() == preferred,
-            len(n),  # before frequency, so that more articles rarely change the choice
+            articles[n],
+            len(n.split()),
+            len(n),
             names[n],
             [-ord(c) for c in n],
         ))
@@ -294,6 +399,13 @@ def _node_parts(group: list[Entity]) -> tuple:
     alt_labels = tuple(sorted({n for n in names if n != label} | titles))
     link = next((l for l in links if l.startswith(("wikidata:", "iso3166:"))), links[0] if links else None)
     return category, etype, label, alt_labels, link
+
+
+def _written_in_full(name: str, category: str) -> bool:
+    """A person's name with a given name and a surname; an organisation's not as an acronym."""
+    if category == "Person":
+        return len(name.split()) > 1
+    return category != "Organization" or not (name.isupper() and " " not in name)
 
 
 def _is_base_name(name: str) -> bool:

@@ -392,7 +392,7 @@ def _consistent_surnames(doc: Doc, mentions: list[tuple[Span, dict]], taken: set
             info = {"type": "Person"}
         result.append((span, info))
     for token in doc:
-        if (token.i not in taken and token.text in surnames and token.pos_ == "PROPN"
+        if (token.i not in taken and token.text in surnames and (token.pos_ == "PROPN" or not token.is_stop)
                 and not (token.i > 0 and doc[token.i - 1].pos_ == "PROPN")
                 and not (token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN")):
             result.append((doc[token.i:token.i + 1], {"type": "Person"}))
@@ -452,6 +452,10 @@ def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
         words = tuple(t.text for t in span)
         if info["type"] != "Person" and words[0][:1].isupper() and len("".join(words)) > 1:
             names.setdefault(words, info)
+            if info["type"] == "Organization":  # "Chargers" for the "San Diego Chargers"
+                for cut in range(1, len(words) - 1):
+                    if gazetteer.city(" ".join(words[:cut])) or gazetteer.is_region(" ".join(words[:cut])):
+                        names.setdefault(words[cut:], info)
     if not names:
         return []
     lengths = sorted({len(w) for w in names}, reverse=True)
