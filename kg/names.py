@@ -4,6 +4,8 @@
 True
 >>> place_key("Tartous") == place_key("Tartus")
 True
+>>> place_key("Mt. Cook") == place_key("Mount Cook")
+True
 >>> person_key("Bashar al-Assad") == person_key("Bashar Assad")
 True
 >>> slug("Hmeimim air base")
@@ -25,7 +27,9 @@ TITLE_PREFIXES = frozenset(
     """general gen gen. president pres. senator sen. sen governor gov. gov representative rep. rep
     colonel col. col lieutenant lt. lt captain capt. major maj. admiral adm. sergeant sgt. judge justice
     chancellor king queen prince princess pope reverend rev. father sheikh emir ayatollah imam
-    comedian actress actor singer rapper star coach quarterback director officer detective""".split()
+    comedian actress actor singer rapper star coach quarterback director officer detective deputy sheriff
+    trooper agent constable inspector clerk lawyer juror gunman referee producer driver coroner cornerback
+    linebacker pitcher boxer mobster suspect defendant""".split()
 )
 # Arabic and other articles and particles that writers keep or drop: al-Assad / Assad.
 _PARTICLES = re.compile(r"\b(?:al|el|ad|as|ash|an|ar|at|az)[-\s]+(?=\w)", re.IGNORECASE)
@@ -104,6 +108,7 @@ def place_key(text: str) -> str:
     folded = re.sub(r"^the\s+", "", folded)
     folded = COMPANY_SUFFIXES.sub("", folded) or folded
     folded = folded.replace("centre", "center")
+    folded = re.sub(r"^(mt|ft)\.?\s", lambda m: {"mt": "mount ", "ft": "fort "}[m.group(1)], folded)  # Mt Cook / Mount Cook
     words = []
     for word in re.findall(r"[a-z0-9]+", folded):
         for pattern, replacement in _TRANSLIT:

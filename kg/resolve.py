@@ -13,6 +13,7 @@ ask why two names became one node.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -110,6 +111,141 @@ def _form(entity: Entity) -> str:
     return "".join(re.findall(r"[a-z0-9]+", ascii_fold(" ".join(name_tokens(name)))))
 
 
+def _join_full_names(entities: dict, by_key: dict, uf: _UnionFind) -> None:
+    """Full names written another way, typed otherwise, or with a headline's word before them."""
+    _join_person_variants(by_key, uf)
+    # The same full name typed PERSON in one article and ORG in another is one entity.
+    for item, entity in entities.items():
+        if entity.category == "Organization" and not entity.canonical:
+            full = person_key(max(entity.names, key=lambda n: (len(n.split()), n)))
+            if " " in full and ("Person", full) in by_key:
+                uf.union(by_key[("Person", full)], item, "same full name, typed as an organization elsewhere")
+    # Full names that end with another full name: "Hire Maurice Cheeks" (a headline) and "Maurice Cheeks".
+    person_keys = sorted(k for c, k in by_key if c == "Person" and " " in k)
+    for key in person_keys:
+        for other in person_keys:
+            if other != key and key.endswith(" " + other):
+                uf.union(by_key[("Person", other)], by_key[("Person", key)], f"ends with the full name {other!r}")
+
+
+def _short_names(entities: dict, uf: _UnionFind) -> dict[tuple[str, str], Counter]:
+    """(category, key of a short name) -> the roots whose articles used it beside a longer
+    name ("AMD" with "Advanced Micro Devices", "Laci" with "Laci Peterson"), with how many
+    articles did."""
+    alternates: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for item, entity in entities.items():
+        if entity.canonical:
+            continue
+        key = entity_key(entity)
+        for short in {_name_key(entity, name) for name in entity.names} - {key, ""}:
+            alternates[(entity.category, short)][uf.find(item)] += 1
+    return alternates
+
+
+def _join_short_names(entities: dict, alternates: dict, by_key: dict, surnames: dict, uf: _UnionFind) -> None:
+    """Organisations and places written short in one article and in full in others."""
+    def one_root(keys, category):
+        roots = {uf.find(by_key[(category, k)]) for k in keys}
+        return next(iter(roots)) if len(roots) == 1 else None
+
+    # A short name another article used for one entity: "Saints" with "New Orleans Saints".
+    for item, entity in entities.items():
+        if entity.canonical:
+            continue
+        key = entity_key(entity)
+        owners = _roots(alternates.get((entity.category, key), Counter()), uf)
+        if not owners and entity.category != "Person" and not entity.link and " " not in key:
+            owners = _roots(alternates.get(("Person", key), Counter()), uf)  # "Lohan" typed GPE
+        if owner := _dominant(owners, uf.find(item)):
+            uf.union(owner, item, "a short name other articles used for it")
+    org_tails: dict[str, set[str]] = defaultdict(set)  # "saints", "red sox" -> {"new orleans saints"}, {"boston red sox"}
+    initials: dict[str, set[str]] = defaultdict(set)  # "hp" -> {"hewlett packard"}
+    for category, key in by_key:
+        words = key.split()
+        if category == "Organization" and len(words) > 1:
+            org_tails[words[-1]].add(key)
+            if len(words) > 2 and _is_place_name(" ".join(words[:-2])):  # "Boston" + "Red Sox"
+                org_tails[" ".join(words[-2:])].add(key)
+            for acronym in name_initials(words):
+                initials[acronym].add(key)
+    for item, entity in entities.items():
+        key = entity_key(entity)
+        if entity.category != "Organization":
+            continue
+        if key.count(" ") == 1 and (root := one_root(org_tails.get(key, ()), "Organization")):
+            uf.union(root, item, "the name of a team or branch without its place")
+        if " " in key or len(key) < 2:
+            continue
+        if any(n.isupper() for n in entity.names) and (root := one_root(initials.get(key, ()), "Organization")):
+            uf.union(root, item, "acronym of a name spelled out elsewhere")
+        elif len(key) >= 4 and (root := one_root(org_tails.get(key, ()), "Organization")):
+            uf.union(root, item, "short form of a longer name")
+        elif root := one_root(surnames.get(key, ()), "Person"):
+            # "Comeaux" tagged as an organization where another article names the person in full
+            uf.union(root, item, "surname of the one person named in full (typed ORG)")
+    # a base may be named before its "X base" form appears in another article
+    for (category, key), item in list(by_key.items()):
+        if category == "Place" and not key.endswith(" base") and ("Place", key + " base") in by_key:
+            uf.union(by_key[("Place", key + " base")], item, "name of a base")
+
+
+def _join_bare_names(articles: list[ArticleFacts], bare: list, alternates: dict, by_key: dict,
+                     surnames: dict, uf: _UnionFind) -> None:
+    """A person one article names by one word ("Bush") joins the person it most likely is.
+
+    The candidates are the persons named in full whose surname it is, and those other
+    articles called by it ("Laci" for Laci Peterson). One candidate is taken. Of several,
+    the one whose articles share the most other entities with this article (weighted by
+    rarity: the Saints tell more than the United States) is taken when it scores at least
+    twice the next; else the one most articles called by that name, when they are three or
+    more and four times any other. A name left undecided joins the same name in the
+    articles where it is undecided too.
+    """
+    if not bare:
+        return
+    bare_items = {item for item, _ in bare}
+    in_article: dict[str, set] = defaultdict(set)  # article -> roots of its named entities
+    for facts in articles:
+        for entity in facts.entities:
+            if (facts.article_id, entity.id) not in bare_items:
+                in_article[facts.article_id].add(uf.find((facts.article_id, entity.id)))
+    spread = Counter(root for roots in in_article.values() for root in roots)
+    total = max(len(in_article), 1)
+    weight = {root: math.log(1 + total / n) for root, n in spread.items()}
+    articles_of: dict = defaultdict(set)
+    for article, roots in in_article.items():
+        for root in roots:
+            articles_of[root].add(article)
+
+    neighbours: dict = {}
+
+    def shared(article: str, candidate) -> float:
+        if candidate not in neighbours:
+            neighbours[candidate] = set().union(*(in_article[a] for a in articles_of[candidate])) - {candidate}
+        return sum(weight[r] for r in in_article[article] & neighbours[candidate])
+
+    undecided: dict[str, tuple[str, str]] = {}
+    for item, key in bare:
+        owners = _roots(alternates.get(("Person", key), Counter()), uf)
+        for full in surnames.get(key, ()):
+            owners[uf.find(by_key[("Person", full)])] += 0
+        owners.pop(uf.find(item), None)
+        owner, rule = None, ""
+        if len(owners) == 1:
+            owner, rule = next(iter(owners)), "the one person named in full with this name"
+        elif owners:
+            scores = sorted(((shared(item[0], o), o) for o in owners), key=lambda x: (-x[0], x[1]))
+            if scores[0][0] > 0 and scores[0][0] >= 2 * scores[1][0]:
+                owner, rule = scores[0][1], "the person of this name whose articles share most with this one"
+            elif owner := _dominant(owners, uf.find(item)):
+                rule = "the person most articles called by this name"
+        if owner is not None:
+            uf.union(owner, item, rule)
+        else:
+            first = undecided.setdefault(key, item)
+            uf.union(first, item, "same name")
+
+
 def _is_place_name(text: str) -> bool:
     return bool(gazetteer.city(text) or gazetteer.country(text) or gazetteer.is_region(text))
 
@@ -121,11 +257,11 @@ def _roots(owners: Counter, uf: _UnionFind) -> Counter:
     return merged
 
 
-def _dominant(owners: Counter, own: tuple[str, str]) -> tuple[str, str] | None:
-    """The one owner of a short name, or the one most articles meant (3+ and 4x any other)."""
+def _dominant(owners: Counter, own: tuple[str, str], ratio: int = 4) -> tuple[str, str] | None:
+    """The one owner of a short name, or the one most articles meant (3+ and ``ratio`` times any other)."""
     ranked = [(count, owner) for owner, count in owners.items() if owner != own]
     ranked.sort(key=lambda x: (-x[0], x[1]))
-    if len(ranked) == 1 or (ranked and ranked[0][0] >= 3 and ranked[0][0] >= 4 * ranked[1][0]):
+    if len(ranked) == 1 or (ranked and ranked[0][0] >= 3 and ranked[0][0] >= ratio * ranked[1][0]):
         return ranked[0][1]
     return None
 
@@ -145,21 +281,31 @@ def same_given_name(a: str, b: str) -> bool:
 def same_person_name(a: list[str], b: list[str]) -> bool:
     """Whether two full names (person keys split in words) can name one person.
 
-    Given names agree up to nicknames, surnames up to one slipped letter in a long name,
-    and middle names where both write one.
+    Given names agree up to nicknames, and surnames up to one slipped letter in a long
+    name (or given names so, where the surnames agree); middle names agree where both
+    write one.
 
     >>> same_person_name("fred larue".split(), "frederick cheney larue".split())
     True
     >>> same_person_name("wladimir klitschko".split(), "wladimir klistchko".split())
     True
+    >>> same_person_name("jerymayne timmons".split(), "jermayne timmons".split())
+    True
     >>> same_person_name("sandra howard".split(), "michael howard".split())
     False
     """
-    if len(a) < 2 or len(b) < 2 or not same_given_name(a[0], b[0]):
+    if len(a) < 2 or len(b) < 2:
         return False
-    if a[-1] != b[-1] and (min(len(a[-1]), len(b[-1])) < 6 or DamerauLevenshtein.distance(a[-1], b[-1]) > 1):
+    if a[-1] != b[-1] and (not _one_slip(a[-1], b[-1]) or not same_given_name(a[0], b[0])):
+        return False
+    if not same_given_name(a[0], b[0]) and not (a[-1] == b[-1] and _one_slip(a[0], b[0])):
         return False
     return a[1:-1] == b[1:-1] or not a[1:-1] or not b[1:-1]
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Two long words one typo apart: "klitschko" / "klistchko", "jermayne" / "jerymayne"."""
+    return min(len(a), len(b)) >= 6 and DamerauLevenshtein.distance(a, b) <= 1
 
 
 def _join_person_variants(by_key: dict[tuple[str, str], tuple[str, str]], uf: _UnionFind) -> None:
@@ -236,8 +382,8 @@ def resolve_entities(
     uf = _UnionFind()
     entities: dict[tuple[str, str], Entity] = {}
     by_key: dict[tuple[str, str], tuple[str, str]] = {}
-    surnames: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    singles: list[tuple[tuple[str, str], str]] = []
+    surnames: dict[str, set[str]] = defaultdict(set)
+    bare: list[tuple[tuple[str, str], str]] = []  # persons named by one word: "Bush", "Laci"
     for facts in articles:
         for entity in facts.entities:
             item = (facts.article_id, entity.id)
@@ -245,6 +391,9 @@ def resolve_entities(
             uf.find(item)
             key = entity_key(entity)
             category = entity.category
+            if category == "Person" and " " not in key and not entity.canonical:
+                bare.append((item, key))  # which person it is depends on the article: decided last
+                continue
             first = by_key.setdefault((category, key), item)
             if entity.canonical:
                 rule = "alias table"
@@ -258,80 +407,14 @@ def resolve_entities(
                 if base:
                     uf.union(base, item, "name of a base")
             if category == "Person":
-                words = key.split()
-                if len(words) > 1:
-                    surnames[words[-1]].add(key)
-                else:
-                    singles.append((item, key))
-    _join_retyped(entities, uf)
-    _join_person_variants(by_key, uf)
-    # A short name that other articles used for one entity beside its full name: "AMD" there
-    # with "Advanced Micro Devices", "Saints" with "New Orleans Saints", "Laci" with "Laci
-    # Peterson". Where several entities had it, the one most articles meant takes it when
-    # that is at least three articles and four times as many as any other.
-    alternates: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for item, entity in entities.items():
-        key = entity_key(entity)
-        shorts = {_name_key(entity, name) for name in entity.names} - {key, ""}
-        for short in shorts:
-            if not entity.canonical:
-                alternates[(entity.category, short)][uf.find(item)] += 1
-    for item, entity in entities.items():
-        if entity.canonical:
-            continue
-        key = entity_key(entity)
-        owners = _roots(alternates.get((entity.category, key), Counter()), uf)
-        if not owners and entity.category != "Person" and not entity.link and " " not in key:
-            owners = _roots(alternates.get(("Person", key), Counter()), uf)  # "Lohan" typed GPE
-        if owner := _dominant(owners, uf.find(item)):
-            uf.union(owner, item, "a short name other articles used for it")
-    # The same full name typed PERSON in one article and ORG in another is one entity.
-    for (category, key), item in list(by_key.items()):
-        if category == "Organization" and " " in key and ("Person", key) in by_key:
-            uf.union(by_key[("Person", key)], item, "same full name, typed as an organization elsewhere")
-    # Full names that end with another full name: "Hire Maurice Cheeks" (a headline) and "Maurice Cheeks".
-    person_keys = sorted(k for c, k in by_key if c == "Person" and " " in k)
-    for key in person_keys:
-        for other in person_keys:
-            if other != key and key.endswith(" " + other):
-                uf.union(by_key[("Person", other)], by_key[("Person", key)], f"ends with the full name {other!r}")
-
-    def one_root(keys, category):
-        roots = {uf.find(by_key[(category, k)]) for k in keys}
-        return next(iter(roots)) if len(roots) == 1 else None
-
-    for item, key in singles:
-        root = one_root(surnames.get(key, set()), "Person")
-        if root is not None:  # the only person of that surname named in full
-            uf.union(root, item, "surname of the one person named in full")
-    org_tails: dict[str, set[str]] = defaultdict(set)  # "saints", "red sox" -> {"new orleans saints"}, {"boston red sox"}
-    initials: dict[str, set[str]] = defaultdict(set)  # "hp" -> {"hewlett packard"}
-    for category, key in by_key:
-        words = key.split()
-        if category == "Organization" and len(words) > 1:
-            org_tails[words[-1]].add(key)
-            if len(words) > 2 and _is_place_name(" ".join(words[:-2])):  # "Boston" + "Red Sox"
-                org_tails[" ".join(words[-2:])].add(key)
-            for acronym in name_initials(words):
-                initials[acronym].add(key)
-    for item, entity in entities.items():
-        key = entity_key(entity)
-        if key.count(" ") == 1 and entity.category == "Organization" and (root := one_root(org_tails.get(key, ()), "Organization")):
-            uf.union(root, item, "the name of a team or branch without its place")
-        if " " in key or len(key) < 2:
-            continue
-        if entity.category == "Organization":
-            if any(n.isupper() for n in entity.names) and (root := one_root(initials.get(key, ()), "Organization")):
-                uf.union(root, item, "acronym of a name spelled out elsewhere")
-            elif len(key) >= 4 and (root := one_root(org_tails.get(key, ()), "Organization")):
-                uf.union(root, item, "short form of a longer name")
-            elif root := one_root(surnames.get(key, ()), "Person"):
-                # "Comeaux" tagged as an organization where another article names the person in full
-                uf.union(root, item, "surname of the one person named in full (typed ORG)")
-    # a base may be named before its "X base" form appears in another article
-    for (category, key), item in list(by_key.items()):
-        if category == "Place" and not key.endswith(" base") and ("Place", key + " base") in by_key:
-            uf.union(by_key[("Place", key + " base")], item, "name of a base")
+                surnames[key.split()[-1]].add(key)
+    bare_items = {item for item, _ in bare}
+    named = {item: entity for item, entity in entities.items() if item not in bare_items}
+    _join_retyped(named, uf)
+    _join_full_names(named, by_key, uf)
+    alternates = _short_names(entities, uf)
+    _join_short_names(named, alternates, by_key, surnames, uf)
+    _join_bare_names(articles, bare, alternates, by_key, surnames, uf)
 
     groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for item in entities:

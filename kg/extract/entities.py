@@ -385,11 +385,12 @@ def _consistent_surnames(doc: Doc, mentions: list[tuple[Span, dict]], taken: set
     }
     if not surnames:
         return mentions
+    given = {span[0].text for span, info in mentions if info["type"] == "Person" and len(span) > 1}
     result = []
     for span, info in mentions:
-        if (len(span) == 1 and span[0].text in surnames and info["type"] in ("Organization", "Place")
-                and not info.get("canonical") and info["type"] != "Country"):
-            info = {"type": "Person"}
+        if (len(span) == 1 and span[0].text in surnames | given and info["type"] in ("Organization", "Place")
+                and not info.get("canonical") and not info.get("link")):
+            info = {"type": "Person"}  # "Kathina" typed GPE beside "Kathina Thomas"
         result.append((span, info))
     for token in doc:
         if (token.i not in taken and token.text in surnames and (token.pos_ == "PROPN" or not token.is_stop)
