@@ -291,21 +291,68 @@ def same_person_name(a: list[str], b: list[str]) -> bool:
     True
     >>> same_person_name("jerymayne timmons".split(), "jermayne timmons".split())
     True
+    >>> same_person_name("duncan rait".split(), "duncan raite".split())
+    True
     >>> same_person_name("sandra howard".split(), "michael howard".split())
     False
     """
     if len(a) < 2 or len(b) < 2:
         return False
-    if a[-1] != b[-1] and (not _one_slip(a[-1], b[-1]) or not same_given_name(a[0], b[0])):
+    if a[-1] != b[-1] and not (_one_slip(a[-1], b[-1]) and same_given_name(a[0], b[0])
+                               or a[0] == b[0] and _one_slip(a[-1], b[-1], shortest=4)):
         return False
     if not same_given_name(a[0], b[0]) and not (a[-1] == b[-1] and _one_slip(a[0], b[0])):
         return False
     return a[1:-1] == b[1:-1] or not a[1:-1] or not b[1:-1]
 
 
-def _one_slip(a: str, b: str) -> bool:
+def _one_slip(a: str, b: str, shortest: int = 6) -> bool:
     """Two long words one typo apart: "klitschko" / "klistchko", "jermayne" / "jerymayne"."""
-    return min(len(a), len(b)) >= 6 and DamerauLevenshtein.distance(a, b) <= 1
+    return min(len(a), len(b)) >= shortest and DamerauLevenshtein.distance(a, b) <= 1
+
+
+def _deletions(word: str, shortest: int) -> set[str]:
+    """The word with one letter dropped, each way: two words one typo apart share one."""
+    return {word[:i] + word[i + 1:] for i in range(len(word))} if len(word) >= shortest else set()
+
+
+def _join_misspellings(entities: dict, uf: _UnionFind) -> None:
+    """ "Turkeminstan" / "Turkmenistan", "Gulf of Eden" / "Gulf of Aden": an organisation or
+    place name of eight letters or more one typo from exactly one other name of its type."""
+    keys: dict[tuple[str, str], list] = defaultdict(list)
+    for item, entity in entities.items():
+        if entity.category != "Person" and not entity.canonical:
+            keys[(entity.category, entity_key(entity))].append(item)
+    buckets: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for category, key in keys:
+        for variant in {key} | _deletions(key, shortest=8):
+            buckets[(category, variant)].add(key)
+    for (category, key), items in sorted(keys.items()):
+        near = {other for variant in {key} | _deletions(key, shortest=8) for other in buckets[(category, variant)]
+                if other != key and DamerauLevenshtein.distance(key, other) <= 1}
+        links = {entities[i].link for i in items} | {entities[i].link for o in near for i in keys[(category, o)]}
+        if len(near) == 1 and len(links - {None}) <= 1:
+            other = next(iter(near))
+            uf.union(keys[(category, other)][0], items[0], f"one letter from {other!r}")
+
+
+PLACE_GENERICS = frozenset({"sea", "ocean", "strip", "peninsula", "desert", "river", "mountains", "island", "islands"})
+REGION_GENERICS = frozenset({"province", "region", "governorate"})
+
+
+def _join_place_generics(entities: dict, by_key: dict, uf: _UnionFind) -> None:
+    """ "the Mediterranean" / "the Mediterranean Sea", "Gaza" / "the Gaza Strip", "Aceh" /
+    "Aceh Province" (but not the city of Latakia and Latakia province)."""
+    for item, entity in entities.items():
+        words = entity_key(entity).split()
+        if entity.category != "Place" or len(words) < 2 or entity.canonical:
+            continue
+        short = by_key.get(("Place", " ".join(words[:-1])))
+        if short is None or words[-1] not in PLACE_GENERICS | REGION_GENERICS:
+            continue
+        if words[-1] in REGION_GENERICS and entities[short].type == "City":
+            continue
+        uf.union(short, item, f"the same place without {words[-1]!r}")
 
 
 def _join_person_variants(by_key: dict[tuple[str, str], tuple[str, str]], uf: _UnionFind) -> None:
@@ -319,7 +366,7 @@ def _join_person_variants(by_key: dict[tuple[str, str], tuple[str, str]], uf: _U
     buckets: dict[str, set[str]] = defaultdict(set)  # a surname with one letter dropped -> full names
     for key in keys:
         surname = key.rsplit(" ", 1)[1]
-        for variant in {surname} | ({surname[:i] + surname[i + 1:] for i in range(len(surname))} if len(surname) >= 6 else set()):
+        for variant in {surname} | _deletions(surname, shortest=4):
             buckets[variant].add(key)
     fits: dict[str, set[str]] = defaultdict(set)
     for group in buckets.values():
@@ -412,6 +459,8 @@ def resolve_entities(
     named = {item: entity for item, entity in entities.items() if item not in bare_items}
     _join_retyped(named, uf)
     _join_full_names(named, by_key, uf)
+    _join_misspellings(named, uf)
+    _join_place_generics(named, by_key, uf)
     alternates = _short_names(entities, uf)
     _join_short_names(named, alternates, by_key, surnames, uf)
     _join_bare_names(articles, bare, alternates, by_key, surnames, uf)

@@ -496,6 +496,8 @@ def _trim(ent: Span) -> Span | None:
         end -= 1
     while start < end and doc[start].lower_ in HONORIFICS and ent.label_ != "PERSON":
         start += 1
+    while end - start > 1 and doc[end - 1].is_alpha and doc[end - 1].text[:1].islower():
+        end -= 1  # "Ross doesn" ('t): a lower-case word ends no name
     if end - start > 2 and _title_case(sentence_of(ent)):
         # A headline in title case runs names into the words after them:
         # "Lindsay Lohan Checks Into Rehab", "AMD Acquires SeaMicro".
@@ -767,14 +769,14 @@ def _person_cluster(span: Span, persons: list[_Cluster], by_key: dict) -> _Clust
     words = key.split()
     cluster = by_key.get(("Person", key))
     if cluster is None and len(words) == 1:
-        # A single name: the last-named person whose full name contains it.
-        for candidate in reversed(persons):
-            cwords = candidate.key.split()
-            if words[0] in cwords and len(cwords) > 1 and (
-                gender is None or candidate.gender in (None, gender)
-            ):
-                cluster = candidate
-                break
+        # A single name: the person named in full with it whom the article has mentioned
+        # most so far ("Peterson" in a story about Scott Peterson that names Laci Peterson),
+        # the last named of those on a tie.
+        fits = [candidate for candidate in persons
+                if words[0] in (ckeys := candidate.key.split()) and len(ckeys) > 1
+                and (gender is None or candidate.gender in (None, gender))]
+        if fits:
+            cluster = max(reversed(fits), key=lambda c: len(c.mentions))
     elif cluster is None:
         # A fuller name after a short one ("Putin" in the headline, "Vladimir Putin" later;
         # "Bill is back" ... "Bill Clinton").
