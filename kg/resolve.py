@@ -224,6 +224,14 @@ def _join_bare_names(articles: list[ArticleFacts], bare: list, alternates: dict,
             neighbours[candidate] = set().union(*(in_article[a] for a in articles_of[candidate])) - {candidate}
         return sum(weight[r] for r in in_article[article] & neighbours[candidate])
 
+    # The same word as the name of an organisation or place, in at least two articles and
+    # twice as many as call it a person without a clue to who: "Seacom", "Drake".
+    undecided_count = Counter(key for item, key in bare)
+    otherwise: dict[str, Counter] = defaultdict(Counter)
+    for facts in articles:
+        for entity in facts.entities:
+            if entity.category != "Person" and not entity.canonical and (facts.article_id, entity.id) not in bare_items:
+                otherwise[_form(entity)][uf.find((facts.article_id, entity.id))] += 1
     undecided: dict[str, tuple[str, str]] = {}
     for item, key in bare:
         owners = _roots(alternates.get(("Person", key), Counter()), uf)
@@ -239,6 +247,10 @@ def _join_bare_names(articles: list[ArticleFacts], bare: list, alternates: dict,
                 owner, rule = scores[0][1], "the person of this name whose articles share most with this one"
             elif owner := _dominant(owners, uf.find(item)):
                 rule = "the person most articles called by this name"
+        if owner is None and (others := otherwise.get(key.replace(" ", ""))):
+            (root, count), *rest = others.most_common()
+            if count >= 2 and not rest and count >= 2 * undecided_count[key]:
+                owner, rule = root, "same name, an organisation or place in most articles"
         if owner is not None:
             uf.union(owner, item, rule)
         else:
@@ -392,7 +404,7 @@ def _join_retyped(entities: dict[tuple[str, str], Entity], uf: _UnionFind) -> No
     GPE in others. When at least two thirds of the articles (and two or more) agree on a
     type, the others are taken for the model's mistakes. Names a gazetteer or alias
     table typed (countries, "Jordan") are never re-typed, so a person named Jordan stays
-    apart from the country.
+    apart from the country. One-word person names are left to :func:`_join_bare_names`.
     """
     by_form: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for item, entity in entities.items():

@@ -69,3 +69,32 @@ def test_acronyms_and_company_suffixes_join_across_articles(tmp_path):
     names = [{n.label, *n.alt_labels} for n in nodes if n.type == "Organization"]
     assert any({"HP", "Hewlett-Packard Co."} <= group for group in names), names
     assert any({"AMD", "Advanced Micro Devices"} <= group for group in names), names
+
+
+def test_headline_names_are_cut_to_the_names_of_the_body(nlp, finder):
+    text = ("Obama Reverses Bush Rules\n"
+            "President Barack Obama on Monday reversed rules that George W. Bush had set. "
+            "Obama said the rules were wrong, and Bush did not comment.")
+    names = {n for e in finder(nlp(text)).entities for n in e.names}
+    assert "Obama Reverses Bush" not in names and "Obama Reverses Bush Rules" not in names
+    assert {"Barack Obama", "George W. Bush"} <= names
+
+
+def test_short_form_after_the_long_one_joins_it(entities_of):
+    found = entities_of("Hewlett-Packard agreed to buy EYP Mission Critical Facilities on Monday. "
+                        "HP said EYP would keep its offices.")
+    assert "HP" not in found and "EYP" not in found  # joined to the names written first
+
+
+def test_repeated_name_is_found_where_the_model_missed_it(nlp, finder):
+    doc = nlp("SeaMicro was bought by AMD. Analysts said SeaMicro had few customers.")
+    seamicro = [e for e in finder(doc).entities if "SeaMicro" in e.names]
+    assert len(seamicro) == 1 and len(seamicro[0].spans) == 2
+
+
+def test_one_word_name_goes_to_the_person_mentioned_most(nlp, finder):
+    doc = nlp("Scott Peterson was convicted on Friday. Scott Peterson had pleaded not guilty "
+              "to killing Laci Peterson. Peterson showed no emotion.")
+    entities = {max(e.names, key=len): e for e in finder(doc).entities}
+    assert "Peterson" in entities["Scott Peterson"].names
+    assert "Peterson" not in entities["Laci Peterson"].names

@@ -1,0 +1,98 @@
+"""The cross-article resolution rules, each on hand-made entities (no model involved)."""
+
+from __future__ import annotations
+
+from kg.facts import ArticleFacts, Entity
+from kg.resolve import resolve_entities
+
+
+def article(article_id, *entities):
+    """An article whose entities are (type, names...) tuples."""
+    made = tuple(Entity(id=f"e{number}", type=etype, names=tuple(names)) for number, (etype, *names) in enumerate(entities))
+    _ENTITIES.update({(article_id, e.id): e for e in made})
+    return ArticleFacts(article_id, made, ())
+
+
+def resolve(*articles):
+    return resolve_entities(articles)
+
+
+def node_of(resolution, article_id, name):
+    """The node of the entity of ``article_id`` whose names include ``name``."""
+    (entity,) = [e for (aid, eid), e in _ENTITIES.items() if aid == article_id and name in e.names]
+    return resolution.members[(article_id, entity.id)]
+
+
+_ENTITIES: dict = {}
+
+
+def test_nicknames_and_middle_names_join():
+    r = resolve(article("a", ("Person", "Fred LaRue")), article("b", ("Person", "Frederick C. LaRue")),
+                article("c", ("Person", "Frederick Cheney LaRue")))
+    assert node_of(r, "a", "Fred LaRue") == node_of(r, "b", "Frederick C. LaRue") == node_of(r, "c", "Frederick Cheney LaRue")
+    assert any("written another way" in m.rule for m in r.merges)
+
+
+def test_a_name_that_fits_two_different_people_joins_neither():
+    r = resolve(article("a", ("Person", "John Smith")), article("b", ("Person", "John Adam Smith")),
+                article("c", ("Person", "John Brian Smith")))
+    nodes = {node_of(r, "a", "John Smith"), node_of(r, "b", "John Adam Smith"), node_of(r, "c", "John Brian Smith")}
+    assert len(nodes) == 3
+
+
+def test_one_letter_misspellings_join():
+    r = resolve(article("a", ("Person", "Wladimir Klitschko")), article("b", ("Person", "Wladimir Klistchko")),
+                article("c", ("Place", "Gulf of Aden")), article("d", ("Place", "Gulf of Eden")))
+    assert node_of(r, "a", "Wladimir Klitschko") == node_of(r, "b", "Wladimir Klistchko")
+    assert node_of(r, "c", "Gulf of Aden") == node_of(r, "d", "Gulf of Eden")
+
+
+def test_a_name_typed_otherwise_in_a_minority_of_articles_joins_the_majority():
+    r = resolve(article("a", ("Organization", "Seacom")), article("b", ("Organization", "Seacom")),
+                article("c", ("Person", "Seacom")))
+    assert node_of(r, "a", "Seacom") == node_of(r, "c", "Seacom")
+    assert r.nodes[node_of(r, "c", "Seacom")].type == "Organization"
+
+
+def test_an_even_split_of_types_stays_apart():
+    r = resolve(article("a", ("Organization", "Jordan")), article("b", ("Person", "Jordan")))
+    assert node_of(r, "a", "Jordan") != node_of(r, "b", "Jordan")
+
+
+def test_a_bare_surname_goes_to_the_person_whose_articles_it_shares():
+    r = resolve(
+        article("a", ("Person", "George W. Bush", "Bush"), ("Person", "Tony Blair"), ("City", "London")),
+        article("b", ("Person", "Reggie Bush", "Bush"), ("Organization", "New Orleans Saints"), ("City", "New Orleans")),
+        article("c", ("Person", "Bush"), ("Organization", "New Orleans Saints")),
+        article("d", ("Person", "Bush"), ("Person", "Tony Blair")),
+    )
+    assert node_of(r, "c", "Bush") == node_of(r, "b", "Reggie Bush")
+    assert node_of(r, "d", "Bush") == node_of(r, "a", "George W. Bush")
+    assert node_of(r, "a", "George W. Bush") != node_of(r, "b", "Reggie Bush")
+
+
+def test_a_bare_surname_with_no_clue_stays_apart():
+    r = resolve(article("a", ("Person", "George W. Bush", "Bush")), article("b", ("Person", "Reggie Bush", "Bush")),
+                article("c", ("Person", "Bush"), ("City", "Paris")))
+    assert node_of(r, "c", "Bush") not in {node_of(r, "a", "George W. Bush"), node_of(r, "b", "Reggie Bush")}
+
+
+def test_short_names_other_articles_used_join_their_entity():
+    r = resolve(article("a", ("Organization", "New Orleans Saints", "Saints")),
+                article("b", ("Organization", "Saints")),
+                article("c", ("Organization", "Boston Red Sox")), article("d", ("Organization", "Red Sox")),
+                article("e", ("Place", "Gaza Strip")), article("f", ("Place", "Gaza")))
+    assert node_of(r, "a", "Saints") == node_of(r, "b", "Saints")
+    assert node_of(r, "c", "Boston Red Sox") == node_of(r, "d", "Red Sox")
+    assert node_of(r, "e", "Gaza Strip") == node_of(r, "f", "Gaza")
+
+
+def test_a_city_and_its_province_stay_apart():
+    r = resolve(article("a", ("City", "Latakia")), article("b", ("Region", "Latakia province")))
+    assert node_of(r, "a", "Latakia") != node_of(r, "b", "Latakia province")
+
+
+def test_the_label_is_the_name_most_articles_wrote_in_full():
+    r = resolve(article("a", ("Person", "Network Wladimir Klitschko")), article("b", ("Person", "Wladimir Klitschko")),
+                article("c", ("Person", "Wladimir Klitschko", "Klitschko")))
+    assert r.nodes[node_of(r, "b", "Wladimir Klitschko")].label == "Wladimir Klitschko"
