@@ -1,14 +1,24 @@
 """Joining the entities of many articles into one node per real-world entity.
 
-Entities meet under a key that ignores what writers vary: case, accents, Arabic
-articles and transliteration (Hmeimim / Hmeymim / Khmeimim, Tartus / Tartous,
-Bashar al-Assad / Bashar Assad), honorifics and possessives. Acronyms and other
-names join through alias tables (IS / Daesh / Islamic State). A bare surname joins
-the one person of that surname named in full elsewhere, and stays apart when
-there are several. Types must agree: a person never joins a place.
+Resolution runs in phases, each a deterministic rule recorded with every join it makes
+(:attr:`Resolution.merges`, what ``kg explain`` prints):
 
-Every join is recorded with its rule in :attr:`Resolution.merges`, so a user can
-ask why two names became one node.
+1. *Same key.* Names meet under a key that ignores what writers vary: case, accents,
+   Arabic articles and transliteration (Hmeimim / Hmeymim / Khmeimim, Tartus / Tartous,
+   Bashar al-Assad / Bashar Assad), honorifics, titles, possessives, company suffixes.
+   Alias tables join acronyms and other names (IS / Daesh / Islamic State).
+2. *Same name, other type or spacing* (:func:`_join_retyped`): "SeaMicro" / "Sea Micro";
+   a name the model typed PERSON in one article and ORG in most others.
+3. *Full names written another way* (:func:`_join_full_names`): nicknames and middle
+   names (Fred LaRue / Frederick C. LaRue), one slipped letter (Klitschko / Klistchko),
+   misspelt places (:func:`_join_misspellings`), "Gaza" / "the Gaza Strip".
+4. *Short names* (:func:`_join_short_names`): a short form other articles used beside
+   the full name ("Saints" with "New Orleans Saints"), initials, a team without its city.
+5. *One-word person names* (:func:`_join_bare_names`), article by article: "Bush" joins
+   the one person it can be, or the one whose articles share the most with its own.
+
+Types must agree except where most articles overrule the model, and never for names a
+gazetteer or alias table typed: a person named Jordan never joins the country.
 """
 
 from __future__ import annotations
@@ -488,9 +498,11 @@ def resolve_entities(
     reserved = set(known.values())
     taken: set[str] = set()
     for (category, etype, label, alt_labels, link), items in pending:
-        previous = sorted({known[i] for i in items if i in known} - taken)
-        if previous:
-            key = previous[0]  # the IRI this entity already had
+        held = Counter(known[i] for i in items if i in known and known[i] not in taken)
+        if held:
+            # The IRI this entity already had; when a new article joins two nodes, the IRI of
+            # the one with more mentions ("Reggie Bush", not a stray "Bush") stays.
+            key = min(held, key=lambda k: (-held[k], k))
         else:
             base_key = f"{CATEGORY_PATH[category]}/{slug(label)}"
             key, number = base_key, 1

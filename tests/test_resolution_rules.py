@@ -96,3 +96,16 @@ def test_the_label_is_the_name_most_articles_wrote_in_full():
     r = resolve(article("a", ("Person", "Network Wladimir Klitschko")), article("b", ("Person", "Wladimir Klitschko")),
                 article("c", ("Person", "Wladimir Klitschko", "Klitschko")))
     assert r.nodes[node_of(r, "b", "Wladimir Klitschko")].label == "Wladimir Klitschko"
+
+
+def test_a_later_article_that_joins_two_nodes_keeps_the_larger_ones_iri():
+    a = article("a", ("Person", "George W. Bush", "Bush"), ("Person", "Tony Blair"))
+    b = article("b", ("Person", "Reggie Bush", "Bush"), ("Organization", "New Orleans Saints"))
+    b2 = article("b2", ("Person", "Reggie Bush"), ("Organization", "San Diego Chargers"))
+    c = article("c", ("Person", "Bush"), ("City", "Paris"))
+    first = resolve(a, b, b2, c)
+    reggie = node_of(first, "b", "Reggie Bush")
+    assert node_of(first, "c", "Bush") != reggie  # no clue yet which Bush
+    d = article("d", ("Person", "Reggie Bush"), ("City", "Paris"))
+    second = resolve_entities([a, b, b2, c, d], known=first.members)
+    assert node_of(second, "c", "Bush") == node_of(second, "b", "Reggie Bush") == reggie
