@@ -70,6 +70,7 @@ def test_ecbplus_slice_scores_end_to_end():
     assert result["articles"] <= 60
     assert 50 <= result["mentions"] <= 500
     assert len(result["worst_splits"]) <= 3
+    assert result["precision"] >= 0.95  # a wrong merge costs more than a missed one
 
 
 @pytest.mark.skipif(not FACTS_DEV.exists(), reason=f"facts-dev gold not in {SHARED / 'eval'}")
@@ -78,3 +79,9 @@ def test_facts_dev_slice_scores_end_to_end():
     _check(result)
     assert result["articles"] == 5
     assert 20 <= result["mentions"] <= 500
+
+
+@pytest.mark.skipif(not FACTS_DEV.exists(), reason=f"facts-dev gold not in {SHARED / 'eval'}")
+def test_facts_dev_entities_meet_the_target():
+    result = score_facts_entities(FACTS_DEV, top=3)  # 20 articles
+    assert result["precision"] >= 0.95 and result["f1"] >= 0.90, result
