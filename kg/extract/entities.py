@@ -392,10 +392,12 @@ def _consistent_surnames(doc: Doc, mentions: list[tuple[Span, dict]], taken: set
                 and not info.get("canonical") and not info.get("link")):
             info = {"type": "Person"}  # "Kathina" typed GPE beside "Kathina Thomas"
         result.append((span, info))
+    headlines = _Headlines()
     for token in doc:
         if (token.i not in taken and token.text in surnames and (token.pos_ == "PROPN" or not token.is_stop)
-                and not (token.i > 0 and doc[token.i - 1].pos_ == "PROPN")
-                and not (token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN")):
+                and (headlines.is_headline(token) or not (
+                    token.i > 0 and doc[token.i - 1].pos_ == "PROPN"
+                    or token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN"))):
             result.append((doc[token.i:token.i + 1], {"type": "Person"}))
             taken.add(token.i)
     return result
@@ -445,37 +447,71 @@ def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
     """Where the article writes again a name it tagged elsewhere, that is the same entity.
 
     The model tags a rare name ("HP", "Colts", "SeaMicro") in one sentence and misses it in
-    the next. Person names are handled by :func:`_consistent_surnames`; a repeat inside a
-    longer capitalised name ("Saints" in "Latter Day Saints") is no repeat.
+    the next, and most names in a headline. One-word person names are handled by
+    :func:`_consistent_surnames`; a repeat inside a longer capitalised name ("Saints" in
+    "Latter Day Saints") is no repeat, except in a headline, where every word is capitalised.
     """
     names: dict[tuple[str, ...], dict] = {}
     for span, info in mentions:
         words = tuple(t.text for t in span)
-        if info["type"] != "Person" and words[0][:1].isupper() and len("".join(words)) > 1:
+        if (info["type"] != "Person" or len(words) > 1) and words[0][:1].isupper() and len("".join(words)) > 1:
             names.setdefault(words, info)
             if info["type"] == "Organization":  # "Chargers" for the "San Diego Chargers"
                 for cut in range(1, len(words) - 1):
                     if gazetteer.city(" ".join(words[:cut])) or gazetteer.is_region(" ".join(words[:cut])):
                         names.setdefault(words[cut:], info)
+    # In a line in capitals ("COLTS CLINCH BERTH") names are matched in capitals too, but not
+    # short ones ("IS" there may be the verb).
+    shouting = {tuple(w.upper() for w in words): info for span, info in mentions
+                if not span.text.isupper() and len((words := tuple(t.text for t in span))[-1]) > 2}
     if not names:
         return []
-    lengths = sorted({len(w) for w in names}, reverse=True)
+    lengths = sorted({len(w) for w in names} | {len(w) for w in shouting}, reverse=True)
+    headlines = _Headlines()
     found = []
     for start in range(len(doc)):
         if start in taken:
             continue
         for length in lengths:
             end = start + length
-            if tuple(t.text for t in doc[start:end]) not in names or any(i in taken for i in range(start, end)):
+            words = tuple(t.text for t in doc[start:end])
+            info = names.get(words) or (shouting.get(words) if headlines.is_upper(doc[start]) else None)
+            if info is None or any(i in taken for i in range(start, end)):
                 continue
-            before = doc[start - 1] if start > 0 and not doc[start].is_sent_start else None
-            after = doc[end] if end < len(doc) else None
-            if any(t is not None and t.is_alpha and t.text[:1].isupper() for t in (before, after)):
+            if not headlines.is_headline(doc[start]) and _in_longer_name(doc, start, end):
                 continue
-            found.append((doc[start:end], dict(names[tuple(t.text for t in doc[start:end])])))
+            found.append((doc[start:end], dict(info)))
             taken.update(range(start, end))
             break
     return found
+
+
+class _Headlines:
+    """Whether a token's sentence is in title case or in capitals, computed once per sentence."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[bool, bool]] = {}
+
+    def _of(self, token: Token) -> tuple[bool, bool]:
+        sentence = sentence_of(token)
+        if sentence.start not in self._known:
+            words = [t.text for t in sentence if t.is_alpha]
+            self._known[sentence.start] = (_title_case(sentence), bool(words) and all(w.isupper() for w in words))
+        return self._known[sentence.start]
+
+    def is_headline(self, token: Token) -> bool:
+        return self._of(token)[0]
+
+    def is_upper(self, token: Token) -> bool:
+        """Whether the token's sentence is written in capitals."""
+        return self._of(token)[1]
+
+
+def _in_longer_name(doc: Doc, start: int, end: int) -> bool:
+    """Whether the words start:end sit between capitalised words, as part of a longer name."""
+    before = doc[start - 1] if start > 0 and not doc[start].is_sent_start else None
+    after = doc[end] if end < len(doc) else None
+    return any(t is not None and t.is_alpha and t.text[:1].isupper() for t in (before, after))
 
 
 def _name_like(token: Token) -> bool:
