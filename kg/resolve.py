@@ -359,12 +359,15 @@ def _join_misspellings(entities: dict, uf: _UnionFind) -> None:
 
 
 PLACE_GENERICS = frozenset({"sea", "ocean", "strip", "peninsula", "desert", "river", "mountains", "island", "islands"})
-REGION_GENERICS = frozenset({"province", "region", "governorate"})
+# Generic last words after which the name alone may be a city of that name: Latakia province,
+# Lincoln Center.
+REGION_GENERICS = frozenset({"province", "region", "governorate", "center", "clinic"})
 
 
 def _join_place_generics(entities: dict, by_key: dict, uf: _UnionFind) -> None:
     """ "the Mediterranean" / "the Mediterranean Sea", "Gaza" / "the Gaza Strip", "Aceh" /
-    "Aceh Province" (but not the city of Latakia and Latakia province)."""
+    "Aceh Province", "Betty Ford" / "the Betty Ford Center" (but not the city of Latakia and
+    Latakia province)."""
     for item, entity in entities.items():
         words = entity_key(entity).split()
         if entity.category != "Place" or len(words) < 2 or entity.canonical:

@@ -576,6 +576,8 @@ def _typed(span: Span, label: str) -> dict | None:
             return None
     if label in ("ORG", "PERSON") and len(span) == 1 and _in_place_context(span):
         label = "GPE"
+    if label == "PERSON" and _admitted_to(span):
+        return {"type": "Place"}  # "checked into Betty Ford": the clinic named after her
     if label == "ORG" and span.root.lower_ in TITLE_WORDS:  # "Defense" in "Defense Minister X"
         return None
     if label in ("PERSON", "ORG", "FAC") and len(span) > 1 and span[-1].lower_ in FACILITY_HEADS:
@@ -599,6 +601,21 @@ def _typed(span: Span, label: str) -> dict | None:
             return {"type": "City", "link": f"geonames:{hit[1]}"}
         return {"type": "Place"}
     return {"type": "Place"}
+
+
+# Verbs and nouns after which "at/into/to X" names a place one is taken to, stays at or leaves.
+STAY_WORDS = frozenset(
+    """go return head check send admit enter move stay remain spend arrive rush transfer treat release
+    leave stint stay treatment time rehab""".split()
+)
+
+
+def _admitted_to(span: Span) -> bool:
+    """ "checked into Betty Ford", "a stint at Betty Ford": a person's name used for a place."""
+    token = span.root
+    prep = token.head
+    return (token.dep_ == "pobj" and prep.lower_ in ("at", "into", "to", "from")
+            and prep.head.lemma_.lower() in STAY_WORDS)
 
 
 def _region_context(span: Span) -> bool:
