@@ -98,3 +98,11 @@ def test_one_word_name_goes_to_the_person_mentioned_most(nlp, finder):
     entities = {max(e.names, key=len): e for e in finder(doc).entities}
     assert "Peterson" in entities["Scott Peterson"].names
     assert "Peterson" not in entities["Laci Peterson"].names
+
+
+@pytest.mark.parametrize("headline", ["Dell Resells SeaMicro Servers To Big Customers", "DELL RESELLS SEAMICRO SERVERS"])
+def test_names_of_the_body_are_found_in_headlines(nlp, finder, headline):
+    text = f"{headline}\nDell said on Monday that it will resell servers made by SeaMicro, a startup. SeaMicro was founded in 2007."
+    seamicro = [e for e in finder(nlp(text)).entities if "SeaMicro" in e.names]
+    assert len(seamicro) == 1
+    assert any(start < len(headline) for start, _ in seamicro[0].spans), seamicro[0]

@@ -418,27 +418,37 @@ def _headline_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
             headline[sentence.start] = _is_headline(sentence)
         if not headline[sentence.start]:
             body.setdefault(tuple(t.text for t in span), info)
+    # "DELL RESELLS SEAMICRO": in capitals, but not short names or acronyms ("IS" may be the verb)
+    shouting = {tuple(w.upper() for w in words): info for words, info in body.items()
+                if len(words[-1]) > 2 and not " ".join(words).isupper()}
     result = []
     for span, info in mentions:
         words = tuple(t.text for t in span)
-        parts = [] if len(span) < 2 or words in body or not headline[sentence_of(span).start] else _known_parts(span, body)
+        known = shouting if span.text.isupper() else body
+        parts = [] if len(span) < 2 or words in body or not headline[sentence_of(span).start] else _known_parts(span, known)
         if not parts:
             result.append((span, info))
             continue
         taken.difference_update(range(span.start, span.end))
         for part in parts:
-            result.append((part, dict(body[tuple(t.text for t in part)])))
+            result.append((part, dict(known[_words(part, known is shouting)])))
             taken.update(range(part.start, part.end))
     return result
 
 
+def _words(span: Span, upper: bool = False) -> tuple[str, ...]:
+    return tuple(t.text.upper() if upper else t.text for t in span)
+
+
 def _known_parts(span: Span, names: dict[tuple[str, ...], dict]) -> list[Span]:
-    """The longest sub-spans of ``span`` that are in ``names``, left to right, not overlapping."""
+    """The longest sub-spans of ``span`` that are in ``names``, left to right, not overlapping
+    (compared in capitals when ``span`` is written in capitals)."""
+    upper = span.text.isupper()
     chosen: list[Span] = []
     for length in range(len(span) - 1, 0, -1):
         for start in range(span.start, span.end - length + 1):
             part = span.doc[start:start + length]
-            if tuple(t.text for t in part) in names and all(part.end <= c.start or part.start >= c.end for c in chosen):
+            if _words(part, upper) in names and all(part.end <= c.start or part.start >= c.end for c in chosen):
                 chosen.append(part)
     return sorted(chosen, key=lambda p: p.start)
 
