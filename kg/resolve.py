@@ -232,7 +232,7 @@ def _join_bare_names(articles: list[ArticleFacts], bare: list, alternates: dict,
     def shared(article: str, candidate) -> float:
         if candidate not in neighbours:
             neighbours[candidate] = set().union(*(in_article[a] for a in articles_of[candidate])) - {candidate}
-        return sum(weight[r] for r in in_article[article] & neighbours[candidate])
+        return math.fsum(weight[r] for r in in_article[article] & neighbours[candidate])  # exact in any order
 
     # The same word as the name of an organisation or place, in at least two articles and
     # twice as many as call it a person without a clue to who: "Seacom", "Drake".

@@ -753,7 +753,7 @@ def _join_retyped(clusters: list[_Cluster]) -> list[_Cluster]:
         if cluster.canonical or cluster.type == "MilitaryBase":
             continue
         full = [s for s in cluster.mentions if cluster.type != "Person" or person_key(s.text) == cluster.key]
-        for form in {_fold(s.text) for s in full} - {""}:
+        for form in sorted({_fold(s.text) for s in full} - {""}):
             other = by_form.setdefault(form, cluster)
             if other is cluster or id(other) in absorbed or _category(other.type) == _category(cluster.type):
                 continue
