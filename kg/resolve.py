@@ -9,9 +9,10 @@ Resolution runs in phases, each a deterministic rule recorded with every join it
    Alias tables join acronyms and other names (IS / Daesh / Islamic State).
 2. *Same name, other type or spacing* (:func:`_join_retyped`): "SeaMicro" / "Sea Micro";
    a name the model typed PERSON in one article and ORG in most others.
-3. *Full names written another way* (:func:`_join_full_names`): nicknames and middle
-   names (Fred LaRue / Frederick C. LaRue), one slipped letter (Klitschko / Klistchko),
-   misspelt places (:func:`_join_misspellings`), "Gaza" / "the Gaza Strip".
+3. *Names written another way*: a person's nickname, middle name or one slipped letter
+   (Fred LaRue / Frederick C. LaRue, Klitschko / Klistchko; :func:`_join_full_names`),
+   misspelt places and organisations (:func:`_join_misspellings`), a place with or
+   without its generic word ("the Mediterranean Sea"; :func:`_join_place_generics`).
 4. *Short names* (:func:`_join_short_names`): a short form other articles used beside
    the full name ("Saints" with "New Orleans Saints"), initials, a team without its city.
 5. *One-word person names* (:func:`_join_bare_names`), article by article: "Bush" joins
@@ -116,9 +117,12 @@ def _name_key(entity: Entity, name: str) -> str:
 
 
 def _form(entity: Entity) -> str:
-    """An entity's longest name with case, accents, titles and punctuation ignored, the same for every type."""
-    name = max(entity.names, key=lambda n: (len(n.split()), n))
-    return "".join(re.findall(r"[a-z0-9]+", ascii_fold(" ".join(name_tokens(name)))))
+    """An entity's longest name with case, accents, punctuation and spaces ignored (and a
+    person's titles): "SeaMicro" and "Sea Micro" have one form."""
+    name = min(entity.names, key=lambda n: (-len(n.split()), n))  # the name entity_key reads
+    if entity.type == "Person":
+        name = " ".join(name_tokens(name))
+    return "".join(re.findall(r"[a-z0-9]+", ascii_fold(name)))
 
 
 def _join_full_names(entities: dict, by_key: dict, uf: _UnionFind) -> None:
@@ -130,12 +134,17 @@ def _join_full_names(entities: dict, by_key: dict, uf: _UnionFind) -> None:
             full = person_key(max(entity.names, key=lambda n: (len(n.split()), n)))
             if " " in full and ("Person", full) in by_key:
                 uf.union(by_key[("Person", full)], item, "same full name, typed as an organization elsewhere")
-    # Full names that end with another full name: "Hire Maurice Cheeks" (a headline) and "Maurice Cheeks".
-    person_keys = sorted(k for c, k in by_key if c == "Person" and " " in k)
-    for key in person_keys:
-        for other in person_keys:
-            if other != key and key.endswith(" " + other):
-                uf.union(by_key[("Person", other)], by_key[("Person", key)], f"ends with the full name {other!r}")
+    # Full names that end with another full name after words that are no given name:
+    # "Hire Maurice Cheeks" (a headline) and "Maurice Cheeks", not "John Paul Jones" and "Paul Jones".
+    person_keys = {k for c, k in by_key if c == "Person" and " " in k}
+    for key in sorted(person_keys):
+        words = key.split()
+        for cut in range(1, len(words) - 1):
+            other = " ".join(words[cut:])
+            if other in person_keys:
+                if not any(_is_given_name(w) for w in words[:cut]):
+                    uf.union(by_key[("Person", other)], by_key[("Person", key)], f"ends with the full name {other!r}")
+                break
 
 
 def _short_names(entities: dict, uf: _UnionFind) -> dict[tuple[str, str], Counter]:
@@ -208,64 +217,79 @@ def _join_bare_names(articles: list[ArticleFacts], bare: list, alternates: dict,
     the one whose articles share the most other entities with this article (weighted by
     rarity: the Saints tell more than the United States) is taken when it scores at least
     twice the next; else the one most articles called by that name, when they are three or
-    more and four times any other. A name left undecided joins the same name in the
-    articles where it is undecided too.
+    more and four times any other. Without a person to join, a word that at least two
+    articles use as the name of one organisation or place (and twice as many as leave it
+    undecided) is that entity ("Seacom"). A name still undecided joins the same name in
+    the other articles where it is undecided.
+
+    Every name is decided against the graph as it stands before any of them joins, so the
+    order of the articles does not matter.
     """
     if not bare:
         return
     bare_items = {item for item, _ in bare}
-    in_article: dict[str, set] = defaultdict(set)  # article -> roots of its named entities
-    for facts in articles:
-        for entity in facts.entities:
-            if (facts.article_id, entity.id) not in bare_items:
-                in_article[facts.article_id].add(uf.find((facts.article_id, entity.id)))
-    spread = Counter(root for roots in in_article.values() for root in roots)
-    total = max(len(in_article), 1)
-    weight = {root: math.log(1 + total / n) for root, n in spread.items()}
-    articles_of: dict = defaultdict(set)
-    for article, roots in in_article.items():
-        for root in roots:
-            articles_of[root].add(article)
-
-    neighbours: dict = {}
-
-    def shared(article: str, candidate) -> float:
-        if candidate not in neighbours:
-            neighbours[candidate] = set().union(*(in_article[a] for a in articles_of[candidate])) - {candidate}
-        return math.fsum(weight[r] for r in in_article[article] & neighbours[candidate])  # exact in any order
-
-    # The same word as the name of an organisation or place, in at least two articles and
-    # twice as many as call it a person without a clue to who: "Seacom", "Drake".
-    undecided_count = Counter(key for item, key in bare)
-    otherwise: dict[str, Counter] = defaultdict(Counter)
-    for facts in articles:
-        for entity in facts.entities:
-            if entity.category != "Person" and not entity.canonical and (facts.article_id, entity.id) not in bare_items:
-                otherwise[_form(entity)][uf.find((facts.article_id, entity.id))] += 1
-    undecided: dict[str, tuple[str, str]] = {}
+    context = _Context(articles, bare_items, uf)
+    otherwise: dict[str, Counter] = defaultdict(Counter)  # "seacom" -> roots of organisations and places so named
+    for item, entity in context.named(articles):
+        if entity.category != "Person" and not entity.canonical and not entity.link:
+            otherwise[_form(entity)][uf.find(item)] += 1
+    decisions = []
     for item, key in bare:
         owners = _roots(alternates.get(("Person", key), Counter()), uf)
-        for full in surnames.get(key, ()):
+        for full in sorted(surnames.get(key, ())):
             owners[uf.find(by_key[("Person", full)])] += 0
-        owners.pop(uf.find(item), None)
         owner, rule = None, ""
         if len(owners) == 1:
             owner, rule = next(iter(owners)), "the one person named in full with this name"
         elif owners:
-            scores = sorted(((shared(item[0], o), o) for o in owners), key=lambda x: (-x[0], x[1]))
+            scores = sorted(((context.shared(item[0], o), o) for o in owners), key=lambda x: (-x[0], x[1]))
             if scores[0][0] > 0 and scores[0][0] >= 2 * scores[1][0]:
                 owner, rule = scores[0][1], "the person of this name whose articles share most with this one"
-            elif owner := _dominant(owners, uf.find(item)):
+            elif owner := _dominant(owners, item):
                 rule = "the person most articles called by this name"
-        if owner is None and (others := otherwise.get(key.replace(" ", ""))):
+        decisions.append((item, key, owner, rule, bool(owners)))
+    undecided = Counter(key for _, key, owner, _, _ in decisions if owner is None)
+    first_of: dict[str, tuple[str, str]] = {}
+    for item, key, owner, rule, had_owners in decisions:
+        if owner is None and not had_owners and (others := otherwise.get(key)):
             (root, count), *rest = others.most_common()
-            if count >= 2 and not rest and count >= 2 * undecided_count[key]:
+            if count >= 2 and not rest and count >= 2 * undecided[key]:
                 owner, rule = root, "same name, an organisation or place in most articles"
         if owner is not None:
             uf.union(owner, item, rule)
         else:
-            first = undecided.setdefault(key, item)
-            uf.union(first, item, "same name")
+            uf.union(first_of.setdefault(key, item), item, "same name")
+
+
+class _Context:
+    """Which entities each article names, to tell which of several people a one-word name means."""
+
+    def __init__(self, articles: list[ArticleFacts], bare: set, uf: _UnionFind) -> None:
+        self._bare = bare
+        self.in_article: dict[str, set] = defaultdict(set)  # article -> roots of its named entities
+        for item, _ in self.named(articles):
+            self.in_article[item[0]].add(uf.find(item))
+        spread = Counter(root for roots in self.in_article.values() for root in roots)
+        total = max(len(self.in_article), 1)
+        self.weight = {root: math.log(1 + total / n) for root, n in spread.items()}
+        self.articles_of: dict = defaultdict(set)
+        for article, roots in self.in_article.items():
+            for root in roots:
+                self.articles_of[root].add(article)
+        self._neighbours: dict = {}
+
+    def named(self, articles: list[ArticleFacts]):
+        for facts in articles:
+            for entity in facts.entities:
+                if (facts.article_id, entity.id) not in self._bare:
+                    yield (facts.article_id, entity.id), entity
+
+    def shared(self, article: str, candidate) -> float:
+        """The rarity-weighted count of entities ``article`` shares with ``candidate``'s articles."""
+        if candidate not in self._neighbours:
+            around = set().union(*(self.in_article[a] for a in self.articles_of[candidate]))
+            self._neighbours[candidate] = around - {candidate}
+        return math.fsum(self.weight[r] for r in self.in_article[article] & self._neighbours[candidate])
 
 
 def _is_place_name(text: str) -> bool:
@@ -291,6 +315,10 @@ def _dominant(owners: Counter, own: tuple[str, str], ratio: int = 4) -> tuple[st
 NICKNAMES = NickNamer()
 
 
+def _is_given_name(word: str) -> bool:
+    return bool(NICKNAMES.nicknames_of(word) or NICKNAMES.canonicals_of(word))
+
+
 def same_given_name(a: str, b: str) -> bool:
     """ "fred" / "frederick", "katie" / "kathryn": one given name or a nickname of it.
 
@@ -303,9 +331,9 @@ def same_given_name(a: str, b: str) -> bool:
 def same_person_name(a: list[str], b: list[str]) -> bool:
     """Whether two full names (person keys split in words) can name one person.
 
-    Given names agree up to nicknames, and surnames up to one slipped letter in a long
-    name (or given names so, where the surnames agree); middle names agree where both
-    write one.
+    Given names agree up to nicknames, and surnames up to one slipped letter (or given
+    names so, where the surnames agree: Jermayne / Jerymayne, not Francis / Frances);
+    middle names agree where both write one.
 
     >>> same_person_name("fred larue".split(), "frederick cheney larue".split())
     True
@@ -313,24 +341,35 @@ def same_person_name(a: list[str], b: list[str]) -> bool:
     True
     >>> same_person_name("jerymayne timmons".split(), "jermayne timmons".split())
     True
-    >>> same_person_name("duncan rait".split(), "duncan raite".split())
-    True
+    >>> same_person_name("john kerry".split(), "john perry".split())
+    False
+    >>> same_person_name("christian peterson".split(), "christina peterson".split())
+    False
     >>> same_person_name("sandra howard".split(), "michael howard".split())
     False
     """
     if len(a) < 2 or len(b) < 2:
         return False
-    if a[-1] != b[-1] and not (_one_slip(a[-1], b[-1]) and same_given_name(a[0], b[0])
-                               or a[0] == b[0] and _one_slip(a[-1], b[-1], shortest=4)):
+    if a[-1] != b[-1] and not (same_given_name(a[0], b[0]) and _surname_slip(a[-1], b[-1])):
         return False
-    if not same_given_name(a[0], b[0]) and not (a[-1] == b[-1] and _one_slip(a[0], b[0])):
+    if not same_given_name(a[0], b[0]) and not (a[-1] == b[-1] and _given_name_slip(a[0], b[0])):
         return False
     return a[1:-1] == b[1:-1] or not a[1:-1] or not b[1:-1]
 
 
-def _one_slip(a: str, b: str, shortest: int = 6) -> bool:
-    """Two long words one typo apart: "klitschko" / "klistchko", "jermayne" / "jerymayne"."""
-    return min(len(a), len(b)) >= shortest and DamerauLevenshtein.distance(a, b) <= 1
+def _surname_slip(a: str, b: str) -> bool:
+    """One typo between two spellings of a surname: any one in seven letters or more, only two
+    swapped letters in a shorter one (Kerry and Perry are two people), never the first letter."""
+    if a[0] != b[0] or DamerauLevenshtein.distance(a, b) > 1:
+        return False
+    return min(len(a), len(b)) >= 7 or (len(a) == len(b) >= 4 and sorted(a) == sorted(b))
+
+
+def _given_name_slip(a: str, b: str) -> bool:
+    """One typo in a given name of six letters or more, not in its ending, which often tells
+    a man's name from a woman's (Christian / Christina, Francis / Frances)."""
+    return (min(len(a), len(b)) >= 6 and a[0] == b[0] and a[-2:] == b[-2:]
+            and DamerauLevenshtein.distance(a, b) <= 1)
 
 
 def _deletions(word: str, shortest: int) -> set[str]:
@@ -339,8 +378,8 @@ def _deletions(word: str, shortest: int) -> set[str]:
 
 
 def _join_misspellings(entities: dict, uf: _UnionFind) -> None:
-    """ "Turkeminstan" / "Turkmenistan", "Gulf of Eden" / "Gulf of Aden": an organisation or
-    place name of eight letters or more one typo from exactly one other name of its type."""
+    """ "Gulf of Eden" / "Gulf of Aden": an organisation or place name (a key of eight
+    characters or more) one typo from exactly one other name of its type."""
     keys: dict[tuple[str, str], list] = defaultdict(list)
     for item, entity in entities.items():
         if entity.category != "Person" and not entity.canonical:
@@ -358,26 +397,24 @@ def _join_misspellings(entities: dict, uf: _UnionFind) -> None:
             uf.union(keys[(category, other)][0], items[0], f"one letter from {other!r}")
 
 
-PLACE_GENERICS = frozenset({"sea", "ocean", "strip", "peninsula", "desert", "river", "mountains", "island", "islands"})
-# Generic last words after which the name alone may be a city of that name: Latakia province,
-# Lincoln Center.
+PLACE_GENERICS = frozenset({"sea", "ocean", "strip", "peninsula", "desert", "mountains", "island", "islands"})
 REGION_GENERICS = frozenset({"province", "region", "governorate", "center", "clinic"})
 
 
 def _join_place_generics(entities: dict, by_key: dict, uf: _UnionFind) -> None:
-    """ "the Mediterranean" / "the Mediterranean Sea", "Gaza" / "the Gaza Strip", "Aceh" /
-    "Aceh Province", "Betty Ford" / "the Betty Ford Center" (but not the city of Latakia and
-    Latakia province)."""
+    """ "the Mediterranean" / "the Mediterranean Sea", "Aceh" / "Aceh Province", "Betty Ford"
+    / "the Betty Ford Center"."""
+    # Names a gazetteer knows as a country or city name that place and nothing longer
+    # (Jordan and the Jordan River, the city of Latakia and Latakia province).
+    known = {entity_key(e) for e in entities.values()
+             if e.category == "Place" and (e.canonical or e.link or e.type in ("Country", "City"))}
     for item, entity in entities.items():
         words = entity_key(entity).split()
         if entity.category != "Place" or len(words) < 2 or entity.canonical:
             continue
-        short = by_key.get(("Place", " ".join(words[:-1])))
-        if short is None or words[-1] not in PLACE_GENERICS | REGION_GENERICS:
-            continue
-        if words[-1] in REGION_GENERICS and entities[short].type == "City":
-            continue
-        uf.union(short, item, f"the same place without {words[-1]!r}")
+        short = " ".join(words[:-1])
+        if ("Place", short) in by_key and words[-1] in PLACE_GENERICS | REGION_GENERICS and short not in known:
+            uf.union(by_key[("Place", short)], item, f"the same place without {words[-1]!r}")
 
 
 def _join_person_variants(by_key: dict[tuple[str, str], tuple[str, str]], uf: _UnionFind) -> None:
@@ -392,7 +429,7 @@ def _join_person_variants(by_key: dict[tuple[str, str], tuple[str, str]], uf: _U
     for key in keys:
         surname = key.rsplit(" ", 1)[1]
         for variant in {surname} | _deletions(surname, shortest=4):
-            buckets[variant].add(key)
+            buckets[variant].add(key)  # two words one typo apart share a variant
     fits: dict[str, set[str]] = defaultdict(set)
     for group in buckets.values():
         for a in group:
@@ -416,12 +453,13 @@ def _join_retyped(entities: dict[tuple[str, str], Entity], uf: _UnionFind) -> No
     The model types a rare name ("Seacom", "Creighton") PERSON in one article and ORG or
     GPE in others. When at least two thirds of the articles (and two or more) agree on a
     type, the others are taken for the model's mistakes. Names a gazetteer or alias
-    table typed (countries, "Jordan") are never re-typed, so a person named Jordan stays
-    apart from the country. One-word person names are left to :func:`_join_bare_names`.
+    table typed or linked (countries such as Jordan, GeoNames cities such as Houston) take
+    no part, so a person named Jordan stays apart from the country. One-word person names
+    are left to :func:`_join_bare_names`.
     """
     by_form: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for item, entity in entities.items():
-        if not entity.canonical and entity.type != "MilitaryBase":
+        if not entity.canonical and not entity.link and entity.type != "MilitaryBase":
             by_form[_form(entity)][entity.category].append(item)
     for form, categories in by_form.items():
         if not form:
@@ -450,7 +488,7 @@ def resolve_entities(
     queries and links survive later additions.
     """
     known = known or {}
-    articles = list(articles)
+    articles = sorted(articles, key=lambda facts: facts.article_id)  # the same joins whatever the input order
     uf = _UnionFind()
     entities: dict[tuple[str, str], Entity] = {}
     by_key: dict[tuple[str, str], tuple[str, str]] = {}

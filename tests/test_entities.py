@@ -106,3 +106,17 @@ def test_names_of_the_body_are_found_in_headlines(nlp, finder, headline):
     seamicro = [e for e in finder(nlp(text)).entities if "SeaMicro" in e.names]
     assert len(seamicro) == 1
     assert any(start < len(headline) for start, _ in seamicro[0].spans), seamicro[0]
+
+
+@pytest.mark.parametrize(("text", "name", "kind"), [
+    ("Senators sent a letter to John Kerry on Monday.", "John Kerry", "Person"),
+    ("Lindsay Lohan checked into Betty Ford on Monday.", "Betty Ford", "Place"),
+])
+def test_a_person_after_to_stays_a_person_and_a_clinic_is_a_place(entities_of, text, name, kind):
+    assert entities_of(text)[name][0] == kind
+
+
+def test_a_surname_that_is_a_common_word_is_no_mention_at_a_sentence_start(nlp, finder):
+    doc = nlp("Neil Young played in Toronto. Young fans cheered all night. Young said he was tired.")
+    (young,) = [e for e in finder(doc).entities if "Neil Young" in e.names]
+    assert len(young.spans) == 2  # "Neil Young" and "Young said", not "Young fans"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.facts import ArticleFacts, Entity
 from kg.resolve import resolve_entities
 
@@ -109,3 +111,40 @@ def test_a_later_article_that_joins_two_nodes_keeps_the_larger_ones_iri():
     d = article("d", ("Person", "Reggie Bush"), ("City", "Paris"))
     second = resolve_entities([a, b, b2, c, d], known=first.members)
     assert node_of(second, "c", "Bush") == node_of(second, "b", "Reggie Bush") == reggie
+
+
+def test_the_order_of_the_articles_does_not_matter():
+    arts = [article("m1", ("Person", "George W. Bush", "Bush"), ("Person", "Tony Blair")),
+            article("m2", ("Person", "Reggie Bush", "Bush"), ("Organization", "New Orleans Saints")),
+            article("a1", ("Person", "Bush"), ("Person", "Tony Blair")),
+            article("z1", ("Person", "Bush"), ("Person", "Tony Blair"), ("City", "London"))]
+    forward, backward = resolve_entities(arts), resolve_entities(arts[::-1])
+    assert forward.members == backward.members
+    assert node_of(forward, "z1", "Bush") == node_of(forward, "m1", "George W. Bush")
+
+
+def test_names_a_gazetteer_typed_keep_their_type():
+    houston = ("City", "Houston")
+    r = resolve_entities([
+        ArticleFacts("h1", (Entity("e0", "City", ("Houston",), link="geonames:4699066"),), ()),
+        ArticleFacts("h2", (Entity("e0", "City", ("Houston",), link="geonames:4699066"),), ()),
+        ArticleFacts("h3", (Entity("e0", "Person", ("Houston",)),), ())])
+    assert r.members[("h3", "e0")] != r.members[("h1", "e0")] == r.members[("h2", "e0")], houston
+    r = resolve(article("j1", ("Country", "Jordan")), article("j2", ("Place", "Jordan River")))
+    assert node_of(r, "j1", "Jordan") != node_of(r, "j2", "Jordan River")
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("John Kerry", "John Perry"), ("Christian Peterson", "Christina Peterson"), ("Francis Smith", "Frances Smith"),
+    ("John Paul Jones", "Paul Jones"),
+])
+def test_different_people_with_close_names_stay_apart(one, other):
+    r = resolve(article("a", ("Person", one)), article("b", ("Person", other)))
+    assert node_of(r, "a", one) != node_of(r, "b", other)
+
+
+def test_an_organisation_keeps_its_first_word():
+    # "General" is a title before a person's name, not before a company's.
+    r = resolve(article("a", ("Organization", "General Motors")), article("b", ("Organization", "Motors")),
+                article("c", ("Organization", "Tesla Motors")))
+    assert len({node_of(r, "a", "General Motors"), node_of(r, "b", "Motors"), node_of(r, "c", "Tesla Motors")}) == 3

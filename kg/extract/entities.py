@@ -394,7 +394,7 @@ def _consistent_surnames(doc: Doc, mentions: list[tuple[Span, dict]], taken: set
         result.append((span, info))
     headlines = _Headlines()
     for token in doc:
-        if (token.i not in taken and token.text in surnames and (token.pos_ == "PROPN" or not token.is_stop)
+        if (token.i not in taken and token.text in surnames and _as_name(token, headlines)
                 and (headlines.is_headline(token) or not (
                     token.i > 0 and doc[token.i - 1].pos_ == "PROPN"
                     or token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN"))):
@@ -494,6 +494,18 @@ def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
             taken.update(range(start, end))
             break
     return found
+
+
+def _as_name(token: Token, headlines: "_Headlines") -> bool:
+    """Whether a word that is a surname of the article stands as a name here: a proper noun,
+    a capitalised word inside a sentence or headline, or a sentence's first word followed by
+    a verb or punctuation ("Jeffs is charged", not "Young fans" or "Rice prices")."""
+    if token.pos_ == "PROPN" or headlines.is_headline(token):
+        return True
+    if not token.is_sent_start:
+        return token.text[:1].isupper()
+    after = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return after is None or after.pos_ in ("VERB", "AUX", "PUNCT")
 
 
 class _Headlines:
@@ -613,18 +625,15 @@ def _typed(span: Span, label: str) -> dict | None:
     return {"type": "Place"}
 
 
-# Verbs and nouns after which "at/into/to X" names a place one is taken to, stays at or leaves.
-STAY_WORDS = frozenset(
-    """go return head check send admit enter move stay remain spend arrive rush transfer treat release
-    leave stint stay treatment time rehab""".split()
-)
+# Verbs and nouns after which "at/into/from X" names a clinic or institution one is admitted to.
+STAY_WORDS = frozenset("check admit enter stay remain release discharge stint treatment rehab".split())
 
 
 def _admitted_to(span: Span) -> bool:
     """ "checked into Betty Ford", "a stint at Betty Ford": a person's name used for a place."""
     token = span.root
     prep = token.head
-    return (token.dep_ == "pobj" and prep.lower_ in ("at", "into", "to", "from")
+    return (token.dep_ == "pobj" and prep.lower_ in ("at", "into", "from")
             and prep.head.lemma_.lower() in STAY_WORDS)
 
 
