@@ -162,7 +162,9 @@ def _short_names(entities: dict, uf: _UnionFind) -> dict[tuple[str, str], Counte
 
 
 def _join_short_names(entities: dict, alternates: dict, by_key: dict, surnames: dict, uf: _UnionFind) -> None:
-    """Organisations and places written short in one article and in full in others."""
+    """Organisations and places written short in one article and in full in others: a short
+    name other articles used beside the full one, initials, a team without its city, and a
+    surname the model typed ORG ("Comeaux")."""
     def one_root(keys, category):
         roots = {uf.find(by_key[(category, k)]) for k in keys}
         return next(iter(roots)) if len(roots) == 1 else None
@@ -202,7 +204,10 @@ def _join_short_names(entities: dict, alternates: dict, by_key: dict, surnames: 
         elif root := one_root(surnames.get(key, ()), "Person"):
             # "Comeaux" tagged as an organization where another article names the person in full
             uf.union(root, item, "surname of the one person named in full (typed ORG)")
-    # a base may be named before its "X base" form appears in another article
+
+
+def _join_bases(by_key: dict, uf: _UnionFind) -> None:
+    """A base named bare in one article ("Hmeimim") and as "Hmeimim air base" in another."""
     for (category, key), item in list(by_key.items()):
         if category == "Place" and not key.endswith(" base") and ("Place", key + " base") in by_key:
             uf.union(by_key[("Place", key + " base")], item, "name of a base")
@@ -526,6 +531,7 @@ def resolve_entities(
     _join_place_generics(named, by_key, uf)
     alternates = _short_names(entities, uf)
     _join_short_names(named, alternates, by_key, surnames, uf)
+    _join_bases(by_key, uf)
     _join_bare_names(articles, bare, alternates, by_key, surnames, uf)
 
     groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
