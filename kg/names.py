@@ -51,6 +51,11 @@ def ascii_fold(text: str) -> str:
     return " ".join(unidecode(text).lower().split())
 
 
+def compact(text: str) -> str:
+    """A name with case, accents, punctuation and spaces ignored: "Sea Micro" -> "seamicro"."""
+    return "".join(re.findall(r"[a-z0-9]+", ascii_fold(text)))
+
+
 def strip_possessive(text: str) -> str:
     """``Assad's`` -> ``Assad``; ``Russians'`` -> ``Russians``."""
     return re.sub(r"(?:['’]s|(?<=s)['’])$", "", text.strip())

@@ -25,7 +25,6 @@ gazetteer or alias table typed: a person named Jordan never joins the country.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from unidecode import unidecode
 from kg import gazetteer
 from kg.extract.entities import BASE_HEADS, BASE_MODIFIERS, name_initials
 from kg.facts import ArticleFacts, Entity, HoldsPosition
-from kg.names import ascii_fold, name_tokens, person_key, place_key, slug
+from kg.names import ascii_fold, compact, name_tokens, person_key, place_key, slug
 
 SPECIFICITY = {"MilitaryBase": 4, "Region": 3, "City": 2, "Country": 2, "Place": 0}
 CATEGORY_PATH = {"Person": "person", "Organization": "organization", "Place": "place"}
@@ -100,13 +99,18 @@ def entity_key(entity: Entity) -> str:
     """The key under which spellings of one entity's name meet."""
     if entity.canonical:
         return place_key(entity.canonical)
-    names = sorted(entity.names, key=lambda n: (-len(n.split()), n))
+    name = _longest_name(entity)
     if entity.type == "Person":
-        return person_key(names[0])
+        return person_key(name)
     if entity.type == "MilitaryBase":
-        core = [w for w in place_key(names[0]).split() if w not in _BASE_KEYS]
+        core = [w for w in place_key(name).split() if w not in _BASE_KEYS]
         return " ".join(core) + " base"
-    return place_key(names[0])
+    return place_key(name)
+
+
+def _longest_name(entity: Entity) -> str:
+    """The name of most words an entity was written with (the first in sort order on a tie)."""
+    return min(entity.names, key=lambda n: (-len(n.split()), n))
 
 
 _BASE_KEYS = {place_key(w) for w in BASE_HEADS | BASE_MODIFIERS}
@@ -119,10 +123,8 @@ def _name_key(entity: Entity, name: str) -> str:
 def _form(entity: Entity) -> str:
     """An entity's longest name with case, accents, punctuation and spaces ignored (and a
     person's titles): "SeaMicro" and "Sea Micro" have one form."""
-    name = min(entity.names, key=lambda n: (-len(n.split()), n))  # the name entity_key reads
-    if entity.type == "Person":
-        name = " ".join(name_tokens(name))
-    return "".join(re.findall(r"[a-z0-9]+", ascii_fold(name)))
+    name = _longest_name(entity)
+    return compact(" ".join(name_tokens(name)) if entity.type == "Person" else name)
 
 
 def _join_full_names(entities: dict, by_key: dict, uf: _UnionFind) -> None:
@@ -131,7 +133,7 @@ def _join_full_names(entities: dict, by_key: dict, uf: _UnionFind) -> None:
     # The same full name typed PERSON in one article and ORG in another is one entity.
     for item, entity in entities.items():
         if entity.category == "Organization" and not entity.canonical:
-            full = person_key(max(entity.names, key=lambda n: (len(n.split()), n)))
+            full = person_key(_longest_name(entity))
             if " " in full and ("Person", full) in by_key:
                 uf.union(by_key[("Person", full)], item, "same full name, typed as an organization elsewhere")
     # Full names that end with another full name after words that are no given name:
@@ -389,12 +391,13 @@ def _join_misspellings(entities: dict, uf: _UnionFind) -> None:
     for item, entity in entities.items():
         if entity.category != "Person" and not entity.canonical:
             keys[(entity.category, entity_key(entity))].append(item)
+    variants = {key: {key[1]} | _deletions(key[1], shortest=8) for key in keys}
     buckets: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for category, key in keys:
-        for variant in {key} | _deletions(key, shortest=8):
+    for (category, key), spellings in variants.items():
+        for variant in spellings:
             buckets[(category, variant)].add(key)
     for (category, key), items in sorted(keys.items()):
-        near = {other for variant in {key} | _deletions(key, shortest=8) for other in buckets[(category, variant)]
+        near = {other for variant in variants[(category, key)] for other in buckets[(category, variant)]
                 if other != key and DamerauLevenshtein.distance(key, other) <= 1}
         links = {entities[i].link for i in items} | {entities[i].link for o in near for i in keys[(category, o)]}
         if len(near) == 1 and len(links - {None}) <= 1:

@@ -21,8 +21,8 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer
 from kg.extract.grammar import sentence_of
-from kg.facts import Entity
-from kg.names import HONORIFICS, ascii_fold, name_tokens, person_key, place_key, strip_possessive
+from kg.facts import PLACE_TYPES, Entity
+from kg.names import HONORIFICS, compact, name_tokens, person_key, place_key, strip_possessive
 
 NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "FAC": "Place", "NORP": None}
 BASE_HEADS = frozenset({"base", "airbase", "airfield", "bases"})
@@ -296,9 +296,10 @@ class EntityFinder:
             if info is not None:
                 mentions.append((span, info))
                 taken.update(range(span.start, span.end))
-        mentions = _headline_names(doc, mentions, taken)
-        mentions = _consistent_surnames(doc, mentions, taken)
-        mentions += _repeated_names(doc, mentions, taken)
+        headlines = _Headlines()
+        mentions = _headline_names(mentions, taken, headlines)
+        mentions = _consistent_surnames(doc, mentions, taken, headlines)
+        mentions += _repeated_names(doc, mentions, taken, headlines)
         mentions.sort(key=lambda m: m[0].start)
         return _cluster(doc, mentions)
 
@@ -373,7 +374,8 @@ def _honorific_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
             yield doc[token.i + 1:end], {"type": "Person"}
 
 
-def _consistent_surnames(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]) -> list[tuple[Span, dict]]:
+def _consistent_surnames(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int],
+                         headlines: "_Headlines") -> list[tuple[Span, dict]]:
     """A name the article gives a person in full is that person everywhere in it.
 
     The model tags "Trump" as ORG in one sentence and misses "Pence" in another although
@@ -392,7 +394,6 @@ def _consistent_surnames(doc: Doc, mentions: list[tuple[Span, dict]], taken: set
                 and not info.get("canonical") and not info.get("link")):
             info = {"type": "Person"}  # "Kathina" typed GPE beside "Kathina Thomas"
         result.append((span, info))
-    headlines = _Headlines()
     for token in doc:
         if (token.i not in taken and token.text in surnames and _as_name(token, headlines)
                 and (headlines.is_headline(token) or not (
@@ -403,29 +404,23 @@ def _consistent_surnames(doc: Doc, mentions: list[tuple[Span, dict]], taken: set
     return result
 
 
-def _headline_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]) -> list[tuple[Span, dict]]:
+def _headline_names(mentions: list[tuple[Span, dict]], taken: set[int], headlines: "_Headlines") -> list[tuple[Span, dict]]:
     """Cut the names of a title-case headline to the names the article's body uses.
 
     Headlines run names into the words around them ("Obama Reverses Bush", "76ers Hire
     Maurice Cheeks"); a headline span that contains names written in the body becomes
     those names, with the body's types.
     """
-    headline = {}
     body: dict[tuple[str, ...], dict] = {}
     for span, info in mentions:
-        sentence = sentence_of(span)
-        if sentence.start not in headline:
-            headline[sentence.start] = _is_headline(sentence)
-        if not headline[sentence.start]:
-            body.setdefault(tuple(t.text for t in span), info)
-    # "DELL RESELLS SEAMICRO": in capitals, but not short names or acronyms ("IS" may be the verb)
-    shouting = {tuple(w.upper() for w in words): info for words, info in body.items()
-                if len(words[-1]) > 2 and not " ".join(words).isupper()}
+        if not headlines.is_headline_line(span[0]):
+            body.setdefault(_words(span), info)
+    shouting = _in_capitals(body)  # "DELL RESELLS SEAMICRO"
     result = []
     for span, info in mentions:
-        words = tuple(t.text for t in span)
         known = shouting if span.text.isupper() else body
-        parts = [] if len(span) < 2 or words in body or not headline[sentence_of(span).start] else _known_parts(span, known)
+        parts = ([] if len(span) < 2 or _words(span) in body or not headlines.is_headline_line(span[0])
+                 else _known_parts(span, known))
         if not parts:
             result.append((span, info))
             continue
@@ -438,6 +433,13 @@ def _headline_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
 
 def _words(span: Span, upper: bool = False) -> tuple[str, ...]:
     return tuple(t.text.upper() if upper else t.text for t in span)
+
+
+def _in_capitals(names: dict[tuple[str, ...], dict]) -> dict[tuple[str, ...], dict]:
+    """The names as a line in capitals writes them, but not short ones or acronyms ("IS"
+    there may be the verb)."""
+    return {tuple(w.upper() for w in words): info for words, info in names.items()
+            if len(words[-1]) > 2 and not " ".join(words).isupper()}
 
 
 def _known_parts(span: Span, names: dict[tuple[str, ...], dict]) -> list[Span]:
@@ -453,7 +455,8 @@ def _known_parts(span: Span, names: dict[tuple[str, ...], dict]) -> list[Span]:
     return sorted(chosen, key=lambda p: p.start)
 
 
-def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]) -> list[tuple[Span, dict]]:
+def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int],
+                    headlines: "_Headlines") -> list[tuple[Span, dict]]:
     """Where the article writes again a name it tagged elsewhere, that is the same entity.
 
     The model tags a rare name ("HP", "Colts", "SeaMicro") in one sentence and misses it in
@@ -463,21 +466,18 @@ def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
     """
     names: dict[tuple[str, ...], dict] = {}
     for span, info in mentions:
-        words = tuple(t.text for t in span)
+        words = _words(span)
         if (info["type"] != "Person" or len(words) > 1) and words[0][:1].isupper() and len("".join(words)) > 1:
             names.setdefault(words, info)
             if info["type"] == "Organization":  # "Chargers" for the "San Diego Chargers"
                 for cut in range(1, len(words) - 1):
                     if gazetteer.city(" ".join(words[:cut])) or gazetteer.is_region(" ".join(words[:cut])):
                         names.setdefault(words[cut:], info)
-    # In a line in capitals ("COLTS CLINCH BERTH") names are matched in capitals too, but not
-    # short ones ("IS" there may be the verb).
-    shouting = {tuple(w.upper() for w in words): info for span, info in mentions
-                if not span.text.isupper() and len((words := tuple(t.text for t in span))[-1]) > 2}
+    # In a line in capitals ("COLTS CLINCH BERTH") names are matched in capitals too.
+    shouting = _in_capitals({_words(span): info for span, info in mentions})
     if not names:
         return []
     lengths = sorted({len(w) for w in names} | {len(w) for w in shouting}, reverse=True)
-    headlines = _Headlines()
     found = []
     for start in range(len(doc)):
         if start in taken:
@@ -509,24 +509,35 @@ def _as_name(token: Token, headlines: "_Headlines") -> bool:
 
 
 class _Headlines:
-    """Whether a token's sentence is in title case or in capitals, computed once per sentence."""
+    """How a token's sentence is written, worked out once per sentence of an article."""
 
     def __init__(self) -> None:
-        self._known: dict[int, tuple[bool, bool]] = {}
+        self._known: dict[int, tuple[bool, bool, bool]] = {}
 
-    def _of(self, token: Token) -> tuple[bool, bool]:
+    def _of(self, token: Token) -> tuple[bool, bool, bool]:
         sentence = sentence_of(token)
         if sentence.start not in self._known:
             words = [t.text for t in sentence if t.is_alpha]
-            self._known[sentence.start] = (_title_case(sentence), bool(words) and all(w.isupper() for w in words))
+            title_case = _title_case(sentence)
+            last = next((t for t in reversed(sentence) if t.text.strip()), sentence[-1])
+            self._known[sentence.start] = (
+                title_case,
+                title_case and last.text not in {".", "!", "?", '"', "'", "”", "’"},
+                bool(words) and all(w.isupper() for w in words),
+            )
         return self._known[sentence.start]
 
     def is_headline(self, token: Token) -> bool:
+        """Whether the sentence is in title case, as headlines are."""
         return self._of(token)[0]
 
-    def is_upper(self, token: Token) -> bool:
-        """Whether the token's sentence is written in capitals."""
+    def is_headline_line(self, token: Token) -> bool:
+        """A line in title case with no closing punctuation: "Obama Reverses Bush Rules"."""
         return self._of(token)[1]
+
+    def is_upper(self, token: Token) -> bool:
+        """Whether the sentence is written in capitals."""
+        return self._of(token)[2]
 
 
 def _in_longer_name(doc: Doc, start: int, end: int) -> bool:
@@ -579,12 +590,6 @@ def _title_case(sentence: Span) -> bool:
     """Whether most words of a sentence are capitalised, as in many headlines."""
     words = [t for t in sentence if t.is_alpha and len(t) > 3]
     return len(words) >= 3 and sum(t.text[0].isupper() for t in words) / len(words) >= 0.7
-
-
-def _is_headline(sentence: Span) -> bool:
-    """A line in title case with no closing punctuation: "Obama Reverses Bush Rules"."""
-    last = sentence[-1] if sentence[-1].text.strip() else sentence[-2] if len(sentence) > 1 else sentence[-1]
-    return _title_case(sentence) and last.text not in {".", "!", "?", '"', "'", "”", "’"}
 
 
 def _typed(span: Span, label: str) -> dict | None:
@@ -681,7 +686,7 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]]) -> DocEntities:
     acronyms = _defined_acronyms(doc, mentions)
     for span, info in mentions:
         etype = info["type"]
-        category = "Place" if etype in ("Place", "Country", "City", "Region", "MilitaryBase") else etype
+        category = _category(etype)
         if etype == "Person" and info.get("canonical"):  # an alias table names the person
             key = person_key(info["canonical"])
             cluster = by_key.get(("Person", key))
@@ -735,12 +740,12 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]]) -> DocEntities:
 
 
 def _category(etype: str) -> str:
-    return "Place" if etype in ("Place", "Country", "City", "Region", "MilitaryBase") else etype
+    return PLACE_TYPES.get(etype, etype)
 
 
 def _fold(text: str) -> str:
     """ "the Seacom's" -> "seacom": a name with case, accents, punctuation and spaces ignored."""
-    return "".join(re.findall(r"[a-z0-9]+", ascii_fold(re.sub(r"^(?:the|The)\s+", "", strip_possessive(text)))))
+    return compact(re.sub(r"^(?:the|The)\s+", "", strip_possessive(text)))
 
 
 def _absorb(winner: _Cluster, loser: _Cluster) -> None:
