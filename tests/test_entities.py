@@ -120,3 +120,42 @@ def test_a_surname_that_is_a_common_word_is_no_mention_at_a_sentence_start(nlp, 
     doc = nlp("Neil Young played in Toronto. Young fans cheered all night. Young said he was tired.")
     (young,) = [e for e in finder(doc).entities if "Neil Young" in e.names]
     assert len(young.spans) == 2  # "Neil Young" and "Young said", not "Young fans"
+
+
+SPORTS_REPORT = (
+    "Colts Top Jags To Make Playoffs\n"
+    "The Indianapolis Colts will be making their seventh straight playoff appearance after a 31-24 win over "
+    "the Jacksonville Jaguars last night in Jacksonville.\n"
+    "Indianapolis (11-4) made an NFL-best comeback as the Colts won their eighth straight game of the season.\n"
+    "The coach said the win in Jacksonville was the best of the season."
+)
+
+
+def test_a_team_after_its_city_is_one_organization_and_the_city_used_for_it_joins_it(nlp, finder):
+    entities = finder(nlp(SPORTS_REPORT)).entities
+    by_name = {name: e for e in entities for name in e.names}
+    colts = by_name["Indianapolis Colts"]
+    assert colts.type == "Organization"
+    assert by_name["Colts"] is colts
+    assert by_name["Indianapolis"] is colts  # "Indianapolis (11-4) made ... comeback"
+    assert by_name["Jacksonville Jaguars"].type == "Organization"
+    # "in Jacksonville" stays the city
+    assert by_name["Jacksonville"].type == "City" and by_name["Jacksonville"] is not by_name["Jacksonville Jaguars"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("Warren Jeffs was convicted in Utah on two counts.", "Warren Jeffs", "Person"),  # Warren is a city
+        ("HP bought EYP Mission Critical Facilities on Monday.", "EYP Mission Critical Facilities", "Organization"),
+        ("Palm Springs is hot in July.", "Palm Springs", "City"),
+        ("Texas Democrats met in Austin on Monday.", "Texas", "Region"),
+    ],
+)
+def test_place_and_plural_that_are_no_team(entities_of, text, name, kind):
+    assert entities_of(text)[name][0] == kind
+
+
+def test_a_place_named_in_a_report_without_sports_stays_a_place(entities_of):
+    text = "The Houthis attacked ships. Damascus said on Monday that the talks had failed."
+    assert entities_of(text)["Damascus"][0] == "City"

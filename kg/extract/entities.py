@@ -283,8 +283,9 @@ class EntityFinder:
         """Find, type and join the entity mentions of a parsed article."""
         mentions = self._alias_mentions(doc)
         taken = {i for span, _ in mentions for i in range(span.start, span.end)}
+        headlines = _Headlines()
         for span, info in [*_base_mentions(doc), *_honorific_mentions(doc), *_district_names(doc),
-                           *_team_names(doc)]:
+                           *_team_names(doc, headlines)]:
             if not any(i in taken for i in range(span.start, span.end)):
                 mentions.append((span, info))
                 taken.update(range(span.start, span.end))
@@ -296,12 +297,11 @@ class EntityFinder:
             if info is not None:
                 mentions.append((span, info))
                 taken.update(range(span.start, span.end))
-        headlines = _Headlines()
         mentions = _headline_names(mentions, taken, headlines)
         mentions = _consistent_surnames(doc, mentions, taken, headlines)
         mentions += _repeated_names(doc, mentions, taken, headlines)
         mentions.sort(key=lambda m: m[0].start)
-        return _cluster(doc, mentions)
+        return _cluster(doc, mentions, headlines)
 
     def _alias_mentions(self, doc: Doc) -> list[tuple[Span, dict]]:
         found: list[tuple[Span, dict]] = []
@@ -340,9 +340,10 @@ def _base_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
 NAME_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady"})
 
 
-def _team_names(doc: Doc) -> Iterable[tuple[Span, dict]]:
-    """ "the Colts", "the Saints": a capitalised plural after "the" names a team or group,
-    where the model sees no entity (not "the Russians": a nationality)."""
+def _team_names(doc: Doc, headlines: "_Headlines") -> Iterable[tuple[Span, dict]]:
+    """Sports teams: "the Colts", "the Saints" (a capitalised plural after "the", where the
+    model sees no entity; not "the Russians", a nationality), and a team after its place,
+    "Indianapolis Colts", "Philadelphia 76ers", "Boston Red Sox", whatever the model saw."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if (previous.lower_ == "the" and token.text[:1].isupper() and token.text.endswith("s") and len(token) > 3
@@ -350,6 +351,68 @@ def _team_names(doc: Doc) -> Iterable[tuple[Span, dict]]:
                 and not (token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper())
                 and gazetteer.demonym(token.text[:-1]) is None and gazetteer.demonym(token.text[:-2]) is None):
             yield doc[token.i:token.i + 1], {"type": "Organization"}
+    yield from _place_teams(doc, headlines)
+
+
+# Plurals that end the names of places and of people's groups, not of teams:
+# "Palm Springs", "the Golan Heights", "Texas Democrats", "Boston Officials".
+NON_TEAM_PLURALS = frozenset(
+    """heights springs falls hills islands isles mountains keys lakes woods fields gardens towers sands plains
+    narrows glades rapids meadows oaks pines shores banks docks flats rocks
+    democrats republicans conservatives liberals socialists greens tories muslims christians catholics jews
+    kurds sunnis shiites arabs residents officials authorities leaders voters fans schools hospitals
+    news times sports games olympics""".split()
+)
+_TEAM_WORD = re.compile(r"^(?:[A-Z][a-z]+|[A-Z][a-z]*[A-Z][a-z]+|\d+[a-z]*)$")  # "Colts", "76ers", "McNeese"
+
+
+def is_team_tail(words: list[str]) -> bool:
+    """Whether the words after a place name make a team's name: a plural or "Sox".
+
+    >>> [is_team_tail(w.split()) for w in ("Colts", "76ers", "Red Sox", "Tar Heels", "Springs", "Democrats", "Police")]
+    [True, True, True, True, False, False, False]
+    """
+    if not 1 <= len(words) <= 2:
+        return False
+    last = words[-1].lower()
+    return (last == "sox" or last.endswith("s") and len(last) > 3) and last not in NON_TEAM_PLURALS
+
+
+def _place_teams(doc: Doc, headlines: "_Headlines") -> Iterable[tuple[Span, dict]]:
+    """ "Indianapolis Colts", "North Carolina Tar Heels": a place (a GeoNames city, a US state
+    or a span the model typed GPE) followed by one or two capitalised words that end in a
+    plural the article never writes in lower case and writes outside its headlines."""
+    lower = {t.lower_ for t in doc if t.is_alpha and t.text.islower()}
+    body = {t.text for t in doc if not headlines.is_headline_line(t)}
+    gpe_ends = {ent.start: ent.end for ent in doc.ents if ent.label_ == "GPE"}
+    start = 0
+    while start < len(doc):
+        inside_name = (start > 0 and doc[start - 1].is_alpha and doc[start - 1].text[:1].isupper()
+                       and doc[start - 1].lower_ != "the" and not doc[start].is_sent_start)  # "EYP Mission Critical"
+        ends = [e for e in (start + n for n in (3, 2, 1)) if e < len(doc) and doc[start].text[:1].isupper()
+                and doc[start].lower_ != "the" and not inside_name
+                and (gazetteer.city(doc[start:e].text) or gazetteer.is_region(doc[start:e].text))]
+        if start in gpe_ends and not inside_name:
+            ends.append(gpe_ends[start])
+        found = None
+        for place_end in sorted(set(ends), reverse=True):
+            for length in (2, 1):
+                tail = doc[place_end:place_end + length]
+                words = [t.text for t in tail]
+                if (len(tail) == length and all(_TEAM_WORD.match(w) for w in words) and is_team_tail(words)
+                        and not any(t.ent_type_ == "PERSON" for t in tail)  # "Warren Jeffs"
+                        and words[-1].lower() not in lower and words[-1] in body
+                        and gazetteer.demonym(words[-1][:-1]) is None
+                        and not (tail.end < len(doc) and doc[tail.end].is_alpha and doc[tail.end].text[:1].isupper())):
+                    found = doc[start:tail.end]
+                    break
+            if found is not None:
+                break
+        if found is not None:
+            yield found, {"type": "Organization"}
+            start = found.end
+        else:
+            start += 1
 
 
 def _district_names(doc: Doc) -> Iterable[tuple[Span, dict]]:
@@ -412,15 +475,20 @@ def _headline_names(mentions: list[tuple[Span, dict]], taken: set[int], headline
     those names, with the body's types.
     """
     body: dict[tuple[str, ...], dict] = {}
+    body_types: dict[tuple[str, ...], list[str]] = {}
     for span, info in mentions:
         if not headlines.is_headline_line(span[0]):
             body.setdefault(_words(span), info)
+            body_types.setdefault(_words(span), []).append(info["type"])
     shouting = _in_capitals(body)  # "DELL RESELLS SEAMICRO"
     result = []
     for span, info in mentions:
         known = shouting if span.text.isupper() else body
-        parts = ([] if len(span) < 2 or _words(span) in body or not headlines.is_headline_line(span[0])
-                 else _known_parts(span, known))
+        in_headline = headlines.is_headline_line(span[0])
+        types = body_types.get(_words(span), [])
+        if in_headline and len(types) >= 2 and len(set(types)) == 1 and not info.get("canonical"):
+            info = dict(body[_words(span)])  # the body's one type: "Colts" is no person in "Colts Top Jags"
+        parts = [] if len(span) < 2 or _words(span) in body or not in_headline else _known_parts(span, known)
         if not parts:
             result.append((span, info))
             continue
@@ -470,7 +538,7 @@ def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
         if (info["type"] != "Person" or len(words) > 1) and words[0][:1].isupper() and len("".join(words)) > 1:
             names.setdefault(words, info)
             if info["type"] == "Organization":  # "Chargers" for the "San Diego Chargers"
-                for cut in range(1, len(words) - 1):
+                for cut in range(1, len(words)):
                     if gazetteer.city(" ".join(words[:cut])) or gazetteer.is_region(" ".join(words[:cut])):
                         names.setdefault(words[cut:], info)
     # In a line in capitals ("COLTS CLINCH BERTH") names are matched in capitals too.
@@ -603,6 +671,9 @@ def _typed(span: Span, label: str) -> dict | None:
             return None
     if label in ("ORG", "PERSON") and len(span) == 1 and _in_place_context(span):
         label = "GPE"
+    if (label == "PERSON" and len(span) == 1 and span.start > 0 and span.doc[span.start - 1].lower_ == "the"
+            and is_team_tail([span.text]) and gazetteer.demonym(span.text[:-1]) is None):
+        return {"type": "Organization"}  # "the Colts", "the Jags": a team, not a person
     if label == "PERSON" and _admitted_to(span):
         return {"type": "Place"}  # "checked into Betty Ford": the clinic named after her
     if label == "ORG" and span.root.lower_ in TITLE_WORDS:  # "Defense" in "Defense Minister X"
@@ -679,7 +750,7 @@ def _in_place_context(span: Span) -> bool:
 # ------------------------------------------------------------ joining mentions
 
 
-def _cluster(doc: Doc, mentions: list[tuple[Span, dict]]) -> DocEntities:
+def _cluster(doc: Doc, mentions: list[tuple[Span, dict]], headlines: "_Headlines") -> DocEntities:
     clusters: list[_Cluster] = []
     by_key: dict[tuple[str, str], _Cluster] = {}
     persons: list[_Cluster] = []
@@ -718,7 +789,7 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]]) -> DocEntities:
             clusters.append(cluster)
         cluster.mentions.append(span)
 
-    clusters = _join_short_forms(_join_retyped(clusters))
+    clusters = _join_team_places(doc, _join_short_forms(_join_retyped(clusters, headlines), headlines))
     token_entity: dict[int, str] = {}
     entities, positions, genders = [], {}, {}
     for number, cluster in enumerate(clusters):
@@ -754,13 +825,17 @@ def _absorb(winner: _Cluster, loser: _Cluster) -> None:
     winner.gender = winner.gender or loser.gender
 
 
-def _join_retyped(clusters: list[_Cluster]) -> list[_Cluster]:
+def _join_retyped(clusters: list[_Cluster], headlines: "_Headlines") -> list[_Cluster]:
     """One name written in one article is one entity, however the model typed each mention.
 
     "Seacom" tagged PERSON in one sentence and ORG in two others becomes one
-    organisation: the type most of its mentions got (the first one's on a tie). Names
-    the gazetteers or alias tables typed, and bases, keep their type.
+    organisation: the type most of its mentions outside headlines got (all of its
+    mentions, then the first one's on a tie). Names the gazetteers or alias tables typed,
+    and bases, keep their type.
     """
+    def weight(c: _Cluster) -> tuple[int, int]:  # a headline's tags count less than the body's
+        return sum(not headlines.is_headline_line(s[0]) for s in c.mentions), len(c.mentions)
+
     by_form: dict[str, _Cluster] = {}
     absorbed: set[int] = set()
     for cluster in clusters:
@@ -771,7 +846,7 @@ def _join_retyped(clusters: list[_Cluster]) -> list[_Cluster]:
             other = by_form.setdefault(form, cluster)
             if other is cluster or id(other) in absorbed or _category(other.type) == _category(cluster.type):
                 continue
-            winner, loser = (other, cluster) if len(other.mentions) >= len(cluster.mentions) else (cluster, other)
+            winner, loser = (other, cluster) if weight(other) >= weight(cluster) else (cluster, other)
             _absorb(winner, loser)
             absorbed.add(id(loser))
             by_form[form] = winner
@@ -792,12 +867,15 @@ def name_initials(words: list[str]) -> set[str]:
     return {"".join(w[0] for w in words), "".join(w[0] for w in words if w not in FUNCTION_WORDS)}
 
 
-def _join_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
+def _join_short_forms(clusters: list[_Cluster], headlines: "_Headlines") -> list[_Cluster]:
     """ "Saints" after "New Orleans Saints", "EYP" after "EYP Mission Critical Facilities",
     "HP" after "Hewlett-Packard": an organisation's short form joins the one longer
     organisation name of the article that begins or ends with it or whose initials it is,
-    when the article wrote the long form first (a short name written first, "HP" before
-    "HP Services", names the whole, not the part)."""
+    when the article's body wrote the long form first (a short name written first, "HP"
+    before "HP Services", names the whole, not the part; a headline is written last)."""
+    def first(c: _Cluster) -> int:
+        return min((s.start for s in c.mentions if not headlines.is_headline_line(s[0])), default=c.mentions[0].start)
+
     organizations = [c for c in clusters if c.type == "Organization" and not c.canonical]
     absorbed: set[int] = set()
     for short in organizations:
@@ -808,13 +886,71 @@ def _join_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
         candidates = [
             long for long in organizations
             if long is not short and id(long) not in absorbed and len(lw := long.key.split()) > len(words)
-            and long.mentions[0].start < short.mentions[0].start
+            and first(long) < first(short)
             and (lw[:len(words)] == words or lw[-len(words):] == words or (acronym and words[0] in name_initials(lw)))
         ]
         if len(candidates) == 1:
             _absorb(candidates[0], short)
             absorbed.add(id(short))
     return [c for c in clusters if id(c) not in absorbed]
+
+
+# Words before a place name that make it the place, not the team named after it.
+PLACE_PREPS = LOCATIVE_PREPS | {"from", "to", "into", "of", "across", "throughout", "inside", "within", "toward", "towards"}
+
+
+# Words of sports reports: with a team in the article, a place name that is no place is a team.
+SPORTS_WORDS = frozenset(
+    """game games season playoff playoffs coach quarterback league tournament championship touchdown touchdowns
+    innings pitcher baseman rebounds halftime roster seed semifinals quarterfinals finals scoring scorer""".split()
+)
+
+
+def _join_team_places(doc: Doc, clusters: list[_Cluster]) -> list[_Cluster]:
+    """ "Indianapolis (11-4) made a comeback": in a sports report, a place name used as no
+    place ("in Indianapolis", "the Indianapolis area") stands for its team: the Indianapolis
+    Colts when the article names them, else a team of that name (which other articles join
+    to its full name)."""
+    teams: dict[str, _Cluster] = {}
+    for cluster in clusters:
+        words = cluster.key.split()
+        if cluster.type != "Organization" or cluster.canonical:
+            continue
+        for cut in range(len(words) - 1, -1, -1):
+            if is_team_tail(words[cut:]):
+                teams.setdefault(" ".join(words[:cut]), cluster)
+    if not teams:
+        return clusters
+    sports = len({t.lower_ for t in doc} & SPORTS_WORDS) >= 2
+    kept = []
+    for cluster in clusters:
+        team = teams.get(cluster.key)
+        if (team is cluster or cluster.canonical or cluster.type not in ("City", "Region", "Place", "Organization")
+                or team is None and (not sports or cluster.type == "Organization")):
+            kept.append(cluster)
+            continue
+        moved = [span for span in cluster.mentions if not _as_place(span)]
+        if not moved:
+            kept.append(cluster)
+            continue
+        if team is None:
+            team = _Cluster(type="Organization", key=cluster.key)
+            kept.append(team)
+        team.mentions = sorted(team.mentions + moved, key=lambda s: s.start)
+        cluster.mentions = [span for span in cluster.mentions if _as_place(span)]
+        if cluster.mentions:
+            kept.append(cluster)
+    return kept
+
+
+def _as_place(span: Span) -> bool:
+    """Whether a place name is used as a place: after "in", "at", "from" ..., or before a
+    common noun ("the Boston area", "Philadelphia police")."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    return (before is not None and before.lower_ in PLACE_PREPS
+            or after is not None and after.is_alpha and after.text.islower() and after.pos_ == "NOUN")
 
 
 def _defined_acronyms(doc: Doc, mentions: list[tuple[Span, dict]]) -> dict[str, str]:
