@@ -159,3 +159,10 @@ def test_place_and_plural_that_are_no_team(entities_of, text, name, kind):
 def test_a_place_named_in_a_report_without_sports_stays_a_place(entities_of):
     text = "The Houthis attacked ships. Damascus said on Monday that the talks had failed."
     assert entities_of(text)["Damascus"][0] == "City"
+
+
+def test_a_place_that_wins_a_game_is_a_team(entities_of):
+    text = ("Doug McDermott scored 23 points as top-seeded Creighton defeated Drake, 65-53, in the tournament. "
+            "Creighton improved to 25-7 on the season and plays in Omaha next week.")
+    assert entities_of(text)["Creighton"][0] == "Organization"
+    assert entities_of(text)["Omaha"][0] == "City"  # "in Omaha" stays a place

@@ -789,7 +789,8 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]], headlines: "_Headlines
             clusters.append(cluster)
         cluster.mentions.append(span)
 
-    clusters = _join_team_places(doc, _join_short_forms(_join_retyped(clusters, headlines), headlines))
+    clusters = _join_retyped(clusters, headlines)
+    clusters = _join_team_places(doc, _join_short_forms(clusters, headlines))
     token_entity: dict[int, str] = {}
     entities, positions, genders = [], {}, {}
     for number, cluster in enumerate(clusters):
@@ -902,8 +903,12 @@ PLACE_PREPS = LOCATIVE_PREPS | {"from", "to", "into", "of", "across", "throughou
 # Words of sports reports: with a team in the article, a place name that is no place is a team.
 SPORTS_WORDS = frozenset(
     """game games season playoff playoffs coach quarterback league tournament championship touchdown touchdowns
-    innings pitcher baseman rebounds halftime roster seed semifinals quarterfinals finals scoring scorer""".split()
+    innings pitcher baseman rebounds halftime roster seed semifinals quarterfinals finals scoring scorer
+    scored points""".split()
 )
+
+
+_GAME_SCORE = re.compile(r"\b\d{1,3}-\d{1,3}\b")
 
 
 def _join_team_places(doc: Doc, clusters: list[_Cluster]) -> list[_Cluster]:
@@ -919,9 +924,11 @@ def _join_team_places(doc: Doc, clusters: list[_Cluster]) -> list[_Cluster]:
         for cut in range(len(words) - 1, -1, -1):
             if is_team_tail(words[cut:]):
                 teams.setdefault(" ".join(words[:cut]), cluster)
-    if not teams:
+    sports_words = len({t.lower_ for t in doc} & SPORTS_WORDS)
+    # A report names a team, or has the words and a score of a game: "Creighton defeated Drake, 65-53".
+    sports = sports_words >= 2 and teams or sports_words >= 3 and _GAME_SCORE.search(doc.text)
+    if not sports and not teams:
         return clusters
-    sports = len({t.lower_ for t in doc} & SPORTS_WORDS) >= 2
     kept = []
     for cluster in clusters:
         team = teams.get(cluster.key)
