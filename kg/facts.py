@@ -107,8 +107,14 @@ Fact = Visit | Meeting | Quote | Located | HoldsPosition
 
 @dataclass(frozen=True)
 class ArticleFacts:
-    """Everything extracted from one article."""
+    """Everything extracted from one article.
+
+    ``unclaimed`` are runs of capitalised words no entity claimed, as (start offset,
+    text): names the model may have missed, which :mod:`kg.corpus_names` finds again
+    where other articles tagged them.
+    """
 
     article_id: str
     entities: tuple[Entity, ...]
     facts: tuple[Fact, ...]
+    unclaimed: tuple[tuple[int, str], ...] = ()

@@ -18,6 +18,7 @@ from pathlib import Path
 from rdflib import RDF, Graph
 
 from kg.articles import Article, read_articles
+from kg.corpus_names import add_corpus_names
 from kg.errors import InputError, KGError
 from kg.export import export
 from kg.extract import EntityFinder, extract
@@ -176,7 +177,8 @@ def remove(
 
 def _assemble(pairs, skipped, *, base, validate_graph, known) -> Build:
     articles = [a for a, _ in pairs]
-    facts = [f for _, f in pairs]
+    facts = add_corpus_names([f for _, f in pairs])
+    pairs = list(zip(articles, facts))
     resolution = resolve_entities(facts, known=known)
     graph, rejected = build_graph(pairs, resolution, base=base)
     result = Build(graph, articles, facts, resolution, skipped, rejected)

@@ -191,4 +191,5 @@ def _facts(record: dict) -> ArticleFacts:
         if "participants" in fact:
             fact["participants"] = tuple(fact["participants"])
         facts.append(cls(**fact))
-    return ArticleFacts(record["article_id"], entities, tuple(facts))
+    unclaimed = tuple((start, text) for start, text in record.get("unclaimed", ()))
+    return ArticleFacts(record["article_id"], entities, tuple(facts), unclaimed)

@@ -62,6 +62,7 @@ LAYERS = [
     {"articles"},
     {"nlp"},
     {"facts", "extract"},
+    {"corpus_names"},
     {"resolve"},
     {"graph"},
     {"validate", "export", "query"},

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from kg.extract.entities import DocEntities, EntityFinder
+from kg.extract.entities import DocEntities, EntityFinder, unclaimed_names
 from kg.extract.events import meetings, visits
 from kg.extract.places import locations
 from kg.extract.quotes import quotes
@@ -44,7 +44,8 @@ def extract(doc: Doc, finder: EntityFinder, names: Iterable[str] | None = None) 
         replace(e, titles=tuple(sorted(entities.titles[e.id]))) if e.id in entities.titles else e
         for e in entities.entities
     )
-    return ArticleFacts(article.id if article is not None else "", found, tuple(facts))
+    return ArticleFacts(article.id if article is not None else "", found, tuple(facts),
+                        unclaimed_names(doc, entities.token_entity))
 
 
 __all__ = ["EXTRACTORS", "EntityFinder", "Extractor", "extract"]

@@ -564,6 +564,34 @@ def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
     return found
 
 
+def unclaimed_names(doc: Doc, token_entity: dict[int, str]) -> tuple[tuple[int, str], ...]:
+    """Runs of capitalised words that no entity claimed, as (start offset, text).
+
+    They are names the model may have missed ("TMZ reported", "Evansville 51-50"), kept so
+    that names other articles tagged can be found again (:mod:`kg.corpus_names`). A
+    capitalised first word of a sentence that is no proper noun ("Police said") starts no run.
+    """
+    runs: list[tuple[int, str]] = []
+    start = None
+    for token in [*doc, None]:
+        capitalised = (token is not None and token.i not in token_entity and token.text[:1].isupper()
+                       and (token.is_alpha or "-" in token.text or "'" in token.text)
+                       and not (token.is_sent_start and token.pos_ != "PROPN" and start is None))
+        joiner = (token is not None and start is not None and token.text == "-" and not token.whitespace_
+                  and token.i not in token_entity)
+        if capitalised or joiner:
+            start = token.i if start is None else start
+            continue
+        if start is not None:
+            end = token.i if token is not None else len(doc)
+            while end > start and doc[end - 1].text == "-":
+                end -= 1
+            span = doc[start:end]
+            runs.append((span.start_char, span.text))
+            start = None
+    return tuple(runs)
+
+
 def _as_name(token: Token, headlines: "_Headlines") -> bool:
     """Whether a word that is a surname of the article stands as a name here: a proper noun,
     a capitalised word inside a sentence or headline, or a sentence's first word followed by
