@@ -85,3 +85,9 @@ def test_facts_dev_slice_scores_end_to_end():
 def test_facts_dev_entities_meet_the_target():
     result = score_facts_entities(FACTS_DEV, top=3)  # 20 articles
     assert result["precision"] >= 0.95 and result["f1"] >= 0.90, result
+
+
+@pytest.mark.skipif(not (ECBPLUS.exists() and CORPUS.exists()), reason=f"ECB+ gold or corpus not in {SHARED}")
+def test_ecbplus_entities_meet_the_target():
+    result = score_ecbplus(ECBPLUS, CORPUS, top=3)  # 976 articles, about a minute
+    assert result["precision"] >= 0.95 and result["f1"] >= 0.90, {k: result[k] for k in ("precision", "recall", "f1")}

@@ -383,36 +383,42 @@ def _place_teams(doc: Doc, headlines: "_Headlines") -> Iterable[tuple[Span, dict
     or a span the model typed GPE) followed by one or two capitalised words that end in a
     plural the article never writes in lower case and writes outside its headlines."""
     lower = {t.lower_ for t in doc if t.is_alpha and t.text.islower()}
-    body = {t.text for t in doc if not headlines.is_headline_line(t)}
-    gpe_ends = {ent.start: ent.end for ent in doc.ents if ent.label_ == "GPE"}
-    start = 0
-    while start < len(doc):
-        inside_name = (start > 0 and doc[start - 1].is_alpha and doc[start - 1].text[:1].isupper()
-                       and doc[start - 1].lower_ != "the" and not doc[start].is_sent_start)  # "EYP Mission Critical"
-        ends = [e for e in (start + n for n in (3, 2, 1)) if e < len(doc) and doc[start].text[:1].isupper()
-                and doc[start].lower_ != "the" and not inside_name
-                and (gazetteer.city(doc[start:e].text) or gazetteer.is_region(doc[start:e].text))]
-        if start in gpe_ends and not inside_name:
-            ends.append(gpe_ends[start])
-        found = None
-        for place_end in sorted(set(ends), reverse=True):
-            for length in (2, 1):
-                tail = doc[place_end:place_end + length]
-                words = [t.text for t in tail]
-                if (len(tail) == length and all(_TEAM_WORD.match(w) for w in words) and is_team_tail(words)
-                        and not any(t.ent_type_ == "PERSON" for t in tail)  # "Warren Jeffs"
-                        and words[-1].lower() not in lower and words[-1] in body
-                        and gazetteer.demonym(words[-1][:-1]) is None
-                        and not (tail.end < len(doc) and doc[tail.end].is_alpha and doc[tail.end].text[:1].isupper())):
-                    found = doc[start:tail.end]
-                    break
-            if found is not None:
+    # Team words are rare: look for places only before them.
+    tails = [t.i for t in doc if _TEAM_WORD.match(t.text) and is_team_tail([t.text])
+             and t.lower_ not in lower and gazetteer.demonym(t.text[:-1]) is None]
+    if not tails:
+        return
+    body = {doc[i].text for i in tails if not headlines.is_headline_line(doc[i])}
+    gpe_ends = {ent.end: ent.start for ent in doc.ents if ent.label_ == "GPE"}
+    taken_until = 0
+    for last in tails:
+        if doc[last].text not in body or last + 1 < len(doc) and doc[last + 1].is_alpha and doc[last + 1].text[:1].isupper():
+            continue
+        for length in (2, 1):
+            tail = doc[last - length + 1:last + 1]
+            if (tail.start <= taken_until or not all(_TEAM_WORD.match(t.text) for t in tail)
+                    or any(t.ent_type_ == "PERSON" for t in tail)):  # "Warren Jeffs"
+                continue
+            start = _place_before(doc, tail.start, gpe_ends)
+            if start is not None:
+                yield doc[start:tail.end], {"type": "Organization"}
+                taken_until = tail.end
                 break
-        if found is not None:
-            yield found, {"type": "Organization"}
-            start = found.end
-        else:
-            start += 1
+
+
+def _place_before(doc: Doc, end: int, gpe_ends: dict[int, int]) -> int | None:
+    """Where the place name that ends right before token ``end`` starts (the longest one), if any."""
+    for start in [end - n for n in (3, 2, 1) if end - n >= 0] + [gpe_ends.get(end, -1)]:
+        if start < 0 or not doc[start].text[:1].isupper() or doc[start].lower_ == "the":
+            continue
+        before = doc[start - 1] if start > 0 else None
+        if (before is not None and before.is_alpha and before.text[:1].isupper() and before.lower_ != "the"
+                and not doc[start].is_sent_start):
+            continue  # inside a longer name: "EYP Mission Critical Facilities"
+        text = doc[start:end].text
+        if gpe_ends.get(end) == start or gazetteer.city(text) or gazetteer.is_region(text):
+            return start
+    return None
 
 
 def _district_names(doc: Doc) -> Iterable[tuple[Span, dict]]:
