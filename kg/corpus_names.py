@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from kg import gazetteer
 from kg.extract.entities import TITLE_WORDS
 from kg.facts import ArticleFacts, Entity
-from kg.names import strip_possessive
+from kg.names import slug, strip_possessive
 
 MIN_ARTICLES = 2
 MAX_WORDS = 6
@@ -79,8 +79,8 @@ def add_corpus_names(articles: Sequence[ArticleFacts]) -> list[ArticleFacts]:
     """The articles with the names of :func:`corpus_lexicon` found in their unclaimed words.
 
     A name found joins the article's entity of that name, a surname joins the one person
-    the article names in full with it, and any other name becomes a new entity (ids
-    ``c0``, ``c1``, ... in text order).
+    the article names in full with it, and any other name becomes a new entity, whose id
+    (``c-organization-tmz``) says which name it is whatever other articles the build holds.
     """
     lexicon = corpus_lexicon(articles)
     return [_with_names(facts, lexicon) if facts.unclaimed else facts for facts in articles]
@@ -146,9 +146,11 @@ def _with_names(facts: ArticleFacts, lexicon: dict[str, KnownName]) -> ArticleFa
             fits = {i for (n, c), i in by_name.items() if c == "Person" and len(n.split()) > 1 and n.split()[-1] == name}
             eid = fits.pop() if len(fits) == 1 else None
         if eid is None:
-            eid = f"c{len(created)}"
-            created.append(eid)
-            entities[eid] = Entity(eid, known.type, (), link=known.link)
+            # The id names the name, so a store's registry of IRIs never mistakes one found name for another.
+            eid = f"c-{category.lower()}-{slug(name)}"
+            if eid not in entities:  # "T-Mobile" and "T Mobile" are one entity
+                created.append(eid)
+                entities[eid] = Entity(eid, known.type, (), link=known.link)
             by_name[(name, category)] = eid
         found[eid].append(((start, end), name))
     for eid, mentions in found.items():

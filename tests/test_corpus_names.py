@@ -99,3 +99,16 @@ def test_a_build_finds_the_name_again_and_keeps_it_after_a_store_round_trip(tmp_
     # Facts reloaded from the store give the same entities.
     again = build([path], None, validate_graph=False, formats=(), store=tmp_path / "store")
     assert [f.entities for f in again.facts] == [f.entities for f in result.facts]
+
+
+def test_found_entities_are_named_by_their_name_not_their_order():
+    """A store keeps IRIs by (article, entity id): an id must mean the same name in every build."""
+    base = [tagged(f"a{n}", ("Organization", "TMZ", 0), ("Person", "Wladimir Klitschko", 9)) for n in (1, 2)]
+    alone = add_corpus_names([*base[:1], untagged("a3", (0, "TMZ"), (9, "Wladimir Klitschko"))] + base[1:])
+    ids = {e.names[0]: e.id for e in alone[1].entities}
+    assert ids == {"TMZ": "c-organization-tmz", "Wladimir Klitschko": "c-person-wladimir-klitschko"}
+    spelled = add_corpus_names([*base, tagged("a4", ("Organization", "T-Mobile", 0)), tagged("a5", ("Organization", "T Mobile", 0)),
+                                tagged("a6", ("Organization", "T Mobile", 0)), tagged("a7", ("Organization", "T-Mobile", 0)),
+                                untagged("a8", (0, "T-Mobile"), (20, "T Mobile"))])
+    (entity,) = spelled[-1].entities
+    assert entity.id == "c-organization-t-mobile" and entity.spans == ((0, 8), (20, 28))
