@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from kg import gazetteer
 from kg.extract.entities import TITLE_WORDS
-from kg.facts import ArticleFacts, Entity
+from kg.facts import PLACE_TYPES, ArticleFacts, Entity
 from kg.names import slug, strip_possessive
 
 MIN_ARTICLES = 2
@@ -36,7 +36,10 @@ class KnownName:
 
     type: str
     link: str | None
-    articles: int
+
+    @property
+    def category(self) -> str:
+        return PLACE_TYPES.get(self.type, self.type)
 
 
 def corpus_lexicon(articles: Iterable[ArticleFacts]) -> dict[str, KnownName]:
@@ -57,14 +60,14 @@ def corpus_lexicon(articles: Iterable[ArticleFacts]) -> dict[str, KnownName]:
     for name, by_article in seen.items():
         if len(by_article) < MIN_ARTICLES or not _worth_finding(name):
             continue
-        votes = Counter(entity.category for entities in by_article.values() for entity in {e.category: e for e in entities}.values())
+        votes = Counter(category for entities in by_article.values() for category in {e.category for e in entities})
         category, count = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))
         if count * 3 < sum(votes.values()) * 2:
             continue
         typed = [e for entities in by_article.values() for e in entities if e.category == category]
         kind = min(Counter(e.type for e in typed).items(), key=lambda kv: (-kv[1], kv[0]))[0]
         links = {e.link for e in typed}
-        lexicon[name] = KnownName(kind, links.pop() if len(links) == 1 else None, len(by_article))
+        lexicon[name] = KnownName(kind, links.pop() if len(links) == 1 else None)
     return lexicon
 
 
@@ -72,7 +75,8 @@ def _worth_finding(name: str) -> bool:
     words = name.split()
     if len(name) < 3 or not name[:1].isupper():
         return False
-    return not (len(words) == 1 and (name.lower() in TITLE_WORDS or gazetteer.demonym(name.rstrip("s"))))
+    nationality = gazetteer.demonym(name) or gazetteer.demonym(name.removesuffix("s"))
+    return not (len(words) == 1 and (name.lower() in TITLE_WORDS or nationality))
 
 
 def add_corpus_names(articles: Sequence[ArticleFacts]) -> list[ArticleFacts]:
@@ -140,7 +144,7 @@ def _with_names(facts: ArticleFacts, lexicon: dict[str, KnownName]) -> ArticleFa
     # Full names first, so that a surname can join a person found in the same pass.
     for start, end, name in sorted(matches, key=lambda m: (-len(m[2].split()), m[0])):
         known = lexicon[name]
-        category = Entity("", known.type, ()).category
+        category = known.category
         eid = by_name.get((name, category))
         if eid is None and category == "Person" and " " not in name:
             fits = {i for (n, c), i in by_name.items() if c == "Person" and len(n.split()) > 1 and n.split()[-1] == name}

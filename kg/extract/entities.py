@@ -378,14 +378,18 @@ def is_team_tail(words: list[str]) -> bool:
     return (last == "sox" or last.endswith("s") and len(last) > 3) and last not in NON_TEAM_PLURALS
 
 
+def _team_word(text: str) -> bool:
+    """A single word that can name a team: "Colts", "76ers"; not "Russians" (a nationality)."""
+    return bool(_TEAM_WORD.match(text)) and is_team_tail([text]) and gazetteer.demonym(text[:-1]) is None
+
+
 def _place_teams(doc: Doc, headlines: "_Headlines") -> Iterable[tuple[Span, dict]]:
     """ "Indianapolis Colts", "North Carolina Tar Heels": a place (a GeoNames city, a US state
     or a span the model typed GPE) followed by one or two capitalised words that end in a
     plural the article never writes in lower case and writes outside its headlines."""
     lower = {t.lower_ for t in doc if t.is_alpha and t.text.islower()}
     # Team words are rare: look for places only before them.
-    tails = [t.i for t in doc if _TEAM_WORD.match(t.text) and is_team_tail([t.text])
-             and t.lower_ not in lower and gazetteer.demonym(t.text[:-1]) is None]
+    tails = [t.i for t in doc if _team_word(t.text) and t.lower_ not in lower]
     if not tails:
         return
     body = {doc[i].text for i in tails if not headlines.is_headline_line(doc[i])}
@@ -706,7 +710,7 @@ def _typed(span: Span, label: str) -> dict | None:
     if label in ("ORG", "PERSON") and len(span) == 1 and _in_place_context(span):
         label = "GPE"
     if (label == "PERSON" and len(span) == 1 and span.start > 0 and span.doc[span.start - 1].lower_ == "the"
-            and is_team_tail([span.text]) and gazetteer.demonym(span.text[:-1]) is None):
+            and _team_word(span.text)):
         return {"type": "Organization"}  # "the Colts", "the Jags": a team, not a person
     if label == "PERSON" and _admitted_to(span):
         return {"type": "Place"}  # "checked into Betty Ford": the clinic named after her
@@ -932,16 +936,12 @@ def _join_short_forms(clusters: list[_Cluster], headlines: "_Headlines") -> list
 
 # Words before a place name that make it the place, not the team named after it.
 PLACE_PREPS = LOCATIVE_PREPS | {"from", "to", "into", "of", "across", "throughout", "inside", "within", "toward", "towards"}
-
-
 # Words of sports reports: with a team in the article, a place name that is no place is a team.
 SPORTS_WORDS = frozenset(
     """game games season playoff playoffs coach quarterback league tournament championship touchdown touchdowns
     innings pitcher baseman rebounds halftime roster seed semifinals quarterfinals finals scoring scorer
     scored points""".split()
 )
-
-
 _GAME_SCORE = re.compile(r"\b\d{1,3}-\d{1,3}\b")
 
 
@@ -950,17 +950,19 @@ def _join_team_places(doc: Doc, clusters: list[_Cluster]) -> list[_Cluster]:
     place ("in Indianapolis", "the Indianapolis area") stands for its team: the Indianapolis
     Colts when the article names them, else a team of that name (which other articles join
     to its full name)."""
-    teams: dict[str, _Cluster] = {}
+    teams: dict[str, _Cluster] = {}  # "indianapolis" -> the Indianapolis Colts
+    names_team = False
     for cluster in clusters:
         words = cluster.key.split()
-        if cluster.type != "Organization" or cluster.canonical:
+        if cluster.type != "Organization" or cluster.canonical or not is_team_tail(words[-1:]):
             continue
-        for cut in range(len(words) - 1, -1, -1):
+        names_team = True
+        for cut in range(len(words) - 1, 0, -1):
             if is_team_tail(words[cut:]):
                 teams.setdefault(" ".join(words[:cut]), cluster)
     sports_words = len({t.lower_ for t in doc} & SPORTS_WORDS)
     # A report names a team, or has the words and a score of a game: "Creighton defeated Drake, 65-53".
-    sports = sports_words >= 2 and teams or sports_words >= 3 and _GAME_SCORE.search(doc.text)
+    sports = sports_words >= 2 and names_team or sports_words >= 3 and bool(_GAME_SCORE.search(doc.text))
     if not sports and not teams:
         return clusters
     kept = []
