@@ -57,6 +57,7 @@ def build(
     no_html: Annotated[bool, typer.Option("--no-html", help="Skip the graph page.")] = False,
     also: Annotated[list[str] | None, typer.Option("--also", help="Also write this RDF format: ntriples, jsonld or rdfxml. Repeatable.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    events_model: Annotated[Path | None, typer.Option("--events-model", help="Event model file from kg train (default: the one kg ships).")] = None,
 ) -> None:
     """Build the graph of some articles: writes OUT/graph.ttl, OUT/graph.html and OUT/report.json."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -82,6 +83,7 @@ def build(
             result = run_build(
                 inputs, out_dir, model=model, aliases=aliases, base=base or DEFAULT_BASE,
                 formats=formats, store=store, n_process=processes, on_article=lambda _: progress.advance(task),
+                events_model=events_model,
             )
     except KGError as error:
         _fail(error)
@@ -233,12 +235,15 @@ def eval_(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] = OutputFormat.table,
     model: Annotated[str | None, typer.Option(help="spaCy model package or path.")] = None,
     baseline: Annotated[bool, typer.Option(help="Also score textacy's direct_quotations.")] = True,
+    events_model: Annotated[Path | None, typer.Option("--events-model", help="Event model file from kg train (default: the one kg ships).")] = None,
 ) -> None:
     """Build the graph of gold articles and score it against the gold: precision, recall, F1."""
     from kg.eval import evaluate
 
+    if not gold.is_file():
+        _fail(KGError(f"{gold}: no such gold file"))
     try:
-        report = evaluate(gold, model=model, baseline=baseline)
+        report = evaluate(gold, model=model, baseline=baseline, events_model=events_model)
     except KGError as error:
         _fail(error)
     except ImportError as error:
@@ -257,6 +262,32 @@ def eval_(
             elif isinstance(score, list):
                 table.add_row(system, measure, "", "", str(len(score)))
     out.print(table)
+
+
+@app.command(epilog="Example: kg train ../shared/eval/events-train.jsonl my-gold.jsonl --out my-events-model.json --cv 5")
+def train(
+    gold: Annotated[list[Path], typer.Argument(help="Gold annotations in the facts format (entities, facts, facts_planned with evidence).")],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="Model file to write (JSON); use it with kg build --events-model.")],
+    cv: Annotated[int, typer.Option("--cv", min=0, help="Also report k-fold cross-validated scores by article (0: none).")] = 0,
+    c: Annotated[float, typer.Option("--c", min=1e-6, help="Inverse regularisation strength of the logistic regression.")] = 0.5,
+    model: Annotated[str | None, typer.Option(help="spaCy model package or path.")] = None,
+) -> None:
+    """Train the event model (visits, meetings, planned ones) on gold annotations."""
+    from kg.train import cross_validate, fit, parse_gold
+
+    try:
+        parsed = parse_gold(gold, model=model)
+        trained = fit(parsed, c=c, meta={"gold": [p.name for p in gold], "articles": len(parsed)})
+        trained.save(out_path)
+    except KGError as error:
+        _fail(error)
+    out.print(f"{len(parsed)} articles, {trained.meta['examples']} candidates -> {out_path}", highlight=False)
+    if cv:
+        scores = cross_validate(parsed, cv, c=c)
+        for rel in ("visited", "met"):
+            s = scores[rel]
+            out.print(f"  {cv}-fold {rel}: P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f}", highlight=False)
+        out.print(f"  {cv}-fold planned facts asserted: {len(scores['planned_asserted'])}", highlight=False)
 
 
 def main() -> None:

@@ -50,19 +50,26 @@ PLACE_TYPES = {t: "Place" for t in ("Place", "Country", "City", "Region", "Milit
 
 @dataclass(frozen=True)
 class Visit:
+    """``agent`` was at ``place``; with a ``status`` ("planned", "cancelled", "denied")
+    the visit was announced or called off and is not asserted as having happened."""
+
     agent: str
     place: str
     date: dt.date | None
     evidence: Evidence
     extractor: str
+    status: str | None = None
 
 
 @dataclass(frozen=True)
 class Meeting:
+    """The ``participants`` met in person; ``status`` as for :class:`Visit`."""
+
     participants: tuple[str, ...]
     date: dt.date | None
     evidence: Evidence
     extractor: str
+    status: str | None = None
 
 
 @dataclass(frozen=True)

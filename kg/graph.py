@@ -116,19 +116,28 @@ class GraphBuilder:
         article = fact.evidence.article_id
         if isinstance(fact, Visit):
             agent, place = self._entity(article, fact.agent), self._entity(article, fact.place)
-            if self._direct(agent, KG.visited, place, fact):
+            if not self._allowed(agent, KG.visited, place, fact):
+                return
+            if fact.status is None:  # planned, cancelled or denied visits are no kg:visited
+                self.graph.add((agent, KG.visited, place))
                 node = self._fact_node("visit", KG.Visit, fact, agent, place)
-                self.graph.add((node, KG.agent, agent))
-                self.graph.add((node, KG.place, place))
+            else:
+                node = self._planned_node("planned-visit", KG.PlannedVisit, fact, agent, place)
+            self.graph.add((node, KG.agent, agent))
+            self.graph.add((node, KG.place, place))
         elif isinstance(fact, Meeting):
-            people = [self._entity(article, p) for p in fact.participants]
+            people = list(dict.fromkeys(self._entity(article, p) for p in fact.participants))
             pairs = [(a, b) for a in people for b in people if a != b]
-            if all(self._allowed(a, KG.met, b, fact) for a, b in pairs):
+            if len(people) < 2 or not all(self._allowed(a, KG.met, b, fact) for a, b in pairs):
+                return
+            if fact.status is None:
                 for a, b in pairs:
                     self.graph.add((a, KG.met, b))
                 node = self._fact_node("meeting", KG.Meeting, fact, *sorted(people))
-                for person in people:
-                    self.graph.add((node, KG.participant, person))
+            else:
+                node = self._planned_node("planned-meeting", KG.PlannedMeeting, fact, *sorted(people))
+            for person in people:
+                self.graph.add((node, KG.participant, person))
         elif isinstance(fact, Quote):
             speaker = self._entity(article, fact.speaker) if fact.speaker is not None else None
             if speaker is not None and not self._allowed(speaker, KG.said, None, fact):
@@ -198,6 +207,11 @@ class GraphBuilder:
         date = getattr(fact, "date", None)
         if date is not None:
             g.add((node, KG.date, Literal(date.isoformat(), datatype=XSD.date)))
+        return node
+
+    def _planned_node(self, kind: str, cls: URIRef, fact, *parts: URIRef) -> URIRef:
+        node = self._fact_node(kind, cls, fact, *parts)
+        self.graph.add((node, KG.status, Literal(fact.status)))
         return node
 
     def _entity(self, article_id: str, entity_id: str) -> URIRef:

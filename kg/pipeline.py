@@ -21,7 +21,7 @@ from kg.articles import Article, read_articles
 from kg.corpus_names import add_corpus_names
 from kg.errors import InputError, KGError
 from kg.export import export
-from kg.extract import EntityFinder, extract
+from kg.extract import EntityFinder, EventModel, extract
 from kg.facts import ArticleFacts
 from kg.gazetteer import builtin_aliases, read_aliases
 from kg.graph import Rejected, build_graph
@@ -86,11 +86,14 @@ def build(
     n_process: int = 1,
     batch_size: int = 32,
     on_article: Callable[[Article], None] | None = None,
+    events_model: Path | str | None = None,
 ) -> Build:
     """Build the knowledge graph of the articles in ``inputs``; write outputs to ``out_dir``.
 
     With ``store``, the graph is the persistent one in that folder (:mod:`kg.store`):
     only articles it does not hold yet are parsed, and the store is updated.
+    ``events_model``: a model file from ``kg train`` to decide visits and meetings with
+    (default: the one kg ships).
 
     Raises:
         KGError: no article could be read (and no store holds any), or the model or
@@ -100,11 +103,11 @@ def build(
     with facts_store.lock() if facts_store is not None else nullcontext():
         return _build(inputs, out_dir, facts_store, model=model, aliases=aliases, base=base,
                       formats=formats, validate_graph=validate_graph, n_process=n_process,
-                      batch_size=batch_size, on_article=on_article)
+                      batch_size=batch_size, on_article=on_article, events_model=events_model)
 
 
 def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, validate_graph,
-           n_process, batch_size, on_article) -> Build:
+           n_process, batch_size, on_article, events_model) -> Build:
     skipped: list[dict] = []
 
     def skip(err: InputError) -> None:
@@ -123,6 +126,7 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
     if aliases is not None and not Path(aliases).is_file():
         raise InputError(aliases, "no such alias file")
     table = list(builtin_aliases()) + (read_aliases(aliases) if aliases else [])
+    decider = EventModel.load(events_model) if events_model is not None else None
     new: list[tuple[Article, ArticleFacts]] = []
     nlp = None
     if articles:
@@ -136,7 +140,7 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         for doc in parse(nlp, articles, batch_size=batch_size, n_process=n_process):
             article = doc._.article
             try:
-                new.append((article, extract(doc, finder)))
+                new.append((article, extract(doc, finder, event_model=decider)))
             except Exception as err:  # one article's failure must not stop the build
                 log.exception("extraction failed for %s", article.source)
                 skipped.append({"source": article.source, "reason": f"extraction failed: {err!r}"})

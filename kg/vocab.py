@@ -46,6 +46,8 @@ class KG(DefinedNamespace):
     Event: URIRef
     Visit: URIRef
     Meeting: URIRef
+    PlannedVisit: URIRef
+    PlannedMeeting: URIRef
     Quote: URIRef
     Location: URIRef
     Role: URIRef
@@ -62,6 +64,7 @@ class KG(DefinedNamespace):
     agent: URIRef
     place: URIRef
     participant: URIRef
+    status: URIRef
     speaker: URIRef
     speakerText: URIRef
     subject: URIRef

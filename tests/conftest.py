@@ -51,11 +51,20 @@ class Extracted:
 
     @property
     def visits(self):
-        return {(self.name(f.agent), self.name(f.place), f.date) for f in self.of("Visit")}
+        """Visits asserted as having happened."""
+        return {(self.name(f.agent), self.name(f.place), f.date) for f in self.of("Visit") if f.status is None}
 
     @property
     def meetings(self):
-        return {frozenset(self.name(p) for p in f.participants) for f in self.of("Meeting")}
+        """Meetings asserted as having happened."""
+        return {frozenset(self.name(p) for p in f.participants) for f in self.of("Meeting") if f.status is None}
+
+    @property
+    def planned(self):
+        """(kind, names, status) of the visits and meetings kept as planned, cancelled or denied."""
+        return {(type(f).__name__, frozenset(self.name(e) for e in (
+            (f.agent, f.place) if type(f).__name__ == "Visit" else f.participants)), f.status)
+            for f in self.of("Visit") + self.of("Meeting") if f.status is not None}
 
 
 @pytest.fixture(scope="session")

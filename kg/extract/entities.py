@@ -707,7 +707,7 @@ def _typed(span: Span, label: str) -> dict | None:
         label = "GPE" if _in_place_context(span) else None
         if label is None:
             return None
-    if label in ("ORG", "PERSON") and len(span) == 1 and _in_place_context(span):
+    if label in ("ORG", "PERSON") and (len(span) == 1 and _in_place_context(span) or _gazetteer_place(span, label)):
         label = "GPE"
     if (label == "PERSON" and len(span) == 1 and span.start > 0 and span.doc[span.start - 1].lower_ == "the"
             and _team_word(span.text)):
@@ -737,6 +737,29 @@ def _typed(span: Span, label: str) -> dict | None:
             return {"type": "City", "link": f"geonames:{hit[1]}"}
         return {"type": "Place"}
     return {"type": "Place"}
+
+
+BIG_CITY = 100_000  # a city this large is a place even where the model saw a person or a group
+
+
+def _gazetteer_place(span: Span, label: str) -> bool:
+    """A name the model tagged PERSON or ORG that a gazetteer knows as a country, a US
+    state or a large city ("visits Manchester, Liverpool", "told workers in Los Angeles"),
+    unless the article also writes it inside a person's name ("Michael Jordan") or after an
+    honorific, or, for an organisation, uses it other than as a place after a preposition."""
+    text = strip_possessive(span.text)
+    if not (gazetteer.country(text) or gazetteer.is_region(text) or gazetteer.city_population(text) >= BIG_CITY):
+        return False
+    doc = span.doc
+    if span.start > 0 and doc[span.start - 1].lower_ in NAME_HONORIFICS | TITLE_WORDS:
+        return False
+    words = set(text.split())
+    if any(e.label_ == "PERSON" and len(e) > len(span) and words <= {t.text for t in e} for e in doc.ents):
+        return False
+    if label == "ORG":
+        root = span.root
+        return gazetteer.is_region(text) or (root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS - {"of"})
+    return True
 
 
 # Verbs and nouns after which "at/into/from X" names a clinic or institution one is admitted to.

@@ -1,0 +1,302 @@
+"""Candidate visits and meetings of one article, each with the features the event model reads.
+
+A candidate is a (person, place) or (person, person) pair that one sentence mentions,
+the person named, or referred to by pronoun or title (resolved by
+:class:`~kg.extract.entities.DocEntities`). Whether it is a visit or a meeting that
+happened, one that is planned or called off, or neither is the model's decision
+(:mod:`kg.extract.event_model`); here only what the sentence shows is described:
+
+- the dependency path between the two mentions, its words and their trigger classes
+  (``kg/lexicon/event_triggers.tsv``), the preposition that introduces the place;
+- the clause: negation, modals, the future, an intention or a cancellation above it;
+- the mentions: name, pronoun or title; the place's type and whether it only
+  qualifies a noun ("the Texas senator", "a Paris lawyer");
+- distance, other people between, a quotation around the place, the lede.
+
+Nothing here names a person, place or sentence: the model learns what the classes
+and paths weigh from annotated articles (``kg train``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.entities import DocEntities
+from kg.extract.events import meetings, visits
+from kg.extract.grammar import MODALS, is_asserted, sentence_of, sentences
+from kg.lexicon import word_classes
+
+MAX_PATH = 8  # longer dependency paths are described by their length only
+FUTURE_AUX = frozenset({"will", "shall", "'ll"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One reference to an entity in a sentence: its head token and how it was made."""
+
+    entity: str
+    head: Token
+    kind: str  # "name", "pronoun" or "title"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pair one sentence mentions, with the features of that sentence.
+
+    ``kind`` is "visit" (``first`` a person, ``second`` a place) or "meet" (two persons,
+    in text order). ``anchor`` is the token the event hangs on, for its date.
+    """
+
+    kind: str
+    first: str
+    second: str
+    sentence: Span
+    anchor: Token
+    asserted: bool
+    features: dict[str, float]
+
+
+def triggers() -> dict:
+    return word_classes("event_triggers.tsv")
+
+
+def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list[Mention]]:
+    """The person and place mentions of a sentence, each name once (by its head token)."""
+    people: list[Mention] = []
+    places: list[Mention] = []
+    seen: set[tuple[str, int]] = set()
+    for token in sentence:
+        eid = entities.entity_at(token)
+        if eid is not None:
+            head = token
+            while head.head != head and entities.entity_at(head.head) == eid and head.head.i in range(
+                sentence.start, sentence.end
+            ):
+                head = head.head
+            if (eid, head.i) in seen:
+                continue
+            seen.add((eid, head.i))
+            category = entities.by_id[eid].category
+            if category == "Person":
+                people.append(Mention(eid, head, "name"))
+            elif category == "Place":
+                places.append(Mention(eid, head, "name"))
+            continue
+        if token.pos_ in ("PRON", "NOUN") or token.lower_ in ("he", "she", "his", "her", "him"):
+            resolved = entities.resolve(token, want="Person")
+            if resolved is not None and (resolved, token.i) not in seen:
+                seen.add((resolved, token.i))
+                people.append(Mention(resolved, token, "pronoun" if token.pos_ == "PRON" else "title"))
+    return people, places
+
+
+def candidates(doc: Doc, entities: DocEntities) -> Iterator[Candidate]:
+    """Every (person, place) and (person, person) pair of every sentence, with features."""
+    ruled = _rule_pairs(doc, entities)
+    first_sentence = True
+    for sentence in sentences(doc):
+        people, places = mentions(sentence, entities)
+        if not people:
+            first_sentence = False
+            continue
+        context = _sentence_features(sentence, first_sentence)
+        for person in people:
+            for place in places:
+                if place.head.i == person.head.i:
+                    continue
+                yield _candidate("visit", person, place, sentence, context, people, ruled)
+        for i, a in enumerate(people):
+            for b in people[i + 1:]:
+                if a.entity == b.entity or a.head.i == b.head.i:
+                    continue
+                yield _candidate("meet", a, b, sentence, context, people, ruled)
+        first_sentence = False
+
+
+def _rule_pairs(doc: Doc, entities: DocEntities) -> set[tuple]:
+    """(kind, first, second, sentence start) of what the grammar rules of
+    :mod:`kg.extract.events` find: one strong feature among the others."""
+    found = set()
+    for visit in visits(doc, entities):
+        found.add(("visit", visit.agent, visit.place, visit.evidence.start))
+    for meeting in meetings(doc, entities):
+        for a in meeting.participants:
+            for b in meeting.participants:
+                if a != b:
+                    found.add(("meet", a, b, meeting.evidence.start))
+    return found
+
+
+def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict, people: list[Mention],
+               ruled: set[tuple]) -> Candidate:
+    up, lca, down = _path(a.head, b.head)
+    anchor = _verb_above(lca)
+    features = dict(context)
+    features[f"bias:{kind}"] = 1.0
+    add = _adder(features, kind)
+    classes = triggers()
+    start = sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
+    if (kind, a.entity, b.entity, start) in ruled:
+        add("rule")
+
+    add(f"kind_a={a.kind}")
+    add(f"kind_b={b.kind}")
+    add(f"dep_a={a.head.dep_}")
+    add(f"dep_b={b.head.dep_}")
+    length = len(up) + len(down)
+    add(f"path_len={min(length, MAX_PATH)}")
+    if length <= MAX_PATH:
+        add("path=" + "/".join(f"{t.dep_}^" for t in up) + "|" + "/".join(f"v{t.dep_}" for t in down))
+        add("lpath=" + _lemma_path(up, lca, down))
+    add(f"lca={lca.lemma_.lower()}")
+    add(f"lca_pos={lca.pos_}")
+    for cls in classes.get(lca.lemma_.lower(), ()):
+        add(f"lca_class={cls}")
+    on_path = [t for t in (*up[1:], lca, *down[1:]) if t.i not in (a.head.i, b.head.i)]
+    for token in on_path:
+        lemma = token.lemma_.lower()
+        add(f"on_path={lemma}")
+        for cls in classes.get(lemma, ()):
+            add(f"path_class={cls}")
+    for token in (lca, *lca.children):
+        if token.dep_ in ("dobj", "attr", "nsubj", "nsubjpass") or token == lca:
+            for cls in classes.get(token.lemma_.lower(), ()):
+                add(f"lca_arg_class={cls}")
+    # the preposition that introduces the second mention, with its head ("arrive|in")
+    if b.head.dep_ == "pobj":
+        prep = b.head.head
+        add(f"prep_b={prep.lower_}")
+        add(f"prep_head_b={prep.head.lemma_.lower()}|{prep.lower_}")
+        for cls in classes.get(prep.head.lemma_.lower(), ()):
+            add(f"prep_head_class_b={cls}|{prep.lower_}")
+    if a.head.dep_ == "pobj":
+        add(f"prep_a={a.head.head.lower_}")
+    # a place or person that only qualifies a noun: "the Texas senator", "Putin's spokesman"
+    if b.head.dep_ in ("compound", "amod", "poss", "nmod"):
+        add(f"qualifies_b={b.head.head.lemma_.lower()}")
+        for cls in classes.get(b.head.head.lemma_.lower(), ()):
+            add(f"qualifies_b_class={cls}")
+    if a.head.head.i == b.head.i or b.head.head.i == a.head.i:
+        add("adjacent_heads")
+    # the clause
+    add(f"asserted={is_asserted(anchor)}")
+    for name, value in _modality(anchor).items():
+        add(name, value)
+    add(f"tag={anchor.tag_}")
+    # position and what lies between
+    gap = abs(b.head.i - a.head.i)
+    add(f"gap={min(gap // 3, 6)}")
+    if b.head.i < a.head.i:
+        add("b_first")
+    between = {m.entity for m in people if min(a.head.i, b.head.i) < m.head.i < max(a.head.i, b.head.i)}
+    between -= {a.entity, b.entity}
+    add(f"people_between={min(len(between), 2)}")
+    if _in_quotation(b.head):
+        add("b_in_quote")
+    if _in_quotation(a.head):
+        add("a_in_quote")
+    if a.head.dep_ in ("nsubj", "nsubjpass") and b.head.dep_ in ("nsubj", "nsubjpass", "conj") and lca == a.head.head:
+        add("both_subjects")
+    if kind == "meet" and b.head in a.head.conjuncts:
+        add("conjuncts")
+    return Candidate(kind, a.entity, b.entity, sentence, anchor, is_asserted(anchor), features)
+
+
+def _adder(features: dict, kind: str):
+    def add(name: str, value: float = 1.0) -> None:
+        features[f"{kind}:{name}"] = value
+    return add
+
+
+def _sentence_features(sentence: Span, lede: bool) -> dict:
+    """Features of the whole sentence: its trigger classes and whether it is the lede."""
+    classes = triggers()
+    found: dict[str, float] = {}
+    for token in sentence:
+        if token.pos_ in ("VERB", "NOUN", "ADV", "ADP", "AUX", "PART", "ADJ"):
+            for cls in classes.get(token.lemma_.lower(), ()):
+                found[f"sent_class={cls}"] = 1.0
+    if lede:
+        found["lede"] = 1.0
+    if sentence.text.rstrip().endswith("?"):
+        found["question"] = 1.0
+    return found
+
+
+def _path(a: Token, b: Token) -> tuple[list[Token], Token, list[Token]]:
+    """Tokens from ``a`` up to the lowest common ancestor, the ancestor, and down to ``b``."""
+    a_chain = [a, *a.ancestors]
+    b_chain = [b, *b.ancestors]
+    b_index = {t.i: n for n, t in enumerate(b_chain)}
+    for n, token in enumerate(a_chain):
+        if token.i in b_index:
+            return a_chain[:n], token, list(reversed(b_chain[:b_index[token.i]]))
+    return a_chain, a_chain[-1], list(reversed(b_chain))  # different sentences: no common ancestor
+
+
+def _lemma_path(up: list[Token], lca: Token, down: list[Token]) -> str:
+    inner_up = [t.lemma_.lower() for t in up[1:]]
+    inner_down = [t.lemma_.lower() for t in down[:-1]]
+    return ">".join(inner_up) + f"[{lca.lemma_.lower()}]" + "<".join(inner_down)
+
+
+def _verb_above(token: Token) -> Token:
+    """The verb of the clause a token is in (itself when it is one)."""
+    current = token
+    for _ in range(6):
+        if current.pos_ in ("VERB", "AUX"):
+            return current
+        if current.head == current:
+            break
+        current = current.head
+    return token
+
+
+def _modality(verb: Token) -> dict[str, float]:
+    """Negation, modals, the future and words of intention or cancellation over the clause."""
+    classes = triggers()
+    found: dict[str, float] = {}
+    token = verb
+    for depth in range(4):
+        for child in token.children:
+            if child.dep_ == "neg":
+                found["neg"] = 1.0
+            if child.dep_ in ("aux", "auxpass"):
+                if child.lower_ in FUTURE_AUX:
+                    found["future"] = 1.0
+                elif child.lower_ in MODALS:
+                    found["modal"] = 1.0
+                if child.lower_ == "to":
+                    found["infinitive"] = 1.0
+            if child.dep_ == "mark":
+                found[f"mark={child.lower_}"] = 1.0
+        lemma = token.lemma_.lower()
+        if depth and token.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
+            for cls in classes.get(lemma, ()):
+                if cls in ("intention", "cancel", "remote"):
+                    found[f"above_{cls}"] = 1.0
+        if token.tag_ in ("VBZ", "VBP") and depth == 0:
+            found["present"] = 1.0
+        if token.tag_ == "VBG" and any(c.lemma_ == "be" and c.tag_ in ("VBZ", "VBP") for c in token.children):
+            found["present_progressive"] = 1.0
+        if token.head == token:
+            break
+        token = token.head
+    for child in verb.children:  # "the planned visit", "next week's summit"
+        for cls in classes.get(child.lemma_.lower(), ()):
+            if cls in ("intention", "cancel"):
+                found[f"child_{cls}"] = 1.0
+    return found
+
+
+def _in_quotation(token: Token) -> bool:
+    """Whether the token stands inside quotation marks opened in its paragraph."""
+    text = token.doc.text
+    start = text.rfind("\n", 0, token.idx) + 1
+    before = text[start:token.idx]
+    straight = before.count('"')
+    curly = before.count("\u201c") - before.count("\u201d")
+    return straight % 2 == 1 or curly > 0

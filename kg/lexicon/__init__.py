@@ -1,0 +1,36 @@
+"""kg's knowledge as data: word classes and tables in plain files beside this module.
+
+Each file is read once (cached) by the loader for its format. A user edits the files,
+not the code; ``tests/test_lexicon.py`` checks each loads and has no duplicates.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+
+
+def _lines(name: str):
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            yield number, line
+
+
+@cache
+def word_classes(name: str) -> MappingProxyType:
+    """``word -> frozenset of classes`` from a ``class<TAB>word`` file.
+
+    >>> sorted(word_classes("event_triggers.tsv")["visit"])[:3]
+    ['gathering', 'meet', 'visit']
+    """
+    classes: dict[str, set[str]] = {}
+    for number, line in _lines(name):
+        try:
+            cls, word = line.split("\t")
+        except ValueError:
+            raise ValueError(f"{name}:{number}: expected 'class<TAB>word', got {line!r}") from None
+        classes.setdefault(word.lower(), set()).add(cls)
+    return MappingProxyType({w: frozenset(c) for w, c in classes.items()})

@@ -1,0 +1,203 @@
+"""Training the event model on gold annotations, and measuring it by cross-validation.
+
+``kg train GOLD.jsonl... --out MODEL`` reads articles annotated in the *facts* format
+(``facts-dev.jsonl``, ``events-train.jsonl``: ``entities`` with aliases, ``facts`` and
+``facts_planned`` with an ``evidence`` snippet), parses them, generates every candidate
+pair (:mod:`kg.extract.candidates`) and labels it:
+
+- *fact* when the pair matches a gold visit or meeting and its sentence holds the
+  fact's evidence (any sentence, when the gold gives no evidence or it is paraphrased);
+- *planned* when it matches a planned, cancelled or negated one in the same way;
+- *none* when the pair matches nothing; a matching pair in another sentence than the
+  evidence is left out, neither positive nor negative.
+
+A multinomial logistic regression (scikit-learn) is fitted to the labels and written
+as JSON (:class:`kg.extract.event_model.EventModel`). :func:`cross_validate` trains
+on k-1 folds of articles and scores the held-out fold with :func:`kg.eval.score_facts`,
+so a gain that does not generalize shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.articles import Article
+from kg.errors import InputError
+from kg.eval import Prediction, _names_match, read_gold, score_facts
+from kg.extract import EntityFinder
+from kg.extract.candidates import Candidate, candidates
+from kg.extract.event_model import CLASSES, EventModel, decide, events
+from kg.facts import Meeting, Visit
+from kg.gazetteer import builtin_aliases
+from kg.nlp import load_model, parse
+
+log = logging.getLogger(__name__)
+
+DEFAULT_C = 0.5  # inverse regularisation strength, chosen by cross-validation
+DEFAULT_THRESHOLDS = {"visit": 0.5, "meet": 0.5, "planned": 0.5}
+
+
+@dataclass
+class ParsedArticle:
+    """One gold article, parsed once: its candidates with labels, and what is needed to score it."""
+
+    record: dict
+    candidates: list[Candidate]
+    labels: list[int | None]  # index into CLASSES; None: left out of training
+    names: dict[str, frozenset[str]]  # entity id -> every name the article calls it
+    doc: object
+    entities: object
+
+
+def parse_gold(paths: Sequence[Path | str], *, model: str | None = None) -> list[ParsedArticle]:
+    """Parse gold articles and label their candidates.
+
+    Raises:
+        InputError: a gold file is missing, not JSON lines, or a record has no
+            ``facts`` (the *facts* format is needed).
+    """
+    records = []
+    for path in paths:
+        if not Path(path).is_file():
+            raise InputError(path, "no such gold file")
+        for number, record in enumerate(read_gold(path), 1):
+            if "facts" not in record or "text" not in record:
+                raise InputError(path, "not in the facts format (needs 'text' and 'facts')", line=number)
+            records.append(record)
+    nlp = load_model(model)
+    finder = EntityFinder(nlp.tokenizer, list(builtin_aliases()))
+    articles = [Article(str(r["id"]), r["text"], r.get("title"),
+                        dt.date.fromisoformat(r["date"]) if r.get("date") else None, source=str(r["id"]))
+                for r in records]
+    parsed = []
+    for record, doc in zip(records, parse(nlp, articles)):
+        entities = finder(doc)
+        found = list(candidates(doc, entities))
+        names = {e.id: frozenset(e.names) | frozenset(entities.titles.get(e.id, ())) for e in entities.entities}
+        labels = [label(record, c, names) for c in found]
+        parsed.append(ParsedArticle(record, found, labels, names, doc, entities))
+    return parsed
+
+
+def label(record: dict, candidate: Candidate, names: dict[str, frozenset[str]]) -> int | None:
+    """The class of a candidate under the record's gold facts (see the module text)."""
+    rel = "visited" if candidate.kind == "visit" else "met"
+    aliases = {e["name"]: {e["name"], *e.get("aliases", [])} for e in record.get("entities", [])}
+    text = record["text"]
+    start, end = candidate.sentence.start_char, candidate.sentence.end_char
+    first, second = names[candidate.first], names[candidate.second]
+
+    def matches(fact: dict) -> bool | None:
+        """True: this pair in this sentence; None: this pair elsewhere; False: another pair."""
+        if fact["rel"] != rel:
+            return False
+        subject = aliases.get(fact["subject"], {fact["subject"]})
+        obj = aliases.get(fact["object"], {fact["object"]})
+        pair = _names_match(first, subject) and _names_match(second, obj)
+        if rel == "met":
+            pair = pair or (_names_match(first, obj) and _names_match(second, subject))
+        if not pair:
+            return False
+        evidence = (fact.get("evidence") or "").strip()
+        at = text.find(evidence) if evidence else -1
+        if at < 0:
+            return True
+        return True if at < end and at + len(evidence) > start else None
+
+    for cls, facts in ((1, record.get("facts", [])), (2, record.get("facts_planned", []))):
+        outcomes = [matches(f) for f in facts]
+        if True in outcomes:
+            return cls
+        if None in outcomes:
+            return None
+    return 0
+
+
+def fit(parsed: Iterable[ParsedArticle], *, c: float = DEFAULT_C,
+        thresholds: dict[str, float] | None = None, meta: dict | None = None) -> EventModel:
+    """Fit the multinomial logistic regression to the labelled candidates."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows, targets = [], []
+    for article in parsed:
+        for candidate, target in zip(article.candidates, article.labels):
+            if target is not None:
+                rows.append(candidate.features)
+                targets.append(target)
+    if len(set(targets)) < 2:
+        raise InputError("gold", "the gold articles give no positive example to learn from")
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform(rows)
+    classifier = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+    classifier.fit(x, targets)
+    learnt = list(classifier.classes_)
+    names = vectorizer.get_feature_names_out()
+    weights, intercept = {}, [0.0] * len(CLASSES)
+    if len(learnt) == 2:  # a binary fit has one row: spread it as softmax logits
+        coefficients = [[-w / 2 for w in classifier.coef_[0]], [w / 2 for w in classifier.coef_[0]]]
+        intercepts = [-classifier.intercept_[0] / 2, classifier.intercept_[0] / 2]
+    else:
+        coefficients, intercepts = classifier.coef_, classifier.intercept_
+    missing = -30.0  # a class never seen in training is never predicted
+    for k in range(len(CLASSES)):
+        if k not in learnt:
+            intercept[k] = missing
+    for row, cls in enumerate(learnt):
+        intercept[cls] = round(float(intercepts[row]), 6)
+    for column, name in enumerate(names):
+        values = [0.0] * len(CLASSES)
+        for row, cls in enumerate(learnt):
+            values[cls] = round(float(coefficients[row][column]), 4)
+        if any(abs(v) >= 1e-3 for v in values):
+            weights[name] = tuple(values)
+    info = {"examples": len(targets), "positives": {CLASSES[k]: targets.count(k) for k in range(len(CLASSES))},
+            "C": c, **(meta or {})}
+    return EventModel(weights, tuple(intercept), dict(thresholds or DEFAULT_THRESHOLDS), info)
+
+
+def predict(model: EventModel, parsed: Iterable[ParsedArticle]) -> Prediction:
+    """Visits and meetings the model asserts in parsed articles, in the form
+    :func:`kg.eval.score_facts` scores (names as the article wrote them)."""
+    prediction = Prediction()
+    for article in parsed:
+        article_id = str(article.record["id"])
+        for fact in events(article.doc, article.entities, model, found=article.candidates):
+            if fact.status is not None:
+                continue
+            date = fact.date.isoformat() if fact.date else None
+            if isinstance(fact, Visit):
+                prediction.visits.append((article_id, article.names[fact.agent], article.names[fact.place], date))
+            elif isinstance(fact, Meeting):
+                prediction.meetings.append((article_id, tuple(article.names[p] for p in fact.participants), date))
+    return prediction
+
+
+def folds(parsed: Sequence[ParsedArticle], k: int, seed: int = 0) -> list[list[int]]:
+    """Article indices split into ``k`` folds, shuffled with a fixed seed."""
+    order = list(range(len(parsed)))
+    random.Random(seed).shuffle(order)
+    return [sorted(order[i::k]) for i in range(k)]
+
+
+def cross_validate(parsed: Sequence[ParsedArticle], k: int = 5, *, c: float = DEFAULT_C,
+                   thresholds: dict[str, float] | None = None, seed: int = 0) -> dict:
+    """Train on k-1 folds, score the held-out one; the scores of all held-out folds pooled."""
+    prediction = Prediction()
+    for held in folds(parsed, k, seed):
+        held_set = set(held)
+        model = fit([a for i, a in enumerate(parsed) if i not in held_set], c=c, thresholds=thresholds)
+        fold = predict(model, [parsed[i] for i in held])
+        prediction.visits += fold.visits
+        prediction.meetings += fold.meetings
+    return score_facts([a.record for a in parsed], prediction)
+
+
+def decisions(model: EventModel, article: ParsedArticle):
+    """The model's decision per pair of one parsed article (for error analysis)."""
+    return decide(model, article.candidates)
