@@ -269,14 +269,15 @@ def train(
     gold: Annotated[list[Path], typer.Argument(help="Gold annotations in the facts format (entities, facts, facts_planned with evidence).")],
     out_path: Annotated[Path, typer.Option("--out", "-o", help="Model file to write (JSON); use it with kg build --events-model.")],
     cv: Annotated[int, typer.Option("--cv", min=0, help="Also report k-fold cross-validated scores by article (0: none).")] = 0,
-    c: Annotated[float, typer.Option("--c", min=1e-6, help="Inverse regularisation strength of the logistic regression.")] = 0.5,
+    c: Annotated[float, typer.Option("--c", min=1e-6, help="Inverse regularisation strength of the logistic regression.")] = 0.3,
     model: Annotated[str | None, typer.Option(help="spaCy model package or path.")] = None,
+    texts: Annotated[Path | None, typer.Option("--texts", help="JSON-lines articles that offsets-only gold records point into.")] = None,
 ) -> None:
     """Train the event model (visits, meetings, planned ones) on gold annotations."""
     from kg.train import cross_validate, fit, parse_gold
 
     try:
-        parsed = parse_gold(gold, model=model)
+        parsed = parse_gold(gold, model=model, texts=texts)
         trained = fit(parsed, c=c, meta={"gold": [p.name for p in gold], "articles": len(parsed)})
         trained.save(out_path)
     except KGError as error:

@@ -55,8 +55,12 @@ class Candidate:
     second: str
     sentence: Span
     anchor: Token
-    asserted: bool
+    status: str | None  # None: asserted; else "planned", "cancelled" or "denied"
     features: dict[str, float]
+
+    @property
+    def asserted(self) -> bool:
+        return self.status is None
 
 
 def triggers() -> dict:
@@ -107,12 +111,12 @@ def candidates(doc: Doc, entities: DocEntities) -> Iterator[Candidate]:
             for place in places:
                 if place.head.i == person.head.i:
                     continue
-                yield _candidate("visit", person, place, sentence, context, people, ruled)
+                yield _candidate("visit", person, place, sentence, context, people, ruled, entities)
         for i, a in enumerate(people):
             for b in people[i + 1:]:
                 if a.entity == b.entity or a.head.i == b.head.i:
                     continue
-                yield _candidate("meet", a, b, sentence, context, people, ruled)
+                yield _candidate("meet", a, b, sentence, context, people, ruled, entities)
         first_sentence = False
 
 
@@ -131,8 +135,9 @@ def _rule_pairs(doc: Doc, entities: DocEntities) -> set[tuple]:
 
 
 def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict, people: list[Mention],
-               ruled: set[tuple]) -> Candidate:
-    up, lca, down = _path(a.head, b.head)
+               ruled: set[tuple], entities: DocEntities) -> Candidate:
+    target = _lift(b.head, entities) if kind == "visit" else b.head
+    up, lca, down = _path(a.head, target)
     anchor = _verb_above(lca)
     features = dict(context)
     features[f"bias:{kind}"] = 1.0
@@ -142,6 +147,23 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
     if (kind, a.entity, b.entity, start) in ruled:
         add("rule")
 
+    if target != b.head:
+        add(f"level_of={b.head.dep_}")  # "Fort Mill, S.C.", "Waterfront Park in Louisville"
+    governor, nouns, prep = _governor(target)
+    if governor is not None:
+        agents = _agent_entities(governor, nouns, entities)
+        gov_classes = sorted(classes.get(governor.lemma_.lower(), ())) or ["-"]
+        noun_classes = sorted({c for n in nouns for c in classes.get(n.lemma_.lower(), ())}) or ["-"]
+        if a.entity in agents:
+            add("agent")
+            add(f"agent|prep={prep}")
+            for cls in gov_classes:
+                add(f"agent|gov={cls}")
+                add(f"agent|gov={cls}|prep={prep}")
+            for cls in noun_classes:
+                add(f"agent|noun={cls}")
+        elif agents:
+            add("other_agent")
     add(f"kind_a={a.kind}")
     add(f"kind_b={b.kind}")
     add(f"dep_a={a.head.dep_}")
@@ -181,9 +203,16 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
             add(f"qualifies_b_class={cls}")
     if a.head.head.i == b.head.i or b.head.head.i == a.head.i:
         add("adjacent_heads")
-    # the clause
-    add(f"asserted={is_asserted(anchor)}")
-    for name, value in _modality(anchor).items():
+    # the clause: "cancelled her visit", "called off the talks" are no visit and no talks
+    modality = _modality(anchor)
+    if _cancelled(anchor) or modality.get("above_cancel") or modality.get("child_cancel"):
+        status = "cancelled"
+    elif not is_asserted(anchor):
+        status = "denied" if modality.get("neg") else "planned"
+    else:
+        status = None
+    add(f"status={status}")
+    for name, value in modality.items():
         add(name, value)
     add(f"tag={anchor.tag_}")
     # position and what lies between
@@ -202,7 +231,79 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
         add("both_subjects")
     if kind == "meet" and b.head in a.head.conjuncts:
         add("conjuncts")
-    return Candidate(kind, a.entity, b.entity, sentence, anchor, is_asserted(anchor), features)
+    return Candidate(kind, a.entity, b.entity, sentence, anchor, status, features)
+
+
+def _lift(token: Token, entities: DocEntities) -> Token:
+    """The place a place qualifies, to read the sentence from: "S.C." in "Fort Mill, S.C.",
+    "Louisville" in "Waterfront Park in Louisville", "Virginia" in "Williamsburg and Virginia"."""
+    for _ in range(3):
+        head = token.head
+        if token.dep_ in ("appos", "npadvmod", "conj") and _is_place(head, entities):
+            token = head
+        elif token.dep_ == "pobj" and head.lower_ in ("in", "of") and _is_place(head.head, entities):
+            token = head.head
+        elif token.dep_ in ("compound", "nmod") and _is_place(head, entities):
+            token = head
+        else:
+            break
+    return token
+
+
+def _is_place(token: Token, entities: DocEntities) -> bool:
+    eid = entities.entity_at(token)
+    return eid is not None and entities.by_id[eid].category == "Place"
+
+
+def _governor(token: Token) -> tuple[Token | None, list[Token], str]:
+    """The verb a phrase hangs from, through prepositions and event nouns ("told a rally in X",
+    "during his visit to X"): the verb, the nouns passed, the first preposition."""
+    nouns: list[Token] = []
+    prep = "-"
+    current = token
+    for _ in range(6):
+        if current.dep_ == "pobj":
+            if prep == "-":
+                prep = current.head.lower_
+            current = current.head.head
+        elif current.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "appos", "conj", "compound", "npadvmod"):
+            current = current.head
+        else:
+            return None, nouns, prep
+        if current.pos_ in ("VERB", "AUX"):
+            return current, nouns, prep
+        if current.pos_ in ("NOUN", "PROPN"):
+            nouns.append(current)
+        if current.head == current:
+            break
+    return None, nouns, prep
+
+
+def _agent_entities(verb: Token, nouns: list[Token], entities: DocEntities) -> set[str]:
+    """The people doing ``verb``: its subjects (through xcomp, conj and advcl), the owners of
+    the nouns ("his visit"), the noun a participle modifies ("Putin, speaking in X")."""
+    found: set[str] = set()
+    for noun in nouns:
+        for child in noun.children:
+            if child.dep_ == "poss" and (eid := entities.resolve(child, want="Person")):
+                found.add(eid)
+    head = verb
+    for _ in range(4):
+        subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
+        for subject in subjects:
+            for t in (subject, *subject.conjuncts, *(c for c in subject.children if c.dep_ == "pobj")):
+                if (eid := entities.resolve(t, want="Person")):
+                    found.add(eid)
+        if subjects:
+            break
+        if head.dep_ in ("acl", "relcl") and (eid := entities.resolve(head.head, want="Person")):
+            found.add(eid)
+            break
+        if head.dep_ in ("xcomp", "advcl", "conj", "pcomp", "ccomp") and head.head != head:
+            head = head.head if head.head.pos_ != "ADP" else head.head.head
+            continue
+        break
+    return found
 
 
 def _adder(features: dict, kind: str):
@@ -253,6 +354,17 @@ def _verb_above(token: Token) -> Token:
             break
         current = current.head
     return token
+
+
+def _cancelled(verb: Token) -> bool:
+    """Whether the verb, or a verb it hangs from, calls the event off ("cancelled", "postponed")."""
+    classes = triggers()
+    for token in (verb, *verb.ancestors):
+        if token.pos_ == "VERB" and "cancel" in classes.get(token.lemma_.lower(), ()):
+            return True
+        if token.dep_ not in ("xcomp", "conj", "advcl", "ccomp", "acl", "relcl", "dobj", "pobj", "prep"):
+            break
+    return False
 
 
 def _modality(verb: Token) -> dict[str, float]:

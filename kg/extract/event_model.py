@@ -7,9 +7,10 @@ as plain JSON (feature -> one weight per class), so it loads offline, diffs in r
 and needs no pickle. ``kg/resources/events-model.json`` ships with the package.
 
 For each pair an article mentions, the sentence that scores highest decides: a pair is
-a fact when its "fact" probability reaches the kind's threshold and the clause is
-asserted (:func:`kg.extract.grammar.is_asserted`); otherwise it is kept as a planned,
-cancelled or denied event when its "planned" probability reaches the threshold.
+a fact when its "fact" probability reaches the kind's threshold, beats its "planned"
+one and the clause is asserted (:func:`kg.extract.grammar.is_asserted`); otherwise it
+is kept as a planned, cancelled or denied event when its "planned" probability reaches
+the threshold, or when it is an event (fact or planned) in a clause that is not asserted.
 """
 
 from __future__ import annotations
@@ -132,17 +133,6 @@ def decide(model: EventModel, found: Iterable[Candidate]) -> list[Decision]:
             for key in sorted(groups)]
 
 
-def status_of(candidate: Candidate) -> str:
-    """Why an event is not a fact: "denied" (negated), "cancelled", else "planned"."""
-    names = candidate.features
-    kind = candidate.kind
-    if names.get(f"{kind}:neg"):
-        return "denied"
-    if names.get(f"{kind}:above_cancel") or names.get(f"{kind}:child_cancel"):
-        return "cancelled"
-    return "planned"
-
-
 def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
            found: Iterable[Candidate] | None = None) -> Iterator[Visit | Meeting]:
     """Yield the visits and meetings of one article, and the planned or called-off ones
@@ -156,10 +146,12 @@ def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
     for decision in decide(model, candidates(doc, entities) if found is None else found):
         candidate = decision.candidate
         threshold = model.thresholds.get(candidate.kind, 0.5)
-        if decision.fact >= threshold and candidate.asserted:
+        planned_threshold = model.thresholds.get("planned", 0.5)
+        if decision.fact >= threshold and candidate.asserted and decision.fact > decision.planned:
             status = None
-        elif max(decision.fact, decision.planned) >= model.thresholds.get("planned", 0.5):
-            status = status_of(candidate)
+        elif decision.planned >= planned_threshold or (
+                not candidate.asserted and decision.fact + decision.planned >= planned_threshold):
+            status = candidate.status or "planned"  # an event, but announced, called off or denied
         else:
             continue
         date = None

@@ -78,6 +78,10 @@ def is_asserted(verb: Token) -> bool:
             c.dep_ == "mark" and c.lower_ in ("after", "before", "when", "once", "as soon as") for c in children
         ):
             return False  # "after the president meets with Sanders": a scheduled event
+        if token.tag_ == "VBG" and any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in children) and any(
+            c.dep_ in ("npadvmod", "prep") and _names_coming_day(c) for c in children
+        ):
+            return False  # "is meeting Macron on Thursday", "are visiting Paris tomorrow": a plan
         infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in children)
         if infinitive and (token.dep_ in ("xcomp", "ccomp", "advcl", "acl", "relcl") or token.head.lemma_ == "be"):
             head = token.head
@@ -97,6 +101,14 @@ def is_asserted(verb: Token) -> bool:
             break  # "footage of Assad meeting Putin": the noun's clause stands on its own
         token = token.head
     return True
+
+
+COMING = re.compile(r"^(?:on\s+)?(?:next\s+\w+|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|later\s+this\s+\w+)$", re.I)
+
+
+def _names_coming_day(token: Token) -> bool:
+    """Whether a modifier names a day to come or a weekday ("on Thursday", "tomorrow", "next week")."""
+    return bool(COMING.match(" ".join(t.text for t in token.subtree)))
 
 
 def date_expressions(verb: Token) -> list[Span]:

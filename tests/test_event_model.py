@@ -1,0 +1,167 @@
+"""The learned event model: candidates, the shipped model file, kg train, planned events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from kg.errors import InputError
+from kg.extract.event_model import CLASSES, EventModel, default_model
+from kg.lexicon import word_classes
+
+WEDNESDAY = dt.date(2019, 3, 6)
+
+
+def test_the_shipped_model_loads_offline_and_scores():
+    model = default_model()
+    assert model.meta["articles"] >= 100 and len(model.weights) > 100
+    probabilities = model.probabilities({"visit:agent": 1.0, "visit:lca_class=visit": 1.0})
+    assert abs(sum(probabilities) - 1) < 1e-9
+    assert probabilities[CLASSES.index("fact")] > model.probabilities({"bias:visit": 1.0})[CLASSES.index("fact")]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json", "invalid JSON"),
+    ('{"format": "something-else"}', "not an events model"),
+])
+def test_a_bad_model_file_is_named(tmp_path, content, message):
+    path = tmp_path / "model.json"
+    path.write_text(content)
+    with pytest.raises(InputError, match=message) as caught:
+        EventModel.load(path)
+    assert str(path) in str(caught.value)
+    with pytest.raises(InputError, match="no such events model"):
+        EventModel.load(tmp_path / "missing.json")
+
+
+def test_trigger_classes_are_data():
+    classes = word_classes("event_triggers.tsv")
+    assert "visit" in classes["visit"] and "meet" in classes["meet"] and "cancel" in classes["postpone"]
+
+
+@pytest.mark.parametrize(("text", "person", "place"), [
+    ("Angela Merkel was speaking in Lisbon on Tuesday.", "Angela Merkel", "Lisbon"),
+    ("Angela Merkel told a rally in Denver that the economy was strong.", "Angela Merkel", "Denver"),
+    ("German Chancellor Angela Merkel met the ambassador on Monday. The chancellor then flew to Paris.",
+     "Angela Merkel", "Paris"),
+    ("Mike Pompeo visited Kyiv on Tuesday.", "Mike Pompeo", "Kyiv"),
+])
+def test_presence_said_in_many_ways(extract_text, text, person, place):
+    assert (person, place) in {(p, pl) for p, pl, _ in extract_text(text, WEDNESDAY).visits}
+
+
+def test_every_level_of_place_is_a_visit(extract_text):
+    found = extract_text("Angela Merkel visited the Blue Mosque in Istanbul during her trip to Turkey.").visits
+    assert {pl for _, pl, _ in found} >= {"Blue Mosque", "Istanbul", "Turkey"}
+
+
+def test_a_gazetteer_place_is_no_person_and_no_one_meets_it(extract_text):
+    found = extract_text("Mike Pompeo visited Kyiv on Tuesday.", WEDNESDAY)
+    assert found.types["Kyiv"] != "Person"
+    assert not found.meetings
+    assert ("Mike Pompeo", "Kyiv", dt.date(2019, 3, 5)) in found.visits  # positive control, dated by its clause
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Angela Merkel will visit Paris next week.", "planned"),
+    ("Angela Merkel is due to visit Paris on Friday.", "planned"),
+    ("Angela Merkel was invited to visit Paris.", "planned"),
+    ("Angela Merkel cancelled her visit to Paris.", "cancelled"),
+    ("Angela Merkel postponed her trip to Paris.", "cancelled"),
+])
+def test_planned_and_cancelled_visits_are_kept_apart(extract_text, text, status):
+    found = extract_text(text, WEDNESDAY)
+    assert not found.visits
+    assert ("Visit", frozenset({"Angela Merkel", "Paris"}), status) in found.planned
+
+
+@pytest.mark.parametrize("text", [
+    "Angela Merkel is meeting Emmanuel Macron on Thursday.",
+    "Angela Merkel spoke by phone with Emmanuel Macron.",
+    "Angela Merkel did not go to Paris.",
+])
+def test_futures_calls_and_denials_are_no_facts(extract_text, text):
+    found = extract_text(text, WEDNESDAY)
+    assert not found.visits and not found.meetings
+
+
+def test_a_planned_visit_is_queryable_and_never_visited(tmp_path):
+    from kg.pipeline import build
+    from kg.query import open_store, query_text, run_query
+
+    article = tmp_path / "a.txt"
+    article.write_text("Merkel plans\ndate 2019-03-06\nAngela Merkel will visit Paris next week. "
+                       "Emmanuel Macron visited Berlin on Tuesday.\n")
+    result = build([article], tmp_path / "out", formats=("turtle",))
+    assert result.validation.conforms
+    store = open_store(result.outputs["turtle"])
+    planned = run_query(store, query_text("planned"))
+    assert [tuple(row[:4]) for row in planned.rows] == [("visit", "planned", "Angela Merkel", "Paris")]
+    visits = {tuple(row[:2]) for row in run_query(store, query_text("visits")).rows}
+    assert visits == {("Emmanuel Macron", "Berlin")}  # the asserted one is there, the planned one is not
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    ask = "PREFIX kg: <https://w3id.org/kg/ontology#> ASK { ?p kg:visited ?x . ?x %s '%s' }"
+    assert run_query(store, ask % (label, "Berlin")) is True
+    assert run_query(store, ask % (label, "Paris")) is False
+
+
+def _gold(text: str, facts: list, planned: list, entities: list, article_id: str) -> dict:
+    return {"id": article_id, "text": text, "date": "2019-03-06", "entities": entities,
+            "facts": facts, "facts_planned": planned, "scope": "events"}
+
+
+def test_kg_train_on_a_tiny_gold_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    people = [{"name": "Angela Merkel", "type": "Person", "aliases": ["Angela Merkel", "Merkel"]},
+              {"name": "Paris", "type": "City", "aliases": ["Paris"]},
+              {"name": "Emmanuel Macron", "type": "Person", "aliases": ["Emmanuel Macron"]}]
+    records = [
+        _gold("Angela Merkel visited Paris on Monday. Emmanuel Macron criticised Merkel.",
+              [{"rel": "visited", "subject": "Angela Merkel", "object": "Paris", "date": "2019-03-04",
+                "evidence": "Angela Merkel visited Paris on Monday"}], [], people, "a1"),
+        _gold("Angela Merkel will visit Paris next week. Emmanuel Macron met Angela Merkel.",
+              [{"rel": "met", "subject": "Emmanuel Macron", "object": "Angela Merkel", "date": None,
+                "evidence": "Emmanuel Macron met Angela Merkel"}],
+              [{"rel": "visited", "subject": "Angela Merkel", "object": "Paris", "date": None,
+                "evidence": "Angela Merkel will visit Paris next week"}], people, "a2"),
+    ]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in records))
+    model_path = tmp_path / "model.json"
+    result = CliRunner().invoke(app, ["train", str(gold), "--out", str(model_path), "--c", "10"])
+    assert result.exit_code == 0, result.output
+    assert "2 articles" in result.output
+    trained = EventModel.load(model_path)
+    assert trained.meta["positives"] == {"none": trained.meta["examples"] - 3, "fact": 2, "planned": 1}
+
+    article = tmp_path / "new.txt"
+    article.write_text("Angela Merkel visited Paris on Monday.\n")
+    built = CliRunner().invoke(app, ["build", str(article), "--out", str(tmp_path / "out"), "--no-html",
+                                     "--events-model", str(model_path)])
+    assert built.exit_code == 0, built.output
+    assert "1 visited" in built.output
+    bad = CliRunner().invoke(app, ["build", str(article), "--out", str(tmp_path / "out2"),
+                                   "--events-model", str(gold)])
+    assert bad.exit_code == 2 and "not an events model" in bad.output
+
+
+def test_offsets_only_annotations_are_filled_from_the_texts(tmp_path):
+    from kg.train import with_text
+
+    text = "Angela Merkel visited Paris on Monday."
+    record = {"id": "a1", "entities": [{"name": [0, 13], "type": "Person", "aliases": [[0, 13]]},
+                                       {"name": [22, 27], "type": "City", "aliases": [[22, 27]]}],
+              "facts": [{"rel": "visited", "subject": 0, "object": 1, "date": None, "evidence": [0, 27]}]}
+    filled = with_text(record, {"a1": {"id": "a1", "text": text}}, tmp_path / "gold.jsonl", 1)
+    assert filled["facts"] == [{"rel": "visited", "subject": "Angela Merkel", "object": "Paris", "date": None,
+                                "evidence": "Angela Merkel visited Paris"}]
+    with pytest.raises(InputError, match="no --texts file holds it"):
+        with_text(record, {}, tmp_path / "gold.jsonl", 1)
+    record["entities"][0]["name"] = [30, 99]
+    with pytest.raises(InputError, match="bad character span"):
+        with_text(record, {"a1": {"id": "a1", "text": text}}, tmp_path / "gold.jsonl", 1)
