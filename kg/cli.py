@@ -40,6 +40,8 @@ class OutputFormat(str, Enum):
 
 
 def _fail(error: Exception) -> None:
+    for reason in getattr(error, "reasons", ()):  # every input that could not be built, and why
+        err.print(f"[yellow]skipped[/] {reason['source']}: {reason['reason']}", highlight=False)
     hint = getattr(error, "hint", "")
     err.print(f"[bold red]error:[/] {error}" + (f"\n[dim]hint: {hint}[/]" if hint else ""), highlight=False)
     raise typer.Exit(EXIT_ERROR)

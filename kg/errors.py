@@ -23,6 +23,15 @@ class InputError(KGError):
         super().__init__(f"{where}: {message}")
 
 
+class NothingToBuild(KGError):
+    """No article could be read or parsed; ``reasons`` says why for each input, as
+    ``{"source": ..., "reason": ...}`` records."""
+
+    def __init__(self, message: str, reasons: list[dict]):
+        self.reasons = list(reasons)
+        super().__init__(message)
+
+
 class ModelError(KGError):
     """No usable spaCy model."""
 

@@ -19,13 +19,13 @@ from rdflib import RDF, Graph
 
 from kg.articles import Article, read_articles
 from kg.corpus_names import add_corpus_names
-from kg.errors import InputError, KGError
+from kg.errors import InputError, KGError, NothingToBuild
 from kg.export import export
 from kg.extract import EntityFinder, EventModel, extract
 from kg.facts import ArticleFacts
 from kg.gazetteer import builtin_aliases, read_aliases
 from kg.graph import Rejected, build_graph
-from kg.io import atomic_write
+from kg.io import atomic_write, output_set
 from kg.nlp import load_model, parse
 from kg.resolve import Resolution, resolve_entities
 from kg.store import FactStore
@@ -122,12 +122,13 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         for article in stored:
             skipped.append({"source": article.source, "reason": f"article {article.id} is already in the store"})
     if not read:
-        raise KGError("no article could be read" + (f" ({len(skipped)} skipped)" if skipped else ""))
+        raise NothingToBuild("no article could be read" + (f" ({len(skipped)} skipped)" if skipped else ""), skipped)
     if aliases is not None and not Path(aliases).is_file():
         raise InputError(aliases, "no such alias file")
     table = list(builtin_aliases()) + (read_aliases(aliases) if aliases else [])
     decider = EventModel.load(events_model) if events_model is not None else None
     new: list[tuple[Article, ArticleFacts]] = []
+    attempted = len(articles)
     nlp = None
     if articles:
         nlp = load_model(model)
@@ -147,6 +148,8 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
             if on_article is not None:
                 on_article(article)
     pairs = new
+    if attempted and not new and facts_store is None:  # read, but none could be built: write nothing
+        raise NothingToBuild(f"no article could be built ({len(skipped)} skipped)", skipped)
     if facts_store is not None:
         pairs = sorted(facts_store.load() + new, key=lambda pair: pair[0].id)
         if not pairs:
@@ -200,16 +203,18 @@ def _update_store(facts_store: FactStore, result: Build, nlp) -> None:
 
 
 def _write_outputs(result: Build, out: Path, formats: Sequence[str]) -> None:
-    for name in formats:
-        result.outputs[name] = str(export(result.graph, name, out))
-    result.outputs["entities"] = str(out / "entities.json")
-    with atomic_write(out / "entities.json") as handle:
-        json.dump(explain_all(result.resolution), handle, indent=1, ensure_ascii=False)
-        handle.write("\n")
-    result.outputs["report"] = str(out / "report.json")
-    with atomic_write(out / "report.json") as handle:
-        json.dump(result.report(), handle, indent=2, ensure_ascii=False, default=str)
-        handle.write("\n")
+    """Write the graph, page, entities and report as one set (:func:`kg.io.output_set`)."""
+    with output_set(out) as staging:
+        for name in formats:
+            result.outputs[name] = str(out / export(result.graph, name, staging).name)
+        result.outputs["entities"] = str(out / "entities.json")
+        with atomic_write(staging / "entities.json") as handle:
+            json.dump(explain_all(result.resolution), handle, indent=1, ensure_ascii=False)
+            handle.write("\n")
+        result.outputs["report"] = str(out / "report.json")
+        with atomic_write(staging / "report.json") as handle:
+            json.dump(result.report(), handle, indent=2, ensure_ascii=False, default=str)
+            handle.write("\n")
 
 
 def explain_all(resolution: Resolution) -> dict:

@@ -173,3 +173,50 @@ def test_unknown_model_is_a_clear_error(tmp_path):
     result = kg("build", DATA, "--out", tmp_path, "--model", "xx_no_such_model")
     assert result.exit_code == EXIT_ERROR
     assert "xx_no_such_model" in result.output and "pip install" in result.output
+
+
+def test_nothing_built_names_every_reason_and_keeps_the_earlier_outputs(tmp_path):
+    out = tmp_path / "out"
+    good = tmp_path / "good.txt"
+    good.write_text("Angela Merkel visited Paris on Monday.\n")
+    assert kg("build", good, "--out", out, "--no-html").exit_code == EXIT_OK  # positive control
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    huge = tmp_path / "huge.txt"
+    huge.write_text("word " * 1_100_000)  # one paragraph over the model's limit
+    (tmp_path / "nul.txt").write_bytes(b"\x00\x00\x00")
+    for args in ([huge], [tmp_path / "nul.txt", tmp_path / "no-such-file.txt"]):
+        result = kg("build", *args, "--out", out, "--no-html")
+        assert result.exit_code == EXIT_ERROR, result.output
+        output = " ".join(result.output.split())
+        assert "error: no article could be" in output
+        for path in args:
+            assert f"skipped {path}" in output  # the reason of each input, not only a count
+        assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert "too long for the model" in " ".join(kg("build", huge, "--out", out).output.split())
+
+
+def test_the_outputs_are_swapped_in_as_one_set(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "notes.md").write_text("mine")
+    assert kg("build", DATA, "--out", out, "--no-html", "--also", "ntriples").exit_code == EXIT_OK
+    assert (out / "graph.nt").exists()
+    first = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    import kg.export.rdf as rdf
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:  # Ctrl-C after the new graph.ttl was written, before the rest
+        patch.setattr(rdf, "write_ntriples", interrupted)
+        result = kg("build", DATA / "000_b1435b75c62fd08d.txt", "--out", out, "--no-html", "--also", "ntriples")
+        assert result.exit_code != EXIT_OK  # click turns the interrupt into "Aborted!"
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == first
+    assert not [p for p in out.iterdir() if p.name.startswith(".kg-staging")]
+
+    result = kg("build", DATA, "--out", out, "--no-html")  # no --also this time
+    assert result.exit_code == EXIT_OK
+    assert not (out / "graph.nt").exists()  # the earlier format went with the swap
+    assert (out / "notes.md").read_text() == "mine"  # a file kg never wrote is left alone
+    assert (out / "graph.ttl").read_bytes() == first["graph.ttl"]
