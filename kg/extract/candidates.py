@@ -205,10 +205,14 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
         add("adjacent_heads")
     # the clause: "cancelled her visit", "called off the talks" are no visit and no talks
     modality = _modality(anchor)
-    if _cancelled(anchor) or modality.get("above_cancel") or modality.get("child_cancel"):
+    # the clause of the place (or partner) counts too: "told Rugby Special he would be fit in time
+    # for the tour to New Zealand", "Monday's debate in New York will be ..."
+    own = governor if governor is not None and governor != anchor else None
+    if _cancelled(anchor) or (own is not None and _cancelled(own)) or modality.get("above_cancel") \
+            or modality.get("child_cancel"):
         status = "cancelled"
-    elif not is_asserted(anchor):
-        status = "denied" if modality.get("neg") else "planned"
+    elif not is_asserted(anchor) or (own is not None and not is_asserted(own)) or _due(anchor):
+        status = "denied" if modality.get("neg") or (own is not None and _modality(own).get("neg")) else "planned"
     else:
         status = None
     add(f"status={status}")
@@ -354,6 +358,16 @@ def _verb_above(token: Token) -> Token:
             break
         current = current.head
     return token
+
+
+def _due(verb: Token) -> bool:
+    """ "The meeting ... is due to take place", "is set to begin": an intention as the verb's complement."""
+    classes = triggers()
+    return (verb.lemma_ == "be" or "intention" in classes.get(verb.lemma_.lower(), ())) and any(
+        child.dep_ in ("xcomp", "acomp") and (
+            "intention" in classes.get(child.lemma_.lower(), ())
+            or any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children))
+        for child in verb.children)
 
 
 def _cancelled(verb: Token) -> bool:
