@@ -29,6 +29,7 @@ class Article:
     date: dt.date | None = None
     url: str | None = None
     source: str = ""  # file (and line) it was read from
+    warnings: tuple[str, ...] = ()  # what the reader repaired ("3 control characters removed")
 
     @staticmethod
     def content_id(text: str) -> str:
@@ -94,17 +95,36 @@ def _read_file(path: Path) -> Iterator[Article]:
     yield from read(path)
 
 
+# C0 controls other than tab, line feed and carriage return, DEL and the C1 controls
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BINARY_SHARE = 0.01  # a text with more control characters than this is no text
+
+
 def _decode(path: Path) -> str:
     data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise InputError(path, "binary file, not text", hint="give a UTF-8 text, JSON or HTML file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
+        if b"\x00" in data[:8192]:
+            raise InputError(path, "binary file, not text", hint="give a UTF-8 text, JSON or HTML file") from None
         raise InputError(path, f"not UTF-8 text (byte {err.start})", hint="re-encode the file as UTF-8") from None
+    if len(_CONTROL.findall(text[:65536])) > max(16, _BINARY_SHARE * min(len(text), 65536)):
+        raise InputError(path, "binary file, not text", hint="give a UTF-8 text, JSON or HTML file")
     if not text.strip():
         raise InputError(path, "empty file")
     return text
+
+
+def strip_controls(text: str) -> tuple[str, tuple[str, ...]]:
+    """The text without control characters (a stray NUL byte), and a warning saying so.
+
+    >>> strip_controls("Putin\\x00 visited Syria.")
+    ('Putin visited Syria.', ('1 control character removed',))
+    """
+    cleaned, count = _CONTROL.subn("", text)
+    if not count:
+        return text, ()
+    return cleaned, (f"{count} control character{'s' if count > 1 else ''} removed",)
 
 
 def parse_date(value: object, path: Path, line: int | None = None) -> dt.date | None:
@@ -147,8 +167,13 @@ def read_text(path: Path) -> Iterator[Article]:
         if rest_marker and date is None:  # headline, then the date marker
             date = parse_date(rest_marker.group(1), path, 2)
             raw = raw[: raw.index(rest)] + rest[rest_marker.end():]
-    text = raw.strip()
-    yield Article(id=Article.content_id(text), text=text, title=title, date=date, source=str(path))
+    text, warnings = strip_controls(raw.strip())
+    text = text.strip()
+    if not text:
+        raise InputError(path, "empty file (nothing but control characters)" if warnings else "empty file")
+    if title:
+        title = strip_controls(title)[0]
+    yield Article(id=Article.content_id(text), text=text, title=title, date=date, source=str(path), warnings=warnings)
 
 
 @reader(".jsonl", ".json", ".ndjson")
@@ -230,10 +255,14 @@ def _record_article(record: object, path: Path, line: int | None, source: str) -
                 value.encode("utf-8")
             except UnicodeEncodeError:
                 raise InputError(path, f"record {name} holds an unpaired surrogate (invalid Unicode)", line=line) from None
+    text, warnings = strip_controls(text)
+    if not text.strip():
+        raise InputError(path, "record has no text", line=line, hint='each record needs a non-empty "text" field')
     return Article(
         id=str(given) if given not in (None, "") else Article.content_id(text),
         text=text,
-        title=str(title) if title else None,
+        warnings=warnings,
+        title=strip_controls(str(title))[0] if title else None,
         date=parse_date(record.get("date"), path, line),
         url=str(url) if url else None,
         source=source,

@@ -33,6 +33,22 @@ out = Console(soft_wrap=True)  # never break a message or path across lines
 err = Console(stderr=True, soft_wrap=True)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from kg import __version__
+
+        out.print(f"kg {__version__}", highlight=False)
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print kg's version and exit.")] = False,
+) -> None:
+    """kg: build a knowledge graph of who visited where, who met whom and who said what, from news articles."""
+
+
 class OutputFormat(str, Enum):
     table = "table"
     csv = "csv"
@@ -92,12 +108,18 @@ def build(
     for skipped in result.skipped:
         err.print(f"[yellow]skipped[/] {skipped['source']}: {skipped['reason']}", highlight=False)
     report = result.report()
+    for warning in report["articles"]["warnings"]:
+        err.print(f"[yellow]warning[/] {warning['source']}: {warning['warning']}", highlight=False)
     relations = ", ".join(f"{n} {r}" for r, n in report["relations"].items())
     out.print(f"{len(result.articles)} articles -> {report['triples']} triples ({relations})", highlight=False)
     for name, path in result.outputs.items():
         out.print(f"  {name}: {path}", highlight=False)
     if result.validation is not None and not result.validation.conforms:
-        err.print(f"[red]SHACL: {len(result.validation.violations)} violations[/] (see report.json)")
+        violations = result.validation.violations
+        where = f"see {result.outputs['report']}" if "report" in result.outputs else "kg validate shows them"
+        err.print(f"[red]SHACL: {len(violations)} violations[/] ({where})")
+        for violation in violations[:5]:
+            err.print(f"  {violation.focus} {violation.path or ''}: {violation.message}", highlight=False)
         raise typer.Exit(EXIT_VIOLATIONS)
 
 
@@ -127,7 +149,7 @@ def remove(
 def explain(
     source: Annotated[Path, typer.Argument(help="An output folder of kg build (entities.json) or a store folder.")],
     name: Annotated[str, typer.Argument(help="A name or part of one, in any spelling the articles use.")],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] = OutputFormat.table,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json.")] = OutputFormat.table,
 ) -> None:
     """Why names became one node: the surface forms that joined, from which articles, by which rule."""
     from kg.names import ascii_fold
@@ -143,6 +165,16 @@ def explain(
         _fail(KGError(f"no entity named like {name!r} in {source}"))
     if fmt is OutputFormat.json:
         sys.stdout.write(json.dumps(hits, indent=2, ensure_ascii=False) + "\n")
+        return
+    if fmt is OutputFormat.csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["node", "label", "type", "surface", "article", "rule"])
+        for key, entity in hits.items():
+            for mention in entity["mentions"]:
+                writer.writerow([key, entity["label"], entity["type"], mention["surface"], mention["article"],
+                                 mention["rule"]])
         return
     for key, entity in hits.items():
         table = RichTable("surface form", "article", "rule", title=f"{entity['label']} ({entity['type']}) <{key}>")
@@ -190,9 +222,10 @@ def query(
         else:
             table = RichTable(*result.columns, show_lines=False)
             for row in result.rows:
-                table.add_row(*("" if v is None else v for v in row))
+                table.add_row(*("" if v is None else str(v) for v in row))
             out.print(table)
-            out.print(f"{len(result.rows)} rows", style="dim")
+            count = len(result.rows)
+            out.print(f"{count} row" + ("" if count == 1 else "s"), style="dim")
     else:
         for triple in result:
             sys.stdout.write(f"{triple} .\n")
@@ -207,20 +240,22 @@ def _binding(text: str) -> tuple[str, str]:
 
 @app.command(epilog="Example: kg validate out/graph.ttl")
 def validate(
-    graph: Annotated[Path, typer.Argument(help="A graph file to check against ontology/shapes.ttl.")],
+    graph: Annotated[Path, typer.Argument(help="A graph file or a store folder to check against ontology/shapes.ttl.")],
 ) -> None:
     """Check a graph against the SHACL shapes; exit 1 if it does not conform."""
+    import pyoxigraph as ox
     from rdflib import Graph
 
+    from kg.query import open_store
     from kg.validate import validate as run_validate
 
     try:
+        store = open_store(graph)  # a file or a store folder; syntax errors name line and column
         data = Graph()
-        data.parse(graph)
-    except FileNotFoundError:
-        _fail(KGError(f"{graph}: no such file"))
-    except Exception as error:  # rdflib raises many parser types
-        _fail(KGError(f"{graph}: not a readable RDF graph ({error})"))
+        data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
+                   format="nt")
+    except KGError as error:
+        _fail(error)
     report = run_validate(data)
     if report.conforms:
         out.print(f"{graph}: conforms ({len(data)} triples)")

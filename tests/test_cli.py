@@ -96,7 +96,7 @@ def test_query_from_file_and_text(built, tmp_path):
         (["query", "{out}/graph.ttl", "SELECT WHERE {"], "invalid SPARQL"),
         (["query", "{out}/graph.ttl", "no-such-query"], "bundled"),
         (["query", "{out}/missing.ttl", "quotes"], "no such graph"),
-        (["validate", "{out}/missing.ttl"], "no such file"),
+        (["validate", "{out}/missing.ttl"], "no such graph file"),
     ],
 )
 def test_errors_exit_2_with_one_clear_line(built, args, message):
@@ -220,3 +220,75 @@ def test_the_outputs_are_swapped_in_as_one_set(tmp_path, monkeypatch):
     assert not (out / "graph.nt").exists()  # the earlier format went with the swap
     assert (out / "notes.md").read_text() == "mine"  # a file kg never wrote is left alone
     assert (out / "graph.ttl").read_bytes() == first["graph.ttl"]
+
+
+def test_a_stray_nul_byte_is_removed_with_a_warning_not_the_article(tmp_path):
+    article = tmp_path / "nul.txt"
+    article.write_bytes(b"Angela Merkel visited\x00 Paris on Monday.\n")
+    out = tmp_path / "out"
+    result = kg("build", article, "--out", out, "--no-html")
+    assert result.exit_code == EXIT_OK, result.output
+    output = " ".join(result.output.split())
+    assert f"warning {article}: 1 control character removed" in output
+    report = json.loads((out / "report.json").read_text())
+    assert report["articles"]["read"] == 1 and report["articles"]["warnings"]
+    assert "Paris" in (out / "graph.ttl").read_text()
+    binary = tmp_path / "image.txt"  # positive control: a real binary file is still refused
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    refused = kg("build", binary, "--out", tmp_path / "out2")
+    assert refused.exit_code == EXIT_ERROR and "binary file" in refused.output
+
+
+def test_papercuts(built, tmp_path):
+    out, _ = built
+    assert kg("--version").output.startswith("kg ")
+    one = kg("query", out / "graph.ttl", "SELECT ?x WHERE { VALUES ?x { 1 } }")
+    assert "1 row" in one.output and "1 rows" not in one.output
+    csv_out = kg("explain", out, "Hmeimim", "--format", "csv").output.splitlines()
+    assert csv_out[0] == "node,label,type,surface,article,rule" and len(csv_out) >= 3
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix x: <http://x/> .\nx:a x:b x:c x:d .\n")
+    result = kg("validate", bad)
+    assert result.exit_code == EXIT_ERROR
+    assert "line 2" in result.output and "b'" not in result.output
+
+
+def test_validate_and_offsets_on_a_store(tmp_path):
+    from kg.query import open_store, query_text, run_query
+
+    store = tmp_path / "store"
+    assert kg("build", DATA, "--store", store).exit_code == EXIT_OK
+    result = kg("validate", store)
+    assert result.exit_code == EXIT_OK, result.output
+    assert "conforms" in result.output
+    meta = json.loads((store / "meta.json").read_text())
+    assert meta["model"].startswith("en_core_web_sm")
+    table = run_query(open_store(store), query_text("quotes"))
+    starts = [row[table.columns.index("start")] for row in table.rows]
+    assert starts and all(isinstance(s, int) for s in starts)
+
+
+def test_a_reused_id_with_another_text_is_named_not_dropped_as_a_copy(tmp_path):
+    records = tmp_path / "records.jsonl"
+    records.write_text('{"id": "a", "text": "Angela Merkel visited Paris on Monday."}\n'
+                       '{"id": "a", "text": "Angela Merkel visited Paris on Monday."}\n'
+                       '{"id": "a", "text": "Emmanuel Macron visited Berlin."}\n')
+    result = kg("build", records, "--out", tmp_path / "out", "--no-html")
+    assert result.exit_code == EXIT_OK
+    output = " ".join(result.output.split())
+    assert f"skipped {records}:2: duplicate of article a ({records}:1)" in output
+    assert f"skipped {records}:3: id 'a' is already used by {records}:1 for a different text" in output
+
+
+def test_an_article_in_another_language_is_skipped_with_its_reason(tmp_path):
+    (tmp_path / "de.txt").write_text(
+        "Die Bundeskanzlerin hat am Donnerstag in Berlin gesagt, dass die Regierung weiter verhandeln will, "
+        "bis eine Einigung mit den Partnern in Europa erreicht ist. Sagte Merkel am Abend vor Journalisten.\n")
+    (tmp_path / "en.txt").write_text("Angela Merkel visited Paris on Monday, the French president said.\n")
+    out = tmp_path / "out"
+    result = kg("build", tmp_path, "--out", out, "--no-html")
+    assert result.exit_code == EXIT_OK, result.output
+    output = " ".join(result.output.split())
+    assert f"skipped {tmp_path / 'de.txt'}: written in German (de), and the model reads English" in output
+    assert "1 articles" in output  # the English one, short as it is, is built
+    assert "Donnerstag" not in (out / "graph.ttl").read_text()
