@@ -57,11 +57,56 @@ def load_model(name: str | None = None) -> Language:
 def parse(
     nlp: Language, articles: Iterable[Article], *, batch_size: int = 32, n_process: int = 1
 ) -> Iterator[Doc]:
-    """Parse articles in batches; each Doc carries its article as ``doc._.article``."""
-    stream = ((article.text, article) for article in articles)
-    for doc, article in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process):
+    """Parse articles in batches; each Doc carries its article as ``doc._.article``.
+
+    An article longer than ``nlp.max_length`` is parsed in parts cut at paragraph breaks
+    (else at sentence ends, else at spaces) and the parts joined into one Doc, so its
+    text and character offsets are the article's own.
+    """
+    def stream():
+        for article in articles:
+            parts = split_text(article.text, nlp.max_length)
+            for index, part in enumerate(parts):
+                yield part, (article, index, len(parts))
+
+    pending: list[Doc] = []
+    for doc, (article, index, count) in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size,
+                                                 n_process=n_process):
+        if count > 1:
+            pending.append(doc)
+            if index < count - 1:
+                continue
+            doc, pending = Doc.from_docs(pending, ensure_whitespace=False), []
         doc._.article = article
         yield doc
+
+
+_CUTS = ("\n\n", "\n", ". ", " ")
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    r"""Consecutive parts of ``text``, each at most ``limit`` characters, cut after a paragraph
+    break where one lies in reach, else after a sentence end or a space.
+
+    >>> split_text("One. Two.\n\nThree four.", 12)
+    ['One. Two.\n\n', 'Three four.']
+    >>> "".join(split_text("a b " * 10, 7)) == "a b " * 10
+    True
+    """
+    parts, start = [], 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = 0
+        for mark in _CUTS:
+            at = window.rfind(mark)
+            if at > limit // 4:
+                cut = at + len(mark)
+                break
+        cut = cut or limit
+        parts.append(text[start:start + cut])
+        start += cut
+    parts.append(text[start:])
+    return parts
 
 
 LANGUAGE_SAMPLE = 3000  # characters the language is told from

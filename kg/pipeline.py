@@ -134,11 +134,6 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
     if articles:
         nlp = load_model(model)
         finder = EntityFinder(nlp.tokenizer, table)
-        too_long = [a for a in articles if len(a.text) > nlp.max_length]
-        for article in too_long:
-            skipped.append({"source": article.source, "reason": f"too long for the model ({len(article.text):,} "
-                            f"characters, at most {nlp.max_length:,}); split it into parts"})
-        articles = [a for a in articles if len(a.text) <= nlp.max_length]
         readable = []
         for article in articles:
             code = foreign_language(article.text, nlp.lang)

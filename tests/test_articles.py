@@ -111,3 +111,21 @@ def test_missing_path_is_reported(tmp_path):
     errors = []
     assert list(read_articles([tmp_path / "nope"], on_error=errors.append)) == []
     assert "no such file" in errors[0].message
+
+
+def test_an_article_over_the_model_limit_is_parsed_in_parts_with_its_own_offsets(nlp):
+    from kg.articles import Article
+    from kg.nlp import parse
+
+    paragraph = "Angela Merkel visited Paris on Monday. She met Emmanuel Macron there. "
+    text = (paragraph * 3).strip() + "\n\n" + paragraph * 8  # the second paragraph alone is over the limit
+    article = Article("long", text)
+    limit, nlp.max_length = nlp.max_length, 400
+    try:
+        (doc,) = list(parse(nlp, [article]))
+    finally:
+        nlp.max_length = limit
+    assert doc.text == text and doc._.article is article
+    people = [(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
+    assert len([p for p in people if p[1] == "Angela Merkel"]) == 11
+    assert all(text[start:start + len(name)] == name for start, name in people)
