@@ -311,11 +311,20 @@ def _is_name(speaker: str | None) -> bool:
 
 
 def _speaker_matches(predicted: frozenset[str], gold: set[str]) -> bool:
+    """Whether a predicted speaker is the gold one. PolNeAR writes speakers with their
+    appositions and titles ("Michael Oppenheimer, a professor of geosciences at Princeton",
+    "Republican vice-presidential nominee Gov. Mike Pence (R-IN)"): the name is the part
+    before the first comma or parenthesis, and a predicted name must end it."""
     if _names_match(predicted, gold):
         return True
+    heads = {_norm(re.split(r"[,(]", g, maxsplit=1)[0]) for g in gold}
     # "Clinton" written in the text, "Hillary Clinton" in the graph: the surname decides.
-    gold_last = {_norm(g).split()[-1] for g in gold if _norm(g)}
-    return any(_norm(p).split()[-1:] and _norm(p).split()[-1] in gold_last for p in predicted)
+    gold_last = {h.split()[-1] for h in heads if h}
+    for name in predicted:
+        words = _norm(name).split()
+        if words and words[-1] in gold_last:
+            return True
+    return False
 
 
 # --------------------------------------------------------------- entry point

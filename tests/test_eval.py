@@ -117,3 +117,15 @@ def test_events_scope_scores_only_visits_and_meetings():
     kg = report["systems"]["kg"]
     assert "said" not in kg and "said+speaker" not in kg
     assert kg["visited"]["tp"] > 0 and kg["met"]["tp"] > 0
+
+
+def test_a_gold_speaker_written_with_an_apposition_is_matched_by_its_name():
+    record = {"id": "p1", "text": "…", "quotes": [
+        {"text": "More events are unusual,", "speaker": "Michael Oppenheimer, a professor at Princeton University"},
+        {"text": "It was a mess,", "speaker": "Republican vice-presidential nominee Gov. Mike Pence (R-IN)"},
+        {"text": "Not so,", "speaker": "Clinton's campaign manager, Robby Mook"}]}
+    prediction = Prediction(quotes=[Quote("p1", "More events are unusual,", frozenset({"Michael Oppenheimer"})),
+                                    Quote("p1", "It was a mess,", frozenset({"Mike Pence"})),
+                                    Quote("p1", "Not so,", frozenset({"Hillary Clinton"}))])
+    named = score_quotes([record], prediction)["quotes+speaker (named gold speakers)"]
+    assert (named["tp"], named["fp"], named["fn"]) == (2, 1, 1)  # Clinton is not her campaign manager
