@@ -115,13 +115,19 @@ def _decode(path: Path) -> str:
     return text
 
 
+_BREAKS = {"\x0b": "\n", "\x0c": "\n", "\x85": "\n"}  # vertical tab, form feed, NEL: a line break, not nothing
+
+
 def strip_controls(text: str) -> tuple[str, tuple[str, ...]]:
     """The text without control characters (a stray NUL byte), and a warning saying so.
+    Page and line breaks written as controls become line breaks, so words stay apart.
 
     >>> strip_controls("Putin\\x00 visited Syria.")
     ('Putin visited Syria.', ('1 control character removed',))
+    >>> strip_controls("page one\\x0cpage two")[0]
+    'page one\\npage two'
     """
-    cleaned, count = _CONTROL.subn("", text)
+    cleaned, count = _CONTROL.subn(lambda m: _BREAKS.get(m.group(), ""), text)
     if not count:
         return text, ()
     return cleaned, (f"{count} control character{'s' if count > 1 else ''} removed",)

@@ -16,11 +16,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from kg.errors import KGError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+DEFAULT_C = 0.3  # kg.train.DEFAULT_C, kept here so --help does not import scikit-learn
 
 app = typer.Typer(
     add_completion=False,
@@ -57,9 +59,9 @@ class OutputFormat(str, Enum):
 
 def _fail(error: Exception) -> None:
     for reason in getattr(error, "reasons", ()):  # every input that could not be built, and why
-        err.print(f"[yellow]skipped[/] {reason['source']}: {reason['reason']}", highlight=False)
+        err.print(f"[yellow]skipped[/] {escape(str(reason['source']))}: {escape(reason['reason'])}", highlight=False)
     hint = getattr(error, "hint", "")
-    err.print(f"[bold red]error:[/] {error}" + (f"\n[dim]hint: {hint}[/]" if hint else ""), highlight=False)
+    err.print(f"[bold red]error:[/] {escape(str(error))}" + (f"\n[dim]hint: {escape(hint)}[/]" if hint else ""), highlight=False)
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -106,20 +108,20 @@ def build(
     except KGError as error:
         _fail(error)
     for skipped in result.skipped:
-        err.print(f"[yellow]skipped[/] {skipped['source']}: {skipped['reason']}", highlight=False)
+        err.print(f"[yellow]skipped[/] {escape(str(skipped['source']))}: {escape(skipped['reason'])}", highlight=False)
     report = result.report()
     for warning in report["articles"]["warnings"]:
-        err.print(f"[yellow]warning[/] {warning['source']}: {warning['warning']}", highlight=False)
+        err.print(f"[yellow]warning[/] {escape(str(warning['source']))}: {escape(warning['warning'])}", highlight=False)
     relations = ", ".join(f"{n} {r}" for r, n in report["relations"].items())
     out.print(f"{len(result.articles)} articles -> {report['triples']} triples ({relations})", highlight=False)
     for name, path in result.outputs.items():
-        out.print(f"  {name}: {path}", highlight=False)
+        out.print(f"  {name}: {escape(str(path))}", highlight=False)
     if result.validation is not None and not result.validation.conforms:
         violations = result.validation.violations
         where = f"see {result.outputs['report']}" if "report" in result.outputs else "kg validate shows them"
-        err.print(f"[red]SHACL: {len(violations)} violations[/] ({where})")
+        err.print(f"[red]SHACL: {len(violations)} violations[/] ({escape(where)})")
         for violation in violations[:5]:
-            err.print(f"  {violation.focus} {violation.path or ''}: {violation.message}", highlight=False)
+            err.print(escape(f"  {violation.focus} {violation.path or ''}: {violation.message}"), highlight=False)
         raise typer.Exit(EXIT_VIOLATIONS)
 
 
@@ -177,9 +179,9 @@ def explain(
                                  mention["rule"]])
         return
     for key, entity in hits.items():
-        table = RichTable("surface form", "article", "rule", title=f"{entity['label']} ({entity['type']}) <{key}>")
+        table = RichTable("surface form", "article", "rule", title=escape(f"{entity['label']} ({entity['type']}) <{key}>"))
         for mention in entity["mentions"]:
-            table.add_row(mention["surface"], mention["article"], mention["rule"])
+            table.add_row(escape(mention["surface"]), escape(mention["article"]), escape(mention["rule"]))
         out.print(table)
 
 
@@ -222,7 +224,7 @@ def query(
         else:
             table = RichTable(*result.columns, show_lines=False)
             for row in result.rows:
-                table.add_row(*("" if v is None else str(v) for v in row))
+                table.add_row(*("" if v is None else escape(str(v)) for v in row))  # article text is no markup
             out.print(table)
             count = len(result.rows)
             out.print(f"{count} row" + ("" if count == 1 else "s"), style="dim")
@@ -305,14 +307,16 @@ def eval_(
 def train(
     gold: Annotated[list[Path], typer.Argument(help="Gold annotations in the facts format (entities, facts, facts_planned with evidence).")],
     out_path: Annotated[Path, typer.Option("--out", "-o", help="Model file to write (JSON); use it with kg build --events-model.")],
-    cv: Annotated[int, typer.Option("--cv", min=0, help="Also report k-fold cross-validated scores by article (0: none).")] = 0,
-    c: Annotated[float, typer.Option("--c", min=1e-6, help="Inverse regularisation strength of the logistic regression.")] = 0.3,
+    cv: Annotated[int, typer.Option("--cv", min=0, help="Also report k-fold cross-validated scores by article (0: none, else 2 or more).")] = 0,
+    c: Annotated[float, typer.Option("--c", min=1e-6, help="Inverse regularisation strength of the logistic regression.")] = DEFAULT_C,
     model: Annotated[str | None, typer.Option(help="spaCy model package or path.")] = None,
     texts: Annotated[Path | None, typer.Option("--texts", help="JSON-lines articles that offsets-only gold records point into.")] = None,
 ) -> None:
     """Train the event model (visits, meetings, planned ones) on gold annotations."""
     from kg.train import cross_validate, fit, parse_gold
 
+    if cv == 1:
+        _fail(KGError("--cv 1 leaves nothing to train on; give 0 or 2 or more folds"))
     try:
         parsed = parse_gold(gold, model=model, texts=texts)
         trained = fit(parsed, c=c, meta={"gold": [p.name for p in gold], "articles": len(parsed)})
@@ -333,7 +337,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except KGError as error:
-        err.print(f"[bold red]error:[/] {error}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
         code = EXIT_ERROR
     except Exception as error:  # noqa: BLE001 - the documented contract is one line and exit 2
         if hasattr(error, "show") and hasattr(error, "exit_code"):  # click's usage errors
@@ -343,7 +347,7 @@ def main() -> None:
             err.print("aborted")
             code = EXIT_ERROR
         else:
-            err.print(f"[bold red]error:[/] {type(error).__name__}: {error}", highlight=False)
+            err.print(f"[bold red]error:[/] {type(error).__name__}: {escape(str(error))}", highlight=False)
             err.print("[dim]hint: an unreadable input or a bug in kg; KG_DEBUG=1 shows the traceback[/]")
             if os.environ.get("KG_DEBUG"):
                 raise

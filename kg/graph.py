@@ -79,7 +79,11 @@ class GraphBuilder:
                     g.add((iri, SCHEMA.identifier, Literal(node.link)))
                 if scheme == "iso3166" and (geonameid := gazetteer.country_geonameid(value)):
                     g.add((iri, OWL.sameAs, URIRef(LINK_IRIS["geonames"].format(geonameid))))
-        for (title, country), key in sorted(self.resolution.positions.items(), key=lambda i: i[1]):
+        written: set[str] = set()
+        for (title, country), key in sorted(self.resolution.positions.items(), key=lambda i: (i[1], i[0][0])):
+            if key in written:  # two spellings of one office ("Vice President", "Vice-President"): one label
+                continue
+            written.add(key)
             iri = self.ns[key]
             self._types[iri] = KG.Position
             g.add((iri, RDF.type, KG.Position))

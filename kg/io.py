@@ -50,6 +50,45 @@ MANIFEST = ".kg-outputs.json"
 
 
 @contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends, then deliver them.
+
+    Python runs signal handlers in the main thread whatever thread the kernel picked, so a
+    deferring handler there (not a thread's signal mask) is what keeps Ctrl-C out of the block.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        previous[sig] = signal.signal(sig, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for number in caught[:1]:
+            signal.raise_signal(number)
+
+
+def _listed(manifest: Path) -> set[str]:
+    """The plain file names an earlier set wrote; anything else in the manifest is ignored."""
+    import json
+
+    try:
+        names = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(names, list):
+        return set()
+    return {n for n in names if isinstance(n, str) and n not in ("", ".", "..", MANIFEST) and Path(n).name == n}
+
+
+@contextmanager
 def output_set(target: Path | str) -> Iterator[Path]:
     """Stage a set of output files, then swap the whole set into ``target`` at once.
 
@@ -57,12 +96,11 @@ def output_set(target: Path | str) -> Iterator[Path]:
     when the block ends without error; an exception or Ctrl-C before then leaves every
     earlier output as it was. Files the previous set listed in ``target``'s manifest
     and this one does not (a ``graph.nt`` from an earlier ``--also``) are removed; other
-    files in ``target`` are never touched. The renames run with SIGINT and SIGTERM held
-    back, so an interrupt cannot leave half of one set beside half of another.
+    files in ``target`` are never touched. SIGINT and SIGTERM are held back during the
+    renames, so an interrupt cannot leave half of one set beside half of another.
     """
     import json
     import shutil
-    import signal
 
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
@@ -71,24 +109,18 @@ def output_set(target: Path | str) -> Iterator[Path]:
         yield staging
         names = sorted(p.name for p in staging.iterdir() if p.is_file())
         manifest = target / MANIFEST
-        try:
-            previous = set(json.loads(manifest.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
-            previous = set()
-        held = {signal.SIGINT, signal.SIGTERM}
-        blocked = hasattr(signal, "pthread_sigmask")
-        if blocked:
-            old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-        try:
+        previous = _listed(manifest)
+        with _signals_deferred():
             for name in names:
                 os.replace(staging / name, target / name)
             for name in sorted(previous - set(names)):
-                if "/" not in name and name not in (MANIFEST,):
-                    (target / name).unlink(missing_ok=True)
+                stale = target / name
+                if stale.is_file() and not stale.is_symlink():
+                    try:
+                        stale.unlink()
+                    except OSError:
+                        pass  # a file that cannot go stays; the new set is complete without it
             with atomic_write(manifest) as handle:
                 json.dump(names, handle)
-        finally:
-            if blocked:
-                signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -136,7 +136,7 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         finder = EntityFinder(nlp.tokenizer, table)
         readable = []
         for article in articles:
-            code = foreign_language(article.text, nlp.lang)
+            code = foreign_language(article.text, nlp.lang) if nlp.lang != "xx" else None  # xx: many languages
             if code is None:
                 readable.append(article)
                 continue

@@ -37,7 +37,7 @@ from kg.facts import ArticleFacts, Entity, Evidence, HoldsPosition, Located, Mee
 from kg.io import atomic_write
 
 FACT_TYPES = {cls.__name__: cls for cls in (Visit, Meeting, Quote, Located, HoldsPosition)}
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: visits and meetings from the event model (events.v2), with a status
 
 
 class FactStore:
@@ -56,7 +56,9 @@ class FactStore:
             except (ValueError, AttributeError):
                 raise GraphError(f"{meta}: unreadable store metadata") from None
             if version != FORMAT_VERSION:
-                raise GraphError(f"{self.root}: store format {version}, this kg reads {FORMAT_VERSION}")
+                error = GraphError(f"{self.root}: store format {version}, this kg reads {FORMAT_VERSION}")
+                error.hint = "build the store again from its articles into a new folder"
+                raise error
 
     # ------------------------------------------------------------ facts
 

@@ -19,19 +19,18 @@ so a gain that does not generalize shows.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.articles import Article
+from kg.articles import _record_article
 from kg.errors import InputError
 from kg.eval import Prediction, _names_match, read_gold, score_facts
 from kg.extract import EntityFinder
 from kg.extract.candidates import Candidate, candidates
-from kg.extract.event_model import CLASSES, EventModel, decide, events
+from kg.extract.event_model import CLASSES, EventModel, events
 from kg.facts import Meeting, Visit
 from kg.gazetteer import builtin_aliases
 from kg.nlp import load_model, parse
@@ -80,11 +79,19 @@ def with_text(record: dict, texts: dict[str, dict] | None, path: Path | str, lin
             raise InputError(path, f"record {record['id']!r}: bad character span {span!r}", line=line)
         return text[span[0]:span[1]]
 
-    entities = [{"name": cut(e["name"]), "type": e["type"], "aliases": [cut(a) for a in e["aliases"]]}
-                for e in record["entities"]]
+    try:
+        entities = [{"name": cut(e["name"]), "type": e["type"], "aliases": [cut(a) for a in e["aliases"]]}
+                    for e in record["entities"]]
+    except (KeyError, TypeError):
+        raise InputError(path, f"record {record['id']!r}: an entity needs name, type and aliases", line=line) from None
+
+    def entity(index) -> str:
+        if not (isinstance(index, int) and 0 <= index < len(entities)):
+            raise InputError(path, f"record {record['id']!r}: no entity number {index!r}", line=line)
+        return entities[index]["name"]
 
     def facts(key: str) -> list[dict]:
-        return [{"rel": f["rel"], "subject": entities[f["subject"]]["name"], "object": entities[f["object"]]["name"],
+        return [{"rel": f["rel"], "subject": entity(f["subject"]), "object": entity(f["object"]),
                  "date": f.get("date"), "evidence": cut(f["evidence"]) if f.get("evidence") else None}
                 for f in record.get(key, [])]
 
@@ -114,9 +121,9 @@ def parse_gold(paths: Sequence[Path | str], *, model: str | None = None,
             records.append(with_text(record, corpus, path, number))
     nlp = load_model(model)
     finder = EntityFinder(nlp.tokenizer, list(builtin_aliases()))
-    articles = [Article(str(r["id"]), r["text"], r.get("title"),
-                        dt.date.fromisoformat(r["date"]) if r.get("date") else None, source=str(r["id"]))
-                for r in records]
+    # through the JSON reader's checks, so training sees the text a build would
+    articles = [_record_article({k: r.get(k) for k in ("id", "text", "title", "date")}, Path(str(paths[0])),
+                                None, str(r["id"])) for r in records]
     parsed = []
     for record, doc in zip(records, parse(nlp, articles)):
         entities = finder(doc)
@@ -252,8 +259,3 @@ def cross_validate(parsed: Sequence[ParsedArticle], k: int = 5, *, seed: int = 0
         prediction.visits += fold.visits
         prediction.meetings += fold.meetings
     return score_facts([a.record for a in parsed], prediction)
-
-
-def decisions(model: EventModel, article: ParsedArticle):
-    """The model's decision per pair of one parsed article (for error analysis)."""
-    return decide(model, article.candidates)

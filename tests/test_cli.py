@@ -292,3 +292,15 @@ def test_an_article_in_another_language_is_skipped_with_its_reason(tmp_path):
     assert f"skipped {tmp_path / 'de.txt'}: written in German (de), and the model reads English" in output
     assert "1 articles" in output  # the English one, short as it is, is built
     assert "Donnerstag" not in (out / "graph.ttl").read_text()
+
+
+def test_article_text_is_never_console_markup(tmp_path):
+    records = tmp_path / "records.jsonl"
+    records.write_text('{"id": "[/]", "text": "Angela Merkel said: \\"[bold red]Hello[/] [/]\\" on Monday."}\n'
+                       '{"id": "[/]", "text": "Emmanuel Macron visited [link=x]Berlin."}\n')
+    out = tmp_path / "out"
+    result = kg("build", records, "--out", out, "--no-html")
+    assert result.exit_code == EXIT_OK, result.output
+    assert "id '[/]' is already used" in " ".join(result.output.split())
+    shown = kg("query", out / "graph.ttl", "quotes")
+    assert shown.exit_code == EXIT_OK and "[bold red]Hello[/]" in shown.output

@@ -165,3 +165,24 @@ def test_offsets_only_annotations_are_filled_from_the_texts(tmp_path):
     record["entities"][0]["name"] = [30, 99]
     with pytest.raises(InputError, match="bad character span"):
         with_text(record, {"a1": {"id": "a1", "text": text}}, tmp_path / "gold.jsonl", 1)
+
+
+def test_a_planned_visit_keeps_its_own_sentence(extract_text):
+    found = extract_text("Putin spoke about Syria on Monday. Putin plans to visit Syria next month.")
+    (planned,) = [f for f in found.of("Visit") if f.status is not None]
+    assert planned.status == "planned" and planned.evidence.sentence.startswith("Putin plans to visit")
+    assert not found.visits
+
+
+def test_a_negated_visit_is_denied(extract_text):
+    found = extract_text("Angela Merkel did not visit Paris.")
+    assert not found.visits
+    assert ("Visit", frozenset({"Angela Merkel", "Paris"}), "denied") in found.planned
+
+
+@pytest.mark.parametrize("text, name", [("Austin said the team would win.", "Austin"),
+                                        ("Coach Phoenix told the players to rest.", "Phoenix")])
+def test_a_place_name_as_a_clause_subject_stays_a_person(extract_text, text, name):
+    found = extract_text(text)
+    assert found.types[name] == "Person"
+    assert extract_text("Mike Pompeo flew to Austin on Tuesday.").types["Austin"] != "Person"  # positive control

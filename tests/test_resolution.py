@@ -138,3 +138,19 @@ def test_explain_lists_the_names_that_joined(sample_build):
     assert {"Hmeimim air base", "Hmeymim base", "Khmeimim base"} <= surfaces
     assert len({m["article"] for m in base["mentions"]}) == 2
     assert all(m["rule"] for m in base["mentions"])
+
+
+def test_one_office_written_two_ways_has_one_label_and_the_graph_conforms(tmp_path):
+    from rdflib import RDF, RDFS
+
+    from kg.pipeline import build
+    from kg.vocab import KG
+
+    (tmp_path / "a.txt").write_text("Vice-President Joe Biden visited Kyiv on Monday.\n")
+    (tmp_path / "b.txt").write_text("Vice President Joe Biden spoke in Ohio on Tuesday.\n")
+    (tmp_path / "c.txt").write_text("The firm's Director- Jane Smith resigned.\n")
+    result = build([tmp_path], None)
+    assert result.validation.conforms, result.validation.violations
+    labels = {str(o) for s in result.graph.subjects(RDF.type, KG.Position) for o in result.graph.objects(s, RDFS.label)}
+    assert "Vice President" in labels or any(label.startswith("Vice President") for label in labels)
+    assert not any("-" in label for label in labels)

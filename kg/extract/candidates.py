@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.entities import DocEntities
+from kg.extract.entities import PRONOUN_GENDER, DocEntities
 from kg.extract.events import meetings, visits
-from kg.extract.grammar import MODALS, is_asserted, sentence_of, sentences
+from kg.extract.grammar import MODALS, is_asserted, sentences
 from kg.lexicon import word_classes
 
 MAX_PATH = 8  # longer dependency paths are described by their length only
@@ -89,8 +89,8 @@ def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list
             elif category == "Place":
                 places.append(Mention(eid, head, "name"))
             continue
-        if token.pos_ in ("PRON", "NOUN") or token.lower_ in ("he", "she", "his", "her", "him"):
-            resolved = entities.resolve(token, want="Person")
+        if token.pos_ in ("PRON", "NOUN") or token.lower_ in PRONOUN_GENDER:
+            resolved = entities.resolve(token, want="Person", record=False)
             if resolved is not None and (resolved, token.i) not in seen:
                 seen.add((resolved, token.i))
                 people.append(Mention(resolved, token, "pronoun" if token.pos_ == "PRON" else "title"))
@@ -208,11 +208,14 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
     # the clause of the place (or partner) counts too: "told Rugby Special he would be fit in time
     # for the tour to New Zealand", "Monday's debate in New York will be ..."
     own = governor if governor is not None and governor != anchor else None
+    negated = modality.get("neg") or (own is not None and _modality(own).get("neg"))
     if _cancelled(anchor) or (own is not None and _cancelled(own)) or modality.get("above_cancel") \
             or modality.get("child_cancel"):
         status = "cancelled"
+    elif negated:
+        status = "denied"  # "did not visit", "never met"
     elif not is_asserted(anchor) or (own is not None and not is_asserted(own)) or _due(anchor):
-        status = "denied" if modality.get("neg") or (own is not None and _modality(own).get("neg")) else "planned"
+        status = "planned"
     else:
         status = None
     add(f"status={status}")

@@ -135,22 +135,23 @@ class DocEntities:
         """The entity a token belongs to as part of a name."""
         return self.token_entity.get(token.i)
 
-    def resolve(self, token: Token, want: str | None = None) -> str | None:
+    def resolve(self, token: Token, want: str | None = None, *, record: bool = True) -> str | None:
         """The entity that the noun phrase headed by ``token`` refers to, or None.
 
         ``want`` restricts the answer to a category ("Person", "Place", "Organization").
         Names resolve to their entity; pronouns to the salient person before them;
         titles ("the Russian president") to the person holding that office in the
-        article; "the base" to the article's military base.
+        article; "the base" to the article's military base. ``record``: keep a title
+        that resolved as one of the person's labels (off for looks that only weigh features).
         """
         eid = self.entity_at(token)
         if eid is None:
-            eid = self._resolve_description(token, want)
+            eid = self._resolve_description(token, want, record)
         if eid is not None and want is not None and self.by_id[eid].category != want:
             return None
         return eid
 
-    def _resolve_description(self, token: Token, want: str | None) -> str | None:
+    def _resolve_description(self, token: Token, want: str | None, record: bool = True) -> str | None:
         lower = token.lower_
         if token.pos_ == "PRON" or lower in PRONOUN_GENDER:
             if lower in PRONOUN_GENDER and want in (None, "Person"):
@@ -162,7 +163,7 @@ class DocEntities:
             title = title_phrase(token)
             if title is not None:
                 eid = self.resolve_title(*title, token=token)
-                if eid is not None:  # "the Russian president" becomes one of the person's labels
+                if eid is not None and record:  # "the Russian president" becomes one of the person's labels
                     start = min([t.i for t in token.children if t.i < token.i and t.dep_ != "poss"] + [token.i])
                     phrase = token.doc[start:token.i + 1].text
                     self.titles.setdefault(eid, set()).add(re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I))
@@ -744,9 +745,9 @@ BIG_CITY = 100_000  # a city this large is a place even where the model saw a pe
 
 def _gazetteer_place(span: Span, label: str) -> bool:
     """A name the model tagged PERSON or ORG that a gazetteer knows as a country, a US
-    state or a large city ("visits Manchester, Liverpool", "told workers in Los Angeles"),
-    unless the article also writes it inside a person's name ("Michael Jordan") or after an
-    honorific, or, for an organisation, uses it other than as a place after a preposition."""
+    state or a large city, standing where a place does ("visits Manchester, Liverpool",
+    "told workers in Los Angeles"), unless the article also writes it inside a person's
+    name ("Michael Jordan") or after an honorific."""
     text = strip_possessive(span.text)
     if not (gazetteer.country(text) or gazetteer.is_region(text) or gazetteer.city_population(text) >= BIG_CITY):
         return False
@@ -756,10 +757,23 @@ def _gazetteer_place(span: Span, label: str) -> bool:
     words = set(text.split())
     if any(e.label_ == "PERSON" and len(e) > len(span) and words <= {t.text for t in e} for e in doc.ents):
         return False
-    if label == "ORG":
-        root = span.root
-        return gazetteer.is_region(text) or (root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS - {"of"})
-    return True
+    return _place_slot(span.root)
+
+
+def _place_slot(token: Token) -> bool:
+    """Whether a token stands where a place does: after a place preposition ("in Lisbon"), as
+    what a verb of travel or visiting takes ("visits Manchester, Liverpool"), or listed with
+    such a word; never as a clause's subject ("Austin said")."""
+    from kg.lexicon import word_classes
+
+    while token.dep_ in ("conj", "appos") and token.head != token:
+        token = token.head
+    if token.dep_ == "pobj":
+        return token.head.lower_ in PLACE_PREPS - {"of"}
+    if token.dep_ == "dobj":
+        travel = {"visit", "travel", "arrive", "return", "depart"}
+        return bool(travel & word_classes("event_triggers.tsv").get(token.head.lemma_.lower(), frozenset()))
+    return False
 
 
 # Verbs and nouns after which "at/into/from X" names a clinic or institution one is admitted to.
@@ -1111,6 +1125,7 @@ def _title_text(tokens: list[Token]) -> str:
             parts[-1] += word
         else:
             parts.append(word)
-    # One spelling per office whatever the article's capitals: "Finance Minister".
-    return " ".join(p if p.lower() in ("of", "and", "the") else "-".join(w[:1].upper() + w[1:].lower() for w in p.split("-"))
-                    for p in parts)
+    # One spelling per office whatever the article's capitals and hyphens: "Finance Minister",
+    # "Vice President" for "vice-president", "Director" for "Director-".
+    words = " ".join(parts).replace("-", " ").split()
+    return " ".join(w if w.lower() in ("of", "and", "the") else w[:1].upper() + w[1:].lower() for w in words)

@@ -88,8 +88,20 @@ class EventModel:
             raise InputError(path, f"not an events model (invalid JSON: {err})") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT or list(data.get("classes", [])) != list(CLASSES):
             raise InputError(path, f"not an events model (expected format {FORMAT!r}, made by 'kg train')")
-        return cls({k: tuple(v) for k, v in data["weights"].items()}, tuple(data["intercept"]),
-                   dict(data["thresholds"]), dict(data.get("meta", {})))
+
+        def row(values, what: str) -> tuple[float, ...]:
+            if not (isinstance(values, list) and len(values) == len(CLASSES)
+                    and all(isinstance(v, (int, float)) and math.isfinite(v) for v in values)):
+                raise InputError(path, f"events model: {what} must be {len(CLASSES)} finite numbers")
+            return tuple(float(v) for v in values)
+
+        weights, thresholds = data.get("weights"), data.get("thresholds")
+        if not isinstance(weights, dict) or not isinstance(thresholds, dict):
+            raise InputError(path, "events model: weights and thresholds must be objects")
+        if not all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in thresholds.values()):
+            raise InputError(path, "events model: thresholds must be probabilities")
+        return cls({str(k): row(v, f"weight {k!r}") for k, v in weights.items()}, row(data.get("intercept"), "intercept"),
+                   {str(k): float(v) for k, v in thresholds.items()}, dict(data.get("meta") or {}))
 
 
 DEFAULT_MODEL = "events-model.json"
@@ -143,28 +155,32 @@ def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
     model = model or default_model()
     article = doc._.article
     first = next(iter(sentences(doc)), None)
+    threshold_planned = model.thresholds.get("planned", 0.5)
     for decision in decide(model, candidates(doc, entities) if found is None else found):
-        candidate = decision.candidate
-        threshold = model.thresholds.get(candidate.kind, 0.5)
-        planned_threshold = model.thresholds.get("planned", 0.5)
-        if decision.fact >= threshold and candidate.asserted and decision.fact > decision.planned:
-            status = None
-        elif decision.planned >= planned_threshold or (
-                not candidate.asserted and decision.fact + decision.planned >= planned_threshold):
-            status = candidate.status or "planned"  # an event, but announced, called off or denied
-        else:
-            continue
-        date = None
-        if status is None:  # the day the strongest sentence that states it gives, from its own clause
-            for fact, _, supporting in decision.scored:
-                if fact < threshold or not supporting.asserted:
-                    continue
-                date = event_date(supporting.anchor, article.date if article else None,
-                                  lede=first is not None and supporting.sentence == first)
-                if date is not None:
-                    break
-        evidence = sentence_evidence(doc, candidate.sentence, article)
-        if candidate.kind == "visit":
-            yield Visit(candidate.first, candidate.second, date, evidence, EXTRACTOR, status)
-        else:
-            yield Meeting((candidate.first, candidate.second), date, evidence, EXTRACTOR, status)
+        kind = decision.candidate.kind
+        threshold = model.thresholds.get(kind, 0.5)
+        fact, planned, best = decision.scored[0]
+        happened = fact >= threshold and best.asserted and fact > planned
+        if happened:
+            date = None  # the day the strongest sentence that states it gives, from its own clause
+            for score, _, supporting in decision.scored:
+                if score >= threshold and supporting.asserted:
+                    date = event_date(supporting.anchor, article.date if article else None,
+                                      lede=first is not None and supporting.sentence == first)
+                    if date is not None:
+                        break
+            yield _event(doc, article, best, date, None)
+        # an event announced, called off or denied, in a sentence of its own
+        announced = [(p + (f if not c.asserted else 0.0), c) for f, p, c in decision.scored
+                     if (p >= threshold_planned or (not c.asserted and f + p >= threshold_planned))
+                     and not (happened and c.sentence == best.sentence) and not (c.asserted and f > p)]
+        if announced:
+            _, candidate = max(announced, key=lambda pair: pair[0])
+            yield _event(doc, article, candidate, None, candidate.status or "planned")
+
+
+def _event(doc: Doc, article, candidate: Candidate, date, status: str | None) -> Visit | Meeting:
+    evidence = sentence_evidence(doc, candidate.sentence, article)
+    if candidate.kind == "visit":
+        return Visit(candidate.first, candidate.second, date, evidence, EXTRACTOR, status)
+    return Meeting((candidate.first, candidate.second), date, evidence, EXTRACTOR, status)
