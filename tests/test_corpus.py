@@ -26,3 +26,19 @@ def test_corpus_slice_builds_and_conforms(tmp_path):
     assert len(result.rejected) <= facts * 0.02, result.rejected
     quotes = sum(1 for f in result.facts for x in f.facts if type(x).__name__ == "Quote")
     assert quotes > len(result.articles)  # news quotes people: more than one quote per article on average
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.is_file(), reason="../shared/corpus (research data) is not present")
+def test_the_first_300_corpus_articles_build_with_exit_0(tmp_path):
+    """Real corpora once gave SHACL violations (one office written two ways) and exit 1."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()[:300]
+    (tmp_path / "first.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(tmp_path / "first.jsonl"), "--out", str(tmp_path / "out"),
+                                      "--no-html", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "300 articles" in result.output
