@@ -745,9 +745,10 @@ BIG_CITY = 100_000  # a city this large is a place even where the model saw a pe
 
 def _gazetteer_place(span: Span, label: str) -> bool:
     """A name the model tagged PERSON or ORG that a gazetteer knows as a country, a US
-    state or a large city, standing where a place does ("visits Manchester, Liverpool",
-    "told workers in Los Angeles"), unless the article also writes it inside a person's
-    name ("Michael Jordan") or after an honorific."""
+    state or a large city: a country or a name of several words anywhere ("Sri Lanka",
+    "Buenos Aires"), a one-word city or state where a place stands ("visits Manchester,
+    Liverpool", "told workers in Los Angeles"); never when the article also writes it inside
+    a person's name ("Michael Jordan") or after an honorific."""
     text = strip_possessive(span.text)
     if not (gazetteer.country(text) or gazetteer.is_region(text) or gazetteer.city_population(text) >= BIG_CITY):
         return False
@@ -757,6 +758,8 @@ def _gazetteer_place(span: Span, label: str) -> bool:
     words = set(text.split())
     if any(e.label_ == "PERSON" and len(e) > len(span) and words <= {t.text for t in e} for e in doc.ents):
         return False
+    if label == "PERSON" and (gazetteer.country(text) or len(words) > 1):
+        return True  # "Austria", "Sri Lanka", "Buenos Aires": no one's name (a team's, maybe: ORG)
     return _place_slot(span.root)
 
 
