@@ -10,28 +10,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kg.eval import Prediction, score_facts
-from kg.facts import Meeting, Visit
-from kg.train import cross_validate, fit, parse_gold, predict
+from kg.eval import score_facts
+from kg.train import as_prediction, cross_validate, fit, parse_gold, predict
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 POOL = Path(__file__).resolve().parent.parent / "annotations" / "events-pool.jsonl"
 
 
-def rules(parsed) -> Prediction:
+def rules(parsed):
     """The grammar rules of visits.v1 and meetings.v1 alone, on the same parses."""
     from kg.extract.events import meetings, visits
 
-    prediction = Prediction()
-    for article in parsed:
-        aid = str(article.record["id"])
-        for fact in [*visits(article.doc, article.entities), *meetings(article.doc, article.entities)]:
-            date = fact.date.isoformat() if fact.date else None
-            if isinstance(fact, Visit):
-                prediction.visits.append((aid, article.names[fact.agent], article.names[fact.place], date))
-            elif isinstance(fact, Meeting):
-                prediction.meetings.append((aid, tuple(article.names[p] for p in fact.participants), date))
-    return prediction
+    return as_prediction(parsed, [[*visits(a.doc, a.entities), *meetings(a.doc, a.entities)] for a in parsed])
 
 
 def row(name: str, scores: dict) -> str:

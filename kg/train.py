@@ -223,11 +223,17 @@ def fit(parsed: Iterable[ParsedArticle], *, c: float = DEFAULT_C, min_count: int
 def predict(model: EventModel, parsed: Iterable[ParsedArticle]) -> Prediction:
     """Visits and meetings the model asserts in parsed articles, in the form
     :func:`kg.eval.score_facts` scores (names as the article wrote them)."""
+    parsed = list(parsed)
+    return as_prediction(parsed, [events(a.doc, a.entities, model, found=a.candidates) for a in parsed])
+
+
+def as_prediction(parsed: Sequence[ParsedArticle], facts: Iterable[Iterable]) -> Prediction:
+    """The asserted visits and meetings among each article's facts, as a :class:`kg.eval.Prediction`."""
     prediction = Prediction()
-    for article in parsed:
+    for article, found in zip(parsed, facts):
         article_id = str(article.record["id"])
-        for fact in events(article.doc, article.entities, model, found=article.candidates):
-            if fact.status is not None:
+        for fact in found:
+            if getattr(fact, "status", None) is not None:
                 continue
             date = fact.date.isoformat() if fact.date else None
             if isinstance(fact, Visit):
