@@ -28,7 +28,10 @@ from pathlib import Path
 from kg.articles import _record_article
 from kg.errors import InputError
 from kg.eval import Prediction, _names_match, read_gold, score_facts
+from spacy.tokens import Doc
+
 from kg.extract import EntityFinder
+from kg.extract.entities import DocEntities
 from kg.extract.candidates import Candidate, candidates
 from kg.extract.event_model import CLASSES, EventModel, events
 from kg.facts import Meeting, Visit
@@ -52,8 +55,8 @@ class ParsedArticle:
     candidates: list[Candidate]
     labels: list[int | None]  # index into CLASSES; None: left out of training
     names: dict[str, frozenset[str]]  # entity id -> every name the article calls it
-    doc: object
-    entities: object
+    doc: Doc
+    entities: DocEntities
 
 
 def read_texts(path: Path | str) -> dict[str, dict]:

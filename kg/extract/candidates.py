@@ -189,11 +189,11 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
                 add(f"lca_arg_class={cls}")
     # the preposition that introduces the second mention, with its head ("arrive|in")
     if b.head.dep_ == "pobj":
-        prep = b.head.head
-        add(f"prep_b={prep.lower_}")
-        add(f"prep_head_b={prep.head.lemma_.lower()}|{prep.lower_}")
-        for cls in classes.get(prep.head.lemma_.lower(), ()):
-            add(f"prep_head_class_b={cls}|{prep.lower_}")
+        marker = b.head.head
+        add(f"prep_b={marker.lower_}")
+        add(f"prep_head_b={marker.head.lemma_.lower()}|{marker.lower_}")
+        for cls in classes.get(marker.head.lemma_.lower(), ()):
+            add(f"prep_head_class_b={cls}|{marker.lower_}")
     if a.head.dep_ == "pobj":
         add(f"prep_a={a.head.head.lower_}")
     # a place or person that only qualifies a noun: "the Texas senator", "Putin's spokesman"
