@@ -25,14 +25,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from spacy.tokens import Doc
+
 from kg.articles import _record_article
 from kg.errors import InputError
 from kg.eval import Prediction, _names_match, read_gold, score_facts
-from spacy.tokens import Doc
-
 from kg.extract import EntityFinder
-from kg.extract.entities import DocEntities
 from kg.extract.candidates import Candidate, candidates
+from kg.extract.entities import DocEntities
 from kg.extract.event_model import CLASSES, EventModel, events
 from kg.facts import Meeting, Visit
 from kg.gazetteer import builtin_aliases
