@@ -10,7 +10,7 @@ from importlib import metadata as _metadata
 
 from kg.articles import Article, read_articles
 from kg.errors import GraphError, InputError, KGError, ModelError, QueryError
-from kg.pipeline import Build, build
+from kg.pipeline import Build, build, explain_all
 from kg.query import open_store, query_text, run_query
 from kg.validate import validate
 
@@ -21,5 +21,5 @@ except _metadata.PackageNotFoundError:  # a source tree that was never installed
 
 __all__ = [
     "Article", "Build", "GraphError", "InputError", "KGError", "ModelError", "QueryError",
-    "build", "open_store", "query_text", "read_articles", "run_query", "validate",
+    "build", "explain_all", "open_store", "query_text", "read_articles", "run_query", "validate",
 ]
