@@ -11,6 +11,7 @@ from .conftest import SHARED
 CORPUS = SHARED / "corpus" / "news-4215.jsonl"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_file(), reason="../shared/corpus (research data) is not present")
 def test_corpus_slice_builds_and_conforms(tmp_path):
     lines = CORPUS.read_text(encoding="utf-8").splitlines()

@@ -68,6 +68,7 @@ needs_gold = pytest.mark.skipif(not EVAL.is_dir(), reason="../shared/eval (resea
 
 
 @needs_gold
+@pytest.mark.slow
 def test_facts_dev_targets():
     """The issue's targets on facts-dev, kg ahead of the textacy baseline on every quote score."""
     report = evaluate(EVAL / "facts-dev.jsonl")
@@ -85,6 +86,7 @@ def test_facts_dev_targets():
 
 
 @needs_gold
+@pytest.mark.slow
 def test_polnear_dev_targets():
     report = evaluate(EVAL / "polnear-quotes-dev.jsonl")
     kg, baseline = report["systems"]["kg"], report["systems"]["textacy"]
@@ -111,6 +113,7 @@ def test_events_cross_validated():
 
 
 @needs_gold
+@pytest.mark.slow
 def test_events_scope_scores_only_visits_and_meetings():
     report = evaluate(EVAL / "events-train.jsonl")
     assert report["format"] == "events" and list(report["systems"]) == ["kg"]

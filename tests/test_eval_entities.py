@@ -63,6 +63,7 @@ def _check(result: dict) -> None:
     assert sum(k["mentions"] for k in result["by_kind"].values()) == result["mentions"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (ECBPLUS.exists() and CORPUS.exists()), reason=f"ECB+ gold or news corpus not in {SHARED}")
 def test_ecbplus_slice_scores_end_to_end():
     result = score_ecbplus(ECBPLUS, CORPUS, limit=10, top=3)  # about 40 documents
@@ -73,6 +74,7 @@ def test_ecbplus_slice_scores_end_to_end():
     assert result["precision"] >= 0.95  # a wrong merge costs more than a missed one
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not FACTS_DEV.exists(), reason=f"facts-dev gold not in {SHARED / 'eval'}")
 def test_facts_dev_slice_scores_end_to_end():
     result = score_facts_entities(FACTS_DEV, limit=5, top=3)
@@ -81,12 +83,14 @@ def test_facts_dev_slice_scores_end_to_end():
     assert 20 <= result["mentions"] <= 500
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not FACTS_DEV.exists(), reason=f"facts-dev gold not in {SHARED / 'eval'}")
 def test_facts_dev_entities_meet_the_target():
     result = score_facts_entities(FACTS_DEV, top=3)  # 20 articles
     assert result["precision"] >= 0.95 and result["f1"] >= 0.90, result
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (ECBPLUS.exists() and CORPUS.exists()), reason=f"ECB+ gold or corpus not in {SHARED}")
 def test_ecbplus_entities_meet_the_target():
     result = score_ecbplus(ECBPLUS, CORPUS, top=3)  # 976 articles, about a minute
