@@ -88,6 +88,7 @@ def build(
     from kg.export import EXPORTERS
 
     logging.basicConfig(level=logging.ERROR)
+    _say_store_waits()
     formats = ("turtle",) if no_html else ("turtle", "html")
     for name in also or []:
         if name not in EXPORTERS or name in ("turtle", "html"):
@@ -125,6 +126,17 @@ def build(
         raise typer.Exit(EXIT_VIOLATIONS)
 
 
+def _say_store_waits() -> None:
+    """Print kg.store's warnings (a build waiting for another one's lock) as plain lines."""
+    store_log = logging.getLogger("kg.store")
+    if not store_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        store_log.addHandler(handler)
+        store_log.setLevel(logging.WARNING)
+        store_log.propagate = False
+
+
 @app.command(epilog="Example: kg remove graph-store/ 7cb87406dcfc08d4 --out out/")
 def remove(
     store: Annotated[Path, typer.Argument(help="A store folder made by kg build --store.")],
@@ -136,6 +148,7 @@ def remove(
 
     if not (store / "facts").is_dir():
         _fail(KGError(f"{store}: not a kg store (no facts/ folder)"))
+    _say_store_waits()
     try:
         result, missing = run_remove(store, article_ids, out_dir)
     except KGError as error:

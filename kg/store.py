@@ -23,10 +23,11 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -37,6 +38,7 @@ from kg.facts import ArticleFacts, Entity, Evidence, HoldsPosition, Located, Mee
 from kg.io import atomic_write
 
 FACT_TYPES = {cls.__name__: cls for cls in (Visit, Meeting, Quote, Located, HoldsPosition)}
+log = logging.getLogger(__name__)
 FORMAT_VERSION = 2  # 2: visits and meetings from the event model (events.v2), with a status
 
 
@@ -119,10 +121,16 @@ class FactStore:
             json.dump({"format": FORMAT_VERSION, "kg": version, "model": model}, handle)
 
     @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the store for one writer; a second build waits instead of losing facts."""
+    def lock(self, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the store for one writer; a second build waits instead of losing facts,
+        and says so (``on_wait`` gets the message; default: a warning in the log)."""
         with open(self.root / ".lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                message = f"{self.root} is held by another kg build; waiting for it to finish"
+                (on_wait or log.warning)(message)
+                fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
             finally:

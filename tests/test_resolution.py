@@ -154,3 +154,34 @@ def test_one_office_written_two_ways_has_one_label_and_the_graph_conforms(tmp_pa
     labels = {str(o) for s in result.graph.subjects(RDF.type, KG.Position) for o in result.graph.objects(s, RDFS.label)}
     assert "Vice President" in labels or any(label.startswith("Vice President") for label in labels)
     assert not any("-" in label for label in labels)
+
+
+def test_a_second_writer_says_it_waits_for_the_store_lock(tmp_path):
+    import threading
+    import time
+
+    from kg.store import FactStore
+
+    root = tmp_path / "store"
+    root.mkdir()
+    held, release = threading.Event(), threading.Event()
+
+    def first_build():
+        with FactStore(root).lock():
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=first_build)
+    thread.start()
+    held.wait(10)
+    said: list[str] = []
+    threading.Timer(0.3, release.set).start()
+    started = time.monotonic()
+    with FactStore(root).lock(on_wait=said.append):
+        waited = time.monotonic() - started
+    thread.join()
+    assert said and "held by another kg build" in said[0] and waited >= 0.2
+    quiet: list[str] = []
+    with FactStore(root).lock(on_wait=quiet.append):  # positive control: a free store says nothing
+        pass
+    assert quiet == []
