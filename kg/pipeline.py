@@ -115,6 +115,7 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         log.warning("%s", err)
         skipped.append({"source": str(err.path) + (f":{err.line}" if err.line else ""), "reason": err.message})
 
+    inputs = list(inputs)
     articles = _unique(read_articles(inputs, on_error=skip), skipped)
     read = len(articles)
     if facts_store is not None:
@@ -122,7 +123,7 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         articles = [a for a in articles if a.id not in facts_store]
         for article in stored:
             skipped.append({"source": article.source, "reason": f"article {article.id} is already in the store"})
-    if not read:
+    if not read and (facts_store is None or inputs):
         raise NothingToBuild("no article could be read" + (f" ({len(skipped)} skipped)" if skipped else ""), skipped)
     if aliases is not None and not Path(aliases).is_file():
         raise InputError(aliases, "no such alias file")

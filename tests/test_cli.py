@@ -304,3 +304,16 @@ def test_article_text_is_never_console_markup(tmp_path):
     assert "id '[/]' is already used" in " ".join(result.output.split())
     shown = kg("query", out / "graph.ttl", "quotes")
     assert shown.exit_code == EXIT_OK and "[bold red]Hello[/]" in shown.output
+
+
+def test_a_store_exports_without_its_articles_and_eval_names_a_missing_file(tmp_path):
+    store = tmp_path / "store"
+    assert kg("build", DATA, "--store", store).exit_code == EXIT_OK
+    result = kg("build", "--store", store, "--out", tmp_path / "out", "--no-html")
+    assert result.exit_code == EXIT_OK, result.output
+    assert "2 articles" in result.output and (tmp_path / "out" / "graph.ttl").stat().st_size > 0
+    nothing = kg("build", "--out", tmp_path / "out2")
+    assert nothing.exit_code == EXIT_ERROR and "--store" in nothing.output
+    missing = kg("eval", tmp_path / "no-such-gold.jsonl")
+    assert missing.exit_code == EXIT_ERROR and "no such gold file" in missing.output
+    assert "a bug in kg" not in missing.output
