@@ -80,7 +80,8 @@ def build(
     events_model: Annotated[Path | None, typer.Option("--events-model", help="Event model file from kg train (default: the one kg ships).")] = None,
 ) -> None:
     """Build the graph of some articles: writes OUT/graph.ttl, OUT/graph.html and OUT/report.json."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
 
     from kg.pipeline import build as run_build
     from kg.vocab import DEFAULT_BASE
@@ -98,15 +99,21 @@ def build(
         formats += (name,)
     if out_dir is None and store is None:
         out_dir = Path("out")
-    progress = Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=err, disable=quiet or not err.is_terminal, transient=True)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TimeRemainingColumn(), console=err, disable=quiet or not err.is_terminal, transient=True)
     try:
         with progress:
-            task = progress.add_task("parse", total=None)
+            task = progress.add_task("reading", total=None)
+            plain = _PlainProgress() if not quiet and not err.is_terminal else None
+
+            def report(phase: str, done: int, total: int | None) -> None:
+                progress.update(task, description=phase, completed=done, total=total)
+                if plain is not None:
+                    plain(phase, done, total)
+
             result = run_build(
                 inputs or [], out_dir, model=model, aliases=aliases, base=base or DEFAULT_BASE,
-                formats=formats, store=store, n_process=processes, on_article=lambda _: progress.advance(task),
-                events_model=events_model,
+                formats=formats, store=store, n_process=processes, events_model=events_model, on_progress=report,
             )
     except KGError as error:
         _fail(error)
@@ -126,6 +133,28 @@ def build(
         for violation in violations[:5]:
             err.print(escape(f"  {violation.focus} {violation.path or ''}: {violation.message}"), highlight=False)
         raise typer.Exit(EXIT_VIOLATIONS)
+
+
+class _PlainProgress:
+    """Progress as plain log lines, for a build whose output is not a terminal: each phase
+    once, and the parse at every tenth of the articles, with the time left."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.phase: str | None = None
+        self.started = self.clock()
+
+    def __call__(self, phase: str, done: int, total: int | None) -> None:
+        if phase != self.phase:
+            self.phase, self.started = phase, self.clock()
+            err.print(f"{phase}" + (f" {total} articles" if total else ""), highlight=False)
+            return
+        if total and done and (done == total or done % max(1, total // 10) == 0):
+            elapsed = self.clock() - self.started
+            left = elapsed / done * (total - done)
+            err.print(f"{phase} {done}/{total} ({elapsed:.0f} s, about {left:.0f} s left)", highlight=False)
 
 
 def _say_store_waits() -> None:

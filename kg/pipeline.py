@@ -88,13 +88,15 @@ def build(
     batch_size: int = 32,
     on_article: Callable[[Article], None] | None = None,
     events_model: Path | str | None = None,
+    on_progress: Callable[[str, int, int | None], None] | None = None,
 ) -> Build:
     """Build the knowledge graph of the articles in ``inputs``; write outputs to ``out_dir``.
 
     With ``store``, the graph is the persistent one in that folder (:mod:`kg.store`):
     only articles it does not hold yet are parsed, and the store is updated.
     ``events_model``: a model file from ``kg train`` to decide visits and meetings with
-    (default: the one kg ships).
+    (default: the one kg ships). ``on_progress(phase, done, total)`` hears of each phase
+    ("reading", "parsing", "resolving", "writing") and of each article parsed.
 
     Raises:
         KGError: no article could be read (and no store holds any), or the model or
@@ -104,12 +106,14 @@ def build(
     with facts_store.lock() if facts_store is not None else nullcontext():
         return _build(inputs, out_dir, facts_store, model=model, aliases=aliases, base=base,
                       formats=formats, validate_graph=validate_graph, n_process=n_process,
-                      batch_size=batch_size, on_article=on_article, events_model=events_model)
+                      batch_size=batch_size, on_article=on_article, events_model=events_model,
+                      progress=on_progress or (lambda phase, done, total: None))
 
 
 def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, validate_graph,
-           n_process, batch_size, on_article, events_model) -> Build:
+           n_process, batch_size, on_article, events_model, progress) -> Build:
     skipped: list[dict] = []
+    progress("reading", 0, None)
 
     def skip(err: InputError) -> None:
         log.warning("%s", err)
@@ -145,7 +149,8 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
                 f"written in {language_name(code)} ({code}), and the model reads {language_name(nlp.lang)}; "
                 f"--model takes a spaCy pipeline for {code}")})
         articles = readable
-        for doc in parse(nlp, articles, batch_size=batch_size, n_process=n_process):
+        progress("parsing", 0, len(articles))
+        for done, doc in enumerate(parse(nlp, articles, batch_size=batch_size, n_process=n_process), 1):
             article = doc._.article
             try:
                 new.append((article, extract(doc, finder, event_model=decider)))
@@ -154,6 +159,7 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
                 skipped.append({"source": article.source, "reason": f"extraction failed: {err!r}"})
             if on_article is not None:
                 on_article(article)
+            progress("parsing", done, len(articles))
     pairs = new
     if attempted and not new and facts_store is None:  # read, but none could be built: write nothing
         raise NothingToBuild(f"no article could be built ({len(skipped)} skipped)", skipped)
@@ -161,8 +167,10 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         pairs = sorted(facts_store.load() + new, key=lambda pair: pair[0].id)
         if not pairs:
             raise KGError(f"the store {facts_store.root} holds no article and none could be read")
+    progress("resolving", 0, None)
     result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph,
                        known=facts_store.registry() if facts_store is not None else None)
+    progress("writing", 0, None)
     if facts_store is not None:
         for article, facts in new:
             facts_store.save(article, facts)

@@ -317,3 +317,14 @@ def test_a_store_exports_without_its_articles_and_eval_names_a_missing_file(tmp_
     missing = kg("eval", tmp_path / "no-such-gold.jsonl")
     assert missing.exit_code == EXIT_ERROR and "no such gold file" in missing.output
     assert "a bug in kg" not in missing.output
+
+
+def test_progress_without_a_terminal_is_plain_lines_with_phases_and_totals(tmp_path):
+    result = kg("build", DATA, "--out", tmp_path / "out", "--no-html")
+    assert result.exit_code == EXIT_OK
+    lines = result.output.splitlines()
+    for phase in ("reading", "parsing 2 articles", "resolving", "writing"):
+        assert phase in lines
+    assert any(line.startswith("parsing 2/2 (") and "left)" in line for line in lines)
+    quiet = kg("build", DATA, "--out", tmp_path / "out", "--no-html", "-q")
+    assert "parsing" not in quiet.output  # -q: no progress at all
