@@ -26,11 +26,10 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.entities import PRONOUN_GENDER, DocEntities
 from kg.extract.events import meetings, visits
-from kg.extract.grammar import MODALS, is_asserted, sentences
+from kg.extract.grammar import FUTURE, MODALS, is_asserted, sentence_evidence, sentences
 from kg.lexicon import word_classes
 
 MAX_PATH = 8  # longer dependency paths are described by their length only
-FUTURE_AUX = frozenset({"will", "shall", "'ll"})
 
 
 @dataclass(frozen=True)
@@ -107,16 +106,18 @@ def candidates(doc: Doc, entities: DocEntities) -> Iterator[Candidate]:
             first_sentence = False
             continue
         context = _sentence_features(sentence, first_sentence)
+        start = sentence_evidence(doc, sentence, None).start
+        stated = {(kind, a, b) for kind, a, b, at in ruled if at == start}  # what the rules find here
         for person in people:
             for place in places:
                 if place.head.i == person.head.i:
                     continue
-                yield _candidate("visit", person, place, sentence, context, people, ruled, entities)
+                yield _candidate("visit", person, place, sentence, context, people, stated, entities)
         for i, a in enumerate(people):
             for b in people[i + 1:]:
                 if a.entity == b.entity or a.head.i == b.head.i:
                     continue
-                yield _candidate("meet", a, b, sentence, context, people, ruled, entities)
+                yield _candidate("meet", a, b, sentence, context, people, stated, entities)
         first_sentence = False
 
 
@@ -135,7 +136,7 @@ def _rule_pairs(doc: Doc, entities: DocEntities) -> set[tuple]:
 
 
 def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict, people: list[Mention],
-               ruled: set[tuple], entities: DocEntities) -> Candidate:
+               stated: set[tuple], entities: DocEntities) -> Candidate:
     target = _lift(b.head, entities) if kind == "visit" else b.head
     up, lca, down = _path(a.head, target)
     anchor = _verb_above(lca)
@@ -143,8 +144,7 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
     features[f"bias:{kind}"] = 1.0
     add = _adder(features, kind)
     classes = triggers()
-    start = sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
-    if (kind, a.entity, b.entity, start) in ruled:
+    if (kind, a.entity, b.entity) in stated:
         add("rule")
 
     if target != b.head:
@@ -394,7 +394,7 @@ def _modality(verb: Token) -> dict[str, float]:
             if child.dep_ == "neg":
                 found["neg"] = 1.0
             if child.dep_ in ("aux", "auxpass"):
-                if child.lower_ in FUTURE_AUX:
+                if child.lower_ in FUTURE:
                     found["future"] = 1.0
                 elif child.lower_ in MODALS:
                     found["modal"] = 1.0

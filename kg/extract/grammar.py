@@ -18,14 +18,13 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from kg.facts import Evidence
+from kg.lexicon import words
 
-MODALS = frozenset({"will", "would", "shall", "should", "may", "might", "could", "can", "must", "'ll", "wo", "ca"})
-CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "once", "until"})
+MODALS = words("modality.tsv", "modal")
+FUTURE = words("modality.tsv", "future")
+CONDITIONAL_MARKS = words("modality.tsv", "conditional")
 # Verbs whose complement is an intention, not a fact: "plans to visit", "is due to meet".
-INTENTION_HEADS = frozenset(
-    "plan intend hope want expect schedule set due aim seek wish try agree promise prepare "
-    "going propose invite urge ask offer threaten vow decide".split()
-)
+INTENTION_HEADS = words("modality.tsv", "intention_head")
 
 def _forms(bases: frozenset[str]) -> frozenset[str]:
     """Inflected forms of verbs, for tests that must not trust the lemmatizer ("hopes" -> "hop")."""
@@ -181,7 +180,7 @@ def _future(verb: Token) -> bool:
     """Whether the clause is in the future tense ("will meet", "is going to visit")."""
     token = verb
     for _ in range(3):
-        if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in token.children):
+        if any(c.dep_ == "aux" and c.lower_ in FUTURE for c in token.children):
             return True
         if token.dep_ == "xcomp" and token.head.lower_ == "going":
             return True

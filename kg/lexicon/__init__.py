@@ -34,3 +34,12 @@ def word_classes(name: str) -> MappingProxyType:
             raise ValueError(f"{name}:{number}: expected 'class<TAB>word', got {line!r}") from None
         classes.setdefault(word.lower(), set()).add(cls)
     return MappingProxyType({w: frozenset(c) for w, c in classes.items()})
+
+
+def words(name: str, cls: str) -> frozenset[str]:
+    """The words of one class in a ``class<TAB>word`` file.
+
+    >>> sorted(words("modality.tsv", "future"))
+    ["'ll", 'shall', 'will']
+    """
+    return frozenset(w for w, classes in word_classes(name).items() if cls in classes)
