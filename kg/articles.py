@@ -198,7 +198,7 @@ def read_json_lines(path: Path) -> Iterator[Article]:
         bad: list[InputError] = []
         for index, record in enumerate(records, 1):
             try:
-                yield _record_article(record, path, None, f"{path}#{index}")
+                yield record_article(record, path, None, f"{path}#{index}")
             except InputError as err:
                 bad.append(InputError(path, f"record {index}: {err.message}", hint=err.hint))
         if bad:
@@ -217,7 +217,7 @@ def read_json_lines(path: Path) -> Iterator[Article]:
             bad.append(InputError(path, f"invalid JSON: {err.msg} (column {err.colno})", line=number))
             continue
         try:
-            yield _record_article(record, path, number, f"{path}:{number}")
+            yield record_article(record, path, number, f"{path}:{number}")
         except InputError as err:
             bad.append(err)
     if bad:
@@ -238,10 +238,12 @@ def _single_object(text: str, path: Path) -> Article:
         record = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(path, f"invalid JSON: {err.msg}", line=err.lineno) from None
-    return _record_article(record, path, None, str(path))
+    return record_article(record, path, None, str(path))
 
 
-def _record_article(record: object, path: Path, line: int | None, source: str) -> Article:
+def record_article(record: object, path: Path, line: int | None, source: str) -> Article:
+    """The article of one JSON record (``id``, ``text``, ``title``, ``date``, ``url``), checked and
+    cleaned as every reader does; raises :class:`InputError` naming ``path`` and ``line``."""
     if not isinstance(record, dict):
         raise InputError(path, "record is not a JSON object", line=line)
     text = record.get("text")

@@ -167,7 +167,8 @@ def predictions_from_textacy(records: list[dict], model: str | None = None) -> P
 # --------------------------------------------------------------- scoring
 
 
-def _names_match(predicted: frozenset[str], gold_names: Iterable[str]) -> bool:
+def names_match(predicted: frozenset[str], gold_names: Iterable[str]) -> bool:
+    """Whether any predicted name is one of the gold names, ignoring case, accents and titles."""
     wanted = {_norm(n) for n in gold_names}
     return any(_norm(p) in wanted for p in predicted)
 
@@ -219,7 +220,7 @@ def score_facts(records: list[dict], prediction: Prediction) -> dict:
         predicted = by_article.get(article, [])
         matched = list(_match_quotes(gold_quotes, predicted))
         _tally(scores["said"], len(matched), len(predicted), len(gold_quotes))
-        right = sum(1 for gi, pi in matched if _names_match(predicted[pi].speakers, gold_quotes[gi][1]))
+        right = sum(1 for gi, pi in matched if names_match(predicted[pi].speakers, gold_quotes[gi][1]))
         attributed = sum(1 for p in predicted if p.speakers)
         _tally(scores["said+speaker"], right, attributed, len(gold_quotes))
 
@@ -279,9 +280,9 @@ def _predicted_pairs(prediction: Prediction, article: str, rel: str):
 def _pair_matches(names: tuple, fact: dict, names_of, rel: str) -> bool:
     first, second = names
     subject, obj = names_of(fact["subject"]), names_of(fact["object"])
-    if _names_match(first, subject) and _names_match(second, obj):
+    if names_match(first, subject) and names_match(second, obj):
         return True
-    return rel == "met" and _names_match(first, obj) and _names_match(second, subject)
+    return rel == "met" and names_match(first, obj) and names_match(second, subject)
 
 
 def score_quotes(records: list[dict], prediction: Prediction) -> dict:
@@ -315,7 +316,7 @@ def _speaker_matches(predicted: frozenset[str], gold: set[str]) -> bool:
     appositions and titles ("Michael Oppenheimer, a professor of geosciences at Princeton",
     "Republican vice-presidential nominee Gov. Mike Pence (R-IN)"): the name is the part
     before the first comma or parenthesis, and a predicted name must end it."""
-    if _names_match(predicted, gold):
+    if names_match(predicted, gold):
         return True
     heads = {_norm(re.split(r"[,(]", g, maxsplit=1)[0]) for g in gold}
     # "Clinton" written in the text, "Hillary Clinton" in the graph: the surname decides.

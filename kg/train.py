@@ -27,9 +27,9 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from kg.articles import _record_article
+from kg.articles import record_article
 from kg.errors import InputError
-from kg.eval import Prediction, _names_match, read_gold, score_facts
+from kg.eval import Prediction, names_match, read_gold, score_facts
 from kg.extract import EntityFinder
 from kg.extract.candidates import Candidate, candidates
 from kg.extract.entities import DocEntities
@@ -125,7 +125,7 @@ def parse_gold(paths: Sequence[Path | str], *, model: str | None = None,
     nlp = load_model(model)
     finder = EntityFinder(nlp.tokenizer, list(builtin_aliases()))
     # through the JSON reader's checks, so training sees the text a build would
-    articles = [_record_article({k: r.get(k) for k in ("id", "text", "title", "date")}, Path(str(paths[0])),
+    articles = [record_article({k: r.get(k) for k in ("id", "text", "title", "date")}, Path(str(paths[0])),
                                 None, str(r["id"])) for r in records]
     parsed = []
     for record, doc in zip(records, parse(nlp, articles)):
@@ -151,9 +151,9 @@ def label(record: dict, candidate: Candidate, names: dict[str, frozenset[str]]) 
             return False
         subject = aliases.get(fact["subject"], {fact["subject"]})
         obj = aliases.get(fact["object"], {fact["object"]})
-        pair = _names_match(first, subject) and _names_match(second, obj)
+        pair = names_match(first, subject) and names_match(second, obj)
         if rel == "met":
-            pair = pair or (_names_match(first, obj) and _names_match(second, subject))
+            pair = pair or (names_match(first, obj) and names_match(second, subject))
         if not pair:
             return False
         evidence = (fact.get("evidence") or "").strip()

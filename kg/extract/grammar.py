@@ -102,7 +102,7 @@ def is_asserted(verb: Token) -> bool:
     return True
 
 
-COMING = re.compile(r"^(?:on\s+)?(?:next\s+\w+|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|later\s+this\s+\w+)$", re.I)
+COMING = re.compile(r"^(?:on\s+)?(?:next\s+\w+|tomorrow|%s|later\s+this\s+\w+)$" % "|".join(WEEKDAYS), re.I)
 
 
 def _names_coming_day(token: Token) -> bool:
