@@ -216,7 +216,7 @@ def explain(
         import csv
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["node", "label", "type", "surface", "article", "rule"])
+        writer.writerow(["node", "label", "type", "surface", "article", "rule"])  # format: CSV columns
         for key, entity in hits.items():
             for mention in entity["mentions"]:
                 writer.writerow([key, entity["label"], entity["type"], mention["surface"], mention["article"],

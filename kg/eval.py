@@ -23,13 +23,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import lexicon
 from kg.errors import InputError
 from kg.names import ascii_fold, person_key
 from kg.pipeline import build
 from kg.vocab import PREFIXES
 
 QUOTE_MATCH_F1 = 0.8
-PRONOUNS = frozenset("he she they it i we you him her them his hers their".split())
+PRONOUNS = lexicon.words("pronouns.tsv", "personal")  # a speaker written as one is no name
 
 
 @dataclass

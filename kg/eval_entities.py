@@ -27,6 +27,7 @@ from collections.abc import Hashable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg import lexicon
 from kg.errors import InputError
 from kg.eval import read_gold
 from kg.facts import PLACE_TYPES
@@ -42,11 +43,7 @@ FACTS_DEV = SHARED / "eval" / "facts-dev.jsonl"
 # HUMAN_PART_GENERIC ("patient") and vehicles or metonyms are left out.
 ECBPLUS_TAGS = frozenset({"HUMAN_PART_PER", "HUMAN_PART_ORG", "HUMAN_PART_GPE", "LOC_GEO", "LOC_FAC"})
 FACTS_TYPES = frozenset({"Person", "Organization", *PLACE_TYPES})
-PRONOUNS = frozenset(
-    """i me my mine myself you your yours yourself yourselves he him his himself she her hers herself
-    it its itself we us our ours ourselves they them their theirs themselves who whom whose which
-    that this these those there here where one""".split()
-)
+PRONOUNS = lexicon.words("pronouns.tsv", "any")
 # Words before a name that are not part of it: "in Mumbai", "at the Betty Ford Center".
 _LEADING = re.compile(
     r"^(?:[\W_]+|(?:the|a|an|in|at|on|to|from|of|near|outside|inside|into|between|about|off|along|by|for|with)\s+)+",
@@ -319,7 +316,7 @@ def score_facts_entities(gold_path: Path | str = FACTS_DEV, *, limit: int | None
 
 def format_table(results: Sequence[dict]) -> str:
     """The scores of several sets as a plain-text table."""
-    columns = ("set", "articles", "gold_mentions", "mentions", "detected", "gold_clusters", "system_clusters",
+    columns = ("set", "articles", "gold_mentions", "mentions", "detected", "gold_clusters", "system_clusters",  # format: table columns
                "precision", "recall", "f1", "seconds")
     rows = [columns] + [tuple(str(r[c]) for c in columns) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]

@@ -18,7 +18,7 @@ from kg.errors import InputError
 from kg.names import ascii_fold
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
-ENTITY_TYPES = frozenset({"Person", "Organization", "Place", "Country", "City", "Region", "MilitaryBase"})
+ENTITY_TYPES = frozenset({"Person", "Organization", "Place", "Country", "City", "Region", "MilitaryBase"})  # format: ontology classes
 
 
 @dataclass(frozen=True)

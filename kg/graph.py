@@ -27,7 +27,7 @@ from kg.facts import ArticleFacts, Evidence, HoldsPosition, Located, Meeting, Qu
 from kg.resolve import Resolution, position_label
 from kg.vocab import DEFAULT_BASE, KG, PREFIXES, SCHEMA, ontology
 
-NODE_KINDS = ("person", "organization", "place", "position", "article",
+NODE_KINDS = ("person", "organization", "place", "position", "article",  # format: kinds of page nodes
               "visit", "meeting", "quote", "location", "role")
 LINK_IRIS = {
     "wikidata": "http://www.wikidata.org/entity/{}",

@@ -19,18 +19,11 @@ import re
 
 from unidecode import unidecode
 
-HONORIFICS = frozenset(
-    "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady sheikh".split()
-)
+from kg import lexicon
+
+HONORIFICS = frozenset(lexicon.word_classes("honorifics.tsv"))
 # Titles written before a name ("General Musharraf", "Gov. Mike Pence"); not part of the name.
-TITLE_PREFIXES = frozenset(
-    """general gen gen. president pres. senator sen. sen governor gov. gov representative rep. rep
-    colonel col. col lieutenant lt. lt captain capt. major maj. admiral adm. sergeant sgt. judge justice
-    chancellor king queen prince princess pope reverend rev. father sheikh emir ayatollah imam
-    comedian actress actor singer rapper star coach quarterback director officer detective deputy sheriff
-    trooper agent constable inspector clerk lawyer juror gunman referee producer driver coroner cornerback
-    linebacker pitcher boxer mobster suspect defendant""".split()
-)
+TITLE_PREFIXES = lexicon.words("titles.tsv", "before_name")
 # Arabic and other articles and particles that writers keep or drop: al-Assad / Assad.
 _PARTICLES = re.compile(r"\b(?:al|el|ad|as|ash|an|ar|at|az)[-\s]+(?=\w)", re.IGNORECASE)
 # Spellings that transliterations of one sound take (Hmeimim/Hmeymim/Khmeimim, Tartus/Tartous).
@@ -79,7 +72,7 @@ def _joined_apostrophes(text: str) -> str:
     return re.sub(r"(?<=[a-z])'(?=[a-z])", "", text)
 
 
-GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv", "md", "phd"})
+GENERATIONAL = lexicon.words("name_words.tsv", "generational")
 
 
 def person_key(text: str) -> str:

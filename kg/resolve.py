@@ -33,7 +33,7 @@ from nicknames import NickNamer
 from rapidfuzz.distance import DamerauLevenshtein
 from unidecode import unidecode
 
-from kg import gazetteer
+from kg import gazetteer, lexicon
 from kg.extract.entities import BASE_HEADS, BASE_MODIFIERS, name_initials
 from kg.facts import ArticleFacts, Entity, HoldsPosition
 from kg.names import ascii_fold, compact, name_tokens, person_key, place_key, slug
@@ -405,8 +405,8 @@ def _join_misspellings(entities: dict, uf: _UnionFind) -> None:
             uf.union(keys[(category, other)][0], items[0], f"one letter from {other!r}")
 
 
-PLACE_GENERICS = frozenset({"sea", "ocean", "strip", "peninsula", "desert", "mountains", "island", "islands"})
-REGION_GENERICS = frozenset({"province", "region", "governorate", "center", "clinic"})
+PLACE_GENERICS = lexicon.words("places.tsv", "place_generic")  # "the Red Sea" / "the Red"
+REGION_GENERICS = lexicon.words("places.tsv", "region_generic")  # "Idlib province" / "Idlib"
 
 
 def _join_place_generics(entities: dict, by_key: dict, uf: _UnionFind) -> None:

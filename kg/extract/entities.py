@@ -15,57 +15,39 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from kg import gazetteer
+from kg import gazetteer, lexicon
 from kg.extract.grammar import sentence_of
 from kg.facts import PLACE_TYPES, Entity
 from kg.names import HONORIFICS, compact, name_tokens, person_key, place_key, strip_possessive
+from kg.vocab import ontology
 
-NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "FAC": "Place", "NORP": None}
-BASE_HEADS = frozenset({"base", "airbase", "airfield", "bases"})
-BASE_MODIFIERS = frozenset({"air", "naval", "military", "army", "navy", "airforce", "missile"})
-REGION_WORDS = frozenset({"province", "region", "governorate", "state", "county", "district", "oblast", "prefecture", "island"})
-# Nouns after which "in X" / "at X" names a place.
-PLACE_NOUNS = frozenset(
-    "base bases facility facilities port city town village capital airport camp headquarters "
-    "embassy consulate harbour harbor office offices plant site".split()
-)
-# Last words of building and site names: "Trump Tower", "the Oval Office", "Nashua Community College".
-FACILITY_HEADS = frozenset(
-    """tower house office memorial college university school hospital center centre hall palace square
-    museum church cathedral mosque temple synagogue stadium arena airport station park bridge cemetery
-    tomb monument embassy street avenue plaza building headquarters prison camp""".split()
-)
-# Capitalised words before "base" that make it a voter or customer base, not a military one.
-NON_MILITARY_BASE = frozenset(
-    "republican republicans democratic democrat democrats conservative liberal labour tory socialist "
-    "progressive evangelical voter voters fan customer political party core gop".split()
-)
-LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "around"})
+PLACE_WORDS = "places.tsv"
+BASE_HEADS = lexicon.words(PLACE_WORDS, "base_head")
+BASE_MODIFIERS = lexicon.words(PLACE_WORDS, "base_modifier")
+REGION_WORDS = lexicon.words(PLACE_WORDS, "region")
+PLACE_NOUNS = lexicon.words(PLACE_WORDS, "place_noun")  # nouns after which "in X" / "at X" names a place
+FACILITY_HEADS = lexicon.words(PLACE_WORDS, "facility")  # "Trump Tower", "the Oval Office", "Nashua Community College"
+NON_MILITARY_BASE = lexicon.words(PLACE_WORDS, "non_military_base")  # a voter or customer base, not a military one
+LOCATIVE_PREPS = lexicon.words(PLACE_WORDS, "locative")
 
-TITLE_WORDS = frozenset(
-    """president vice prime minister secretary chancellor king queen prince princess leader senator
-    governor mayor chairman chairwoman chair co-chairman spokesman spokeswoman spokesperson ambassador
-    envoy commander chief general colonel admiral lieutenant major captain sergeant director head
-    premier emir sheikh pope speaker representative congressman congresswoman attorney judge
-    justice candidate nominee ceo deputy foreign defence defense interior home finance health
-    justice education trade energy economy state first lady foreign-minister counterpart""".split()
-)
-TITLE_ABBREVIATIONS = {
-    "col.": "Colonel", "gen.": "General", "sen.": "Senator", "rep.": "Representative",
-    "gov.": "Governor", "lt.": "Lieutenant", "maj.": "Major", "capt.": "Captain",
-    "adm.": "Admiral", "sgt.": "Sergeant", "pres.": "President", "sec.": "Secretary",
-}
-# Heads of a title phrase that can stand for a head of state or government.
-LEADER_TITLES = frozenset({"president", "prime minister", "premier", "chancellor", "king", "queen", "emir", "leader"})
+TITLE_WORDS = lexicon.words("titles.tsv", "office")
+TITLE_ABBREVIATIONS = {abbreviation: title for abbreviation, (title,) in lexicon.table("title_abbreviations.tsv").items()}
+LEADER_TITLES = lexicon.words("titles.tsv", "head_of_state")  # title heads that can stand for a head of state or government
+SENTENCE_END = frozenset('.!?"\'”’')  # marks that end a sentence, not a headline
 MALE, FEMALE = "male", "female"
-GENDER_HONORIFICS = {"mr": MALE, "mr.": MALE, "sir": MALE, "lord": MALE, "mrs": FEMALE, "mrs.": FEMALE,
-                     "ms": FEMALE, "ms.": FEMALE, "miss": FEMALE, "dame": FEMALE, "lady": FEMALE}
-PRONOUN_GENDER = {"he": MALE, "him": MALE, "his": MALE, "himself": MALE,
-                  "she": FEMALE, "her": FEMALE, "hers": FEMALE, "herself": FEMALE}
+GENDER_HONORIFICS = {w: g for g in (MALE, FEMALE) for w in lexicon.words("honorifics.tsv", g)}
+PRONOUN_GENDER = {w: g for g in (MALE, FEMALE) for w in lexicon.words("pronouns.tsv", g)}
+
+
+@cache
+def ner_types() -> dict[str, str]:
+    """spaCy entity label -> the ontology class it populates, from the ontology's ``kg:nerLabel``."""
+    return {label: str(cls).rsplit("#", 1)[-1].rsplit("/", 1)[-1] for label, cls in ontology().ner_labels.items()}
 
 
 @dataclass
@@ -338,7 +320,6 @@ def _base_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
         yield doc[start:token.i + 1], {"type": "MilitaryBase", "name": doc[start:name_end].text}
 
 
-NAME_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady"})
 
 
 def _team_names(doc: Doc, headlines: "_Headlines") -> Iterable[tuple[Span, dict]]:
@@ -357,13 +338,7 @@ def _team_names(doc: Doc, headlines: "_Headlines") -> Iterable[tuple[Span, dict]
 
 # Plurals that end the names of places and of people's groups, not of teams:
 # "Palm Springs", "the Golan Heights", "Texas Democrats", "Boston Officials".
-NON_TEAM_PLURALS = frozenset(
-    """heights springs falls hills islands isles mountains keys lakes woods fields gardens towers sands plains
-    narrows glades rapids meadows oaks pines shores banks docks flats rocks
-    democrats republicans conservatives liberals socialists greens tories muslims christians catholics jews
-    kurds sunnis shiites arabs residents officials authorities leaders voters fans schools hospitals
-    news times sports games olympics""".split()
-)
+NON_TEAM_PLURALS = lexicon.words(PLACE_WORDS, "non_team_plural")
 _TEAM_WORD = re.compile(r"^(?:[A-Z][a-z]+|[A-Z][a-z]*[A-Z][a-z]+|\d+[a-z]*)$")  # "Colts", "76ers", "McNeese"
 
 
@@ -439,7 +414,7 @@ def _district_names(doc: Doc) -> Iterable[tuple[Span, dict]]:
 def _honorific_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
     """ "Mr Straw", "Mrs Howard": a person even where the model saw no entity."""
     for token in doc[:-1]:
-        if token.lower_ not in NAME_HONORIFICS or token.text[:1].islower():
+        if token.lower_ not in HONORIFICS or token.text[:1].islower():
             continue
         end = token.i + 1
         while end < len(doc) and end - token.i <= 3 and doc[end].text[:1].isupper() and doc[end].is_alpha:
@@ -629,7 +604,7 @@ class _Headlines:
             last = next((t for t in reversed(sentence) if t.text.strip()), sentence[-1])
             self._known[sentence.start] = (
                 title_case,
-                title_case and last.text not in {".", "!", "?", '"', "'", "”", "’"},
+                title_case and last.text not in SENTENCE_END,
                 bool(words) and all(w.isupper() for w in words),
             )
         return self._known[sentence.start]
@@ -685,12 +660,8 @@ def _trim(ent: Span) -> Span | None:
     return doc[start:end] if end > start else None
 
 
-NAME_CONNECTORS = frozenset({"of", "the", "and", "de", "du", "la", "le", "van", "von", "der", "al", "bin", "for", "&"})
-HEADLINE_VERBS = frozenset(
-    """acquires buys sells says said checks enters leaves wins loses dies dead killed arrested charged sues
-    names named hires fires fired joins quits resigns visits meets met warns calls announces unveils launches
-    releases reveals gets gives takes makes opens closes plans agrees rejects returns confirms denies""".split()
-)
+NAME_CONNECTORS = lexicon.words("name_words.tsv", "connector")
+HEADLINE_VERBS = lexicon.words("name_words.tsv", "headline_verb")
 
 
 def _title_case(sentence: Span) -> bool:
@@ -719,7 +690,7 @@ def _typed(span: Span, label: str) -> dict | None:
         return None
     if label in ("PERSON", "ORG", "FAC") and len(span) > 1 and span[-1].lower_ in FACILITY_HEADS:
         return {"type": "Place"}  # "Trump Tower", "the Oval Office": a building, whatever the model says
-    base_type = NER_TYPES.get(label)
+    base_type = ner_types().get(label)
     if base_type is None:
         return None
     if base_type != "Place":
@@ -753,7 +724,7 @@ def _gazetteer_place(span: Span, label: str) -> bool:
     if not (gazetteer.country(text) or gazetteer.is_region(text) or gazetteer.city_population(text) >= BIG_CITY):
         return False
     doc = span.doc
-    if span.start > 0 and doc[span.start - 1].lower_ in NAME_HONORIFICS | TITLE_WORDS:
+    if span.start > 0 and doc[span.start - 1].lower_ in HONORIFICS | TITLE_WORDS:
         return False
     words = set(text.split())
     if any(e.label_ == "PERSON" and len(e) > len(span) and words <= {t.text for t in e} for e in doc.ents):
@@ -767,7 +738,6 @@ def _place_slot(token: Token) -> bool:
     """Whether a token stands where a place does: after a place preposition ("in Lisbon"), as
     what a verb of travel or visiting takes ("visits Manchester, Liverpool"), or listed with
     such a word; never as a clause's subject ("Austin said")."""
-    from kg.lexicon import word_classes
 
     while token.dep_ in ("conj", "appos") and token.head != token:
         token = token.head
@@ -775,12 +745,12 @@ def _place_slot(token: Token) -> bool:
         return token.head.lower_ in PLACE_PREPS - {"of"}
     if token.dep_ == "dobj":
         travel = {"visit", "travel", "arrive", "return", "depart"}
-        return bool(travel & word_classes("event_triggers.tsv").get(token.head.lemma_.lower(), frozenset()))
+        return bool(travel & lexicon.word_classes("event_triggers.tsv").get(token.head.lemma_.lower(), frozenset()))
     return False
 
 
 # Verbs and nouns after which "at/into/from X" names a clinic or institution one is admitted to.
-STAY_WORDS = frozenset("check admit enter stay remain release discharge stint treatment rehab".split())
+STAY_WORDS = lexicon.words(PLACE_WORDS, "stay")
 
 
 def _admitted_to(span: Span) -> bool:
@@ -934,7 +904,7 @@ def _join_retyped(clusters: list[_Cluster], headlines: "_Headlines") -> list[_Cl
     return [c for c in clusters if id(c) not in absorbed]
 
 
-FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "de", "&"})
+FUNCTION_WORDS = lexicon.words("name_words.tsv", "initialism")  # the words an acronym skips
 
 
 def name_initials(words: list[str]) -> set[str]:
@@ -975,13 +945,9 @@ def _join_short_forms(clusters: list[_Cluster], headlines: "_Headlines") -> list
 
 
 # Words before a place name that make it the place, not the team named after it.
-PLACE_PREPS = LOCATIVE_PREPS | {"from", "to", "into", "of", "across", "throughout", "inside", "within", "toward", "towards"}
+PLACE_PREPS = LOCATIVE_PREPS | lexicon.words(PLACE_WORDS, "place_preposition")
 # Words of sports reports: with a team in the article, a place name that is no place is a team.
-SPORTS_WORDS = frozenset(
-    """game games season playoff playoffs coach quarterback league tournament championship touchdown touchdowns
-    innings pitcher baseman rebounds halftime roster seed semifinals quarterfinals finals scoring scorer
-    scored points""".split()
-)
+SPORTS_WORDS = lexicon.words(PLACE_WORDS, "sports")
 _GAME_SCORE = re.compile(r"\b\d{1,3}-\d{1,3}\b")
 
 

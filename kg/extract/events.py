@@ -16,29 +16,25 @@ from spacy.tokens import Doc, Token
 from kg.extract.entities import DocEntities
 from kg.extract.grammar import event_date, is_asserted, sentence_evidence, sentence_of, sentences
 from kg.facts import Meeting, Visit
+from kg.lexicon import rows
 
 VISIT_EXTRACTOR = "visits.v1"
 MEETING_EXTRACTOR = "meetings.v1"
 
-# verb lemma -> prepositions that introduce the place (None: the direct object)
-VISIT_VERBS = {
-    "visit": (None, "in"), "tour": (None, "in"), "reach": (None,), "meet": ("in", "at"),
-    "arrive": ("in", "at"), "land": ("in", "at"), "fly": ("to", "into"), "travel": ("to",),
-    "go": ("to",), "head": ("to",), "return": ("to",), "stop": ("in", "at", "by"), "stay": ("in", "at"),
-    "come": ("to",), "campaign": ("in",), "rally": ("in",), "speak": ("in", "at"), "attend": (None,),
-    "enter": (None,), "drop": ("by",), "leave": (None,), "tell": ("in", "at"), "address": ("in", "at"),
-}
-# "returned from X", "arrived back from X": X was visited
-RETURN_VERBS = frozenset({"return", "arrive", "come", "fly", "get"})
-# nouns of a visit: "made a stopover at X", "Putin's first trip to Syria"
-VISIT_NOUNS = {"visit": ("to", "in"), "trip": ("to",), "stopover": ("at", "in"), "tour": ("of",), "stop": ("at", "in"),
-               "holiday": ("in", "to"), "mission": ("to",), "rally": ("in", "at"), "summit": ("in",),
-               "townhall": ("in", "at"), "speech": ("in", "at")}
-SUPPORT_VERBS = frozenset({"make", "pay", "take", "begin", "start", "conclude", "end", "complete"})
-MEET_VERBS = {"meet": ("with",), "host": (), "welcome": (), "receive": (), "greet": (), "visit": (),
-              "hold": ("with",), "talk": ("with", "to"), "sit": ("with",), "confer": ("with",),
-              "campaign": ("with",), "embrace": (), "dine": ("with",)}
-MEET_NOUNS = frozenset({"meeting", "talks", "talk", "summit", "audience", "discussions"})
+
+def _rule_table(table: str) -> dict[str, tuple[str | None, ...]]:
+    """lemma -> the prepositions that bring the place or partner (None: the direct object),
+    from ``kg/lexicon/event_rules.tsv``."""
+    return {lemma: tuple(None if p == "-" else p for p in prepositions.split(",") if p)
+            for name, lemma, prepositions in rows("event_rules.tsv") if name == table}
+
+
+VISIT_VERBS = _rule_table("visit_verb")  # "visited X", "arrived in X"
+RETURN_VERBS = frozenset(_rule_table("return_verb"))  # "returned from X", "arrived back from X": X was visited
+VISIT_NOUNS = _rule_table("visit_noun")  # "made a stopover at X", "Putin's first trip to Syria"
+SUPPORT_VERBS = frozenset(_rule_table("support_verb"))
+MEET_VERBS = _rule_table("meet_verb")
+MEET_NOUNS = frozenset(_rule_table("meet_noun"))
 
 
 def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit]:

@@ -18,7 +18,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from kg.facts import Evidence
-from kg.lexicon import words
+from kg.lexicon import table, words
 
 MODALS = words("modality.tsv", "modal")
 FUTURE = words("modality.tsv", "future")
@@ -36,7 +36,7 @@ def _forms(bases: frozenset[str]) -> frozenset[str]:
 
 
 INTENTION_FORMS = _forms(INTENTION_HEADS)
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = tuple(sorted(table("weekdays.tsv"), key=lambda day: int(table("weekdays.tsv")[day][0])))  # Monday first
 SAME_DAY = re.compile(r"^(?:on\s+)?(?:today|this\s+(?:morning|afternoon|evening)|tonight|earlier today)$", re.I)
 
 
@@ -118,7 +118,7 @@ def date_expressions(verb: Token) -> list[Span]:
             continue
         head, hops = ent.root, 0
         while head != verb and hops < 3 and head.head != head:
-            if head.dep_ in ("pobj", "prep", "npadvmod", "tmod", "advmod", "nummod", "compound"):
+            if head.dep_ in ("pobj", "prep", "npadvmod", "advmod", "nummod", "compound"):
                 head, hops = head.head, hops + 1
             else:
                 break

@@ -16,21 +16,15 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from kg import lexicon
 from kg.extract.entities import DocEntities
 from kg.extract.grammar import INTENTION_FORMS, MODALS, event_date, sentence_of
 from kg.facts import Evidence, Quote
 
 EXTRACTOR = "quotes.v1"
-REPORTING_VERBS = frozenset(
-    """say tell add note insist argue warn sigh state claim declare explain stress emphasize emphasise
-    underline announce reply respond answer ask write tweet comment remark observe suggest admit
-    acknowledge concede confirm deny continue conclude recall predict promise vow pledge urge call
-    describe complain lament joke quip shout cry exclaim whisper mutter tell report testify assert
-    maintain contend point caution boast praise thank accuse charge criticise criticize blast hail
-    describe""".split()
-)
-OPENERS = {"“": "”", "„": "“", "«": "»", "‘": "’", '"': '"', "'": "'", "”": "”"}
-DOUBLE = {"“", "„", "«", '"', "”"}
+REPORTING_VERBS = lexicon.words("reporting_verbs.tsv", "reporting")
+OPENERS = {mark: close for mark, (close, _) in lexicon.table("quote_marks.tsv").items()}  # opening -> closing mark
+DOUBLE = {mark for mark, (_, kind) in lexicon.table("quote_marks.tsv").items() if kind == "double"}
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,11 @@ from importlib import resources
 from types import MappingProxyType
 
 
-def _lines(name: str):
+def _lines(name: str, *, strip: bool = True):
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     for number, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if line and not line.startswith("#"):
-            yield number, line
+        if line.strip() and not line.lstrip().startswith("#"):
+            yield number, line.strip() if strip else line.rstrip("\r")
 
 
 @cache
@@ -34,6 +33,36 @@ def word_classes(name: str) -> MappingProxyType:
             raise ValueError(f"{name}:{number}: expected 'class<TAB>word', got {line!r}") from None
         classes.setdefault(word.lower(), set()).add(cls)
     return MappingProxyType({w: frozenset(c) for w, c in classes.items()})
+
+
+@cache
+def rows(name: str) -> tuple[tuple[str, ...], ...]:
+    """The rows of a tab-separated file, each with as many columns as the first row."""
+    found: list[tuple[str, ...]] = []
+    for number, line in _lines(name, strip=False):
+        cells = tuple(line.split("\t"))
+        if found and len(cells) != len(found[0]):
+            raise ValueError(f"{name}:{number}: expected {len(found[0])} columns, got {len(cells)}")
+        found.append(cells)
+    return tuple(found)
+
+
+@cache
+def table(name: str) -> MappingProxyType:
+    """``key -> tuple of values`` from a ``key<TAB>value<TAB>...`` file; an empty value is "".
+
+    >>> table("title_abbreviations.tsv")["gen."]
+    ('General',)
+    """
+    rows: dict[str, tuple[str, ...]] = {}
+    for number, line in _lines(name):
+        key, *values = line.split("\t")
+        if not values:
+            raise ValueError(f"{name}:{number}: expected 'key<TAB>value', got {line!r}")
+        if key.lower() in rows:
+            raise ValueError(f"{name}:{number}: {key!r} is listed twice")
+        rows[key.lower()] = tuple(values)
+    return MappingProxyType(rows)
 
 
 def words(name: str, cls: str) -> frozenset[str]:
