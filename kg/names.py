@@ -99,9 +99,10 @@ COMPANY_SUFFIXES = re.compile(
 )
 
 
-def place_key(text: str) -> str:
-    """Key of a place, group or company name, robust to transliteration variants and
-    legal suffixes ("Hewlett-Packard Co." / "Hewlett-Packard Corp")."""
+def place_key(text: str, *, transliterate: bool = True) -> str:
+    """Key of a place, group or company name, robust to legal suffixes ("Hewlett-Packard Co." /
+    "Hewlett-Packard Corp") and, with ``transliterate``, to transliteration variants
+    ("Hmeimim" / "Khmeimim", which also makes "Lyon" and "Lion" one key)."""
     folded = _PARTICLES.sub("", _joined_apostrophes(ascii_fold(strip_possessive(text))))
     folded = re.sub(r"^the\s+", "", folded)
     folded = COMPANY_SUFFIXES.sub("", folded) or folded
@@ -109,7 +110,7 @@ def place_key(text: str) -> str:
     folded = re.sub(r"^(mt|ft)\.?\s", lambda m: {"mt": "mount ", "ft": "fort "}[m.group(1)], folded)  # Mt Cook / Mount Cook
     words = []
     for word in re.findall(r"[a-z0-9]+", folded):
-        for pattern, replacement in _TRANSLIT:
+        for pattern, replacement in _TRANSLIT if transliterate else ():
             word = pattern.sub(replacement, word)
         words.append(word)
     return " ".join(words)

@@ -24,6 +24,7 @@ gazetteer or alias table typed: a person named Jordan never joins the country.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -105,7 +106,13 @@ def entity_key(entity: Entity) -> str:
     if entity.type == "MilitaryBase":
         core = [w for w in place_key(name).split() if w not in _BASE_KEYS]
         return " ".join(core) + " base"
-    return place_key(name)
+    # a transliteration is a place's variant, not a group's: "Lyon" (the club) and "Lion" stay apart
+    return place_key(name, transliterate=entity.category == "Place")
+
+
+def _links_conflict(a: Entity, b: Entity) -> bool:
+    """Two entities under one key whose gazetteer links name different things."""
+    return a is not b and a.link is not None and b.link is not None and a.link != b.link
 
 
 def _longest_name(entity: Entity) -> str:
@@ -117,7 +124,7 @@ _BASE_KEYS = {place_key(w) for w in BASE_HEADS | BASE_MODIFIERS}
 
 
 def _name_key(entity: Entity, name: str) -> str:
-    return person_key(name) if entity.type == "Person" else place_key(name)
+    return person_key(name) if entity.type == "Person" else place_key(name, transliterate=entity.category == "Place")
 
 
 def _form(entity: Entity) -> str:
@@ -241,15 +248,19 @@ def _join_bare_names(articles: list[ArticleFacts], bare: list, alternates: dict,
         if entity.category != "Person" and not entity.canonical and not entity.link:
             otherwise[_form(entity)][uf.find(item)] += 1
     decisions = []
+    owners_of: dict[str, Counter] = {}  # the graph does not change while names are decided
     for item, key in bare:
-        owners = _roots(alternates.get(("Person", key), Counter()), uf)
-        for full in sorted(surnames.get(key, ())):
-            owners[uf.find(by_key[("Person", full)])] += 0
+        if key not in owners_of:
+            owners_of[key] = _roots(alternates.get(("Person", key), Counter()), uf)
+            for full in surnames.get(key, ()):
+                owners_of[key][uf.find(by_key[("Person", full)])] += 0
+        owners = owners_of[key]
         owner, rule = None, ""
         if len(owners) == 1:
             owner, rule = next(iter(owners)), "the one person named in full with this name"
         elif owners:
-            scores = sorted(((context.shared(item[0], o), o) for o in owners), key=lambda x: (-x[0], x[1]))
+            scores = heapq.nsmallest(2, ((-context.shared(item[0], o), o) for o in owners))
+            scores = [(-score, o) for score, o in scores]
             if scores[0][0] > 0 and scores[0][0] >= 2 * scores[1][0]:
                 owner, rule = scores[0][1], "the person of this name whose articles share most with this one"
             elif owner := _dominant(owners, item):
@@ -312,9 +323,8 @@ def _roots(owners: Counter, uf: _UnionFind) -> Counter:
 
 def _dominant(owners: Counter, own: tuple[str, str], ratio: int = 4) -> tuple[str, str] | None:
     """The one owner of a short name, or the one most articles meant (3+ and ``ratio`` times any other)."""
-    ranked = [(count, owner) for owner, count in owners.items() if owner != own]
-    ranked.sort(key=lambda x: (-x[0], x[1]))
-    if len(ranked) == 1 or (ranked and ranked[0][0] >= 3 and ranked[0][0] >= ratio * ranked[1][0]):
+    ranked = heapq.nsmallest(2, ((-count, owner) for owner, count in owners.items() if owner != own))
+    if len(ranked) == 1 or (ranked and -ranked[0][0] >= 3 and -ranked[0][0] >= ratio * -ranked[1][0]):
         return ranked[0][1]
     return None
 
@@ -379,6 +389,17 @@ def _given_name_slip(a: str, b: str) -> bool:
             and DamerauLevenshtein.distance(a, b) <= 1)
 
 
+def _name_blocks(words: list[str]) -> set[tuple[str, str]]:
+    """(surname, given name) forms that two names :func:`same_person_name` accepts always share,
+    so that only names in one block are compared (near-linear, not every pair of a surname):
+    the surname and its one-letter deletions (two words one typo apart share one), with the
+    given name, the names it is a nickname of, and its own deletions where a slip is allowed."""
+    given, surname = words[0], words[-1]
+    givens = {given} | NICKNAMES.canonicals_of(given) | _deletions(given, shortest=6)
+    surnames = {surname} | _deletions(surname, shortest=4)
+    return {(s, g) for s in surnames for g in givens}
+
+
 def _deletions(word: str, shortest: int) -> set[str]:
     """The word with one letter dropped, each way: two words one typo apart share one."""
     return {word[:i] + word[i + 1:] for i in range(len(word))} if len(word) >= shortest else set()
@@ -433,13 +454,12 @@ def _join_person_variants(by_key: dict[tuple[str, str], tuple[str, str]], uf: _U
     "John A. Smith" and "John B. Smith".
     """
     keys = sorted(k for c, k in by_key if c == "Person" and " " in k)
-    buckets: dict[str, set[str]] = defaultdict(set)  # a surname with one letter dropped -> full names
+    blocks: dict[tuple[str, str], set[str]] = defaultdict(set)  # names that may be one person's
     for key in keys:
-        surname = key.rsplit(" ", 1)[1]
-        for variant in {surname} | _deletions(surname, shortest=4):
-            buckets[variant].add(key)  # two words one typo apart share a variant
+        for block in _name_blocks(key.split()):
+            blocks[block].add(key)
     fits: dict[str, set[str]] = defaultdict(set)
-    for group in buckets.values():
+    for group in blocks.values():
         for a in group:
             for b in group:
                 if a < b and b not in fits[a] and same_person_name(a.split(), b.split()):
@@ -502,6 +522,7 @@ def resolve_entities(
     by_key: dict[tuple[str, str], tuple[str, str]] = {}
     surnames: dict[str, set[str]] = defaultdict(set)
     bare: list[tuple[tuple[str, str], str]] = []  # persons named by one word: "Bush", "Laci"
+    by_link: dict[tuple[str, str, str | None], tuple[str, str]] = {}
     for facts in articles:
         for entity in facts.entities:
             item = (facts.article_id, entity.id)
@@ -513,6 +534,10 @@ def resolve_entities(
                 bare.append((item, key))  # which person it is depends on the article: decided last
                 continue
             first = by_key.setdefault((category, key), item)
+            if _links_conflict(entities[first], entity):
+                # one key, two places the gazetteer tells apart ("Kenya" / "Kenia"): the other
+                # place meets the entities with its own link under this key
+                first = by_link.setdefault((category, key, entity.link), item)
             if entity.canonical:
                 rule = "alias table"
             elif {ascii_fold(n) for n in entity.names} & {ascii_fold(n) for n in entities[first].names}:

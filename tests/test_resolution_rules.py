@@ -148,3 +148,27 @@ def test_an_organisation_keeps_its_first_word():
     r = resolve(article("a", ("Organization", "General Motors")), article("b", ("Organization", "Motors")),
                 article("c", ("Organization", "Tesla Motors")))
     assert len({node_of(r, "a", "General Motors"), node_of(r, "b", "Motors"), node_of(r, "c", "Tesla Motors")}) == 3
+
+
+def test_transliterations_join_places_not_organisations():
+    r = resolve(article("t1", ("MilitaryBase", "Hmeimim air base")), article("t2", ("MilitaryBase", "Khmeimim air base")),
+                article("t3", ("City", "Tartus")), article("t4", ("City", "Tartous")),
+                article("t5", ("Organization", "Lyon")), article("t6", ("Organization", "Lion")),
+                article("t7", ("Organization", "Lyon")))
+    assert node_of(r, "t1", "Hmeimim air base") == node_of(r, "t2", "Khmeimim air base")  # positive controls
+    assert node_of(r, "t3", "Tartus") == node_of(r, "t4", "Tartous")
+    assert node_of(r, "t5", "Lyon") == node_of(r, "t7", "Lyon")
+    assert node_of(r, "t5", "Lyon") != node_of(r, "t6", "Lion")
+
+
+def test_a_transliteration_never_joins_places_the_gazetteer_tells_apart():
+    def city(article_id, name, link):
+        return ArticleFacts(article_id, (Entity("e0", "City", (name,), link=link),), ())
+
+    r = resolve_entities([city("k1", "Kenya", "geonames:1"), city("k2", "Kenia", "geonames:2"),
+                          city("k3", "Kenia", "geonames:2"), city("k4", "Kenia", None), city("k5", "Kenya", "geonames:1")])
+    node = {aid: r.members[(aid, "e0")] for aid in ("k1", "k2", "k3", "k4", "k5")}
+    assert node["k1"] != node["k2"]
+    assert node["k2"] == node["k3"] and node["k1"] == node["k5"]  # each place still meets its own spellings
+    r = resolve_entities([city("s1", "Kenya", "geonames:1"), city("s2", "Kenia", "geonames:1")])
+    assert r.members[("s1", "e0")] == r.members[("s2", "e0")]  # one link: one place, however spelt
