@@ -373,3 +373,30 @@ def test_progress_without_a_terminal_is_plain_lines_with_phases_and_totals(tmp_p
     assert any(line.startswith("parsing 2/2 (") and "left)" in line for line in lines)
     quiet = kg("build", DATA, "--out", tmp_path / "out", "--no-html", "-q")
     assert "parsing" not in quiet.output  # -q: no progress at all
+
+
+def test_an_html_login_page_is_refused_like_other_unreadable_input(tmp_path):
+    from .test_articles import ARTICLE, LOGIN, page
+
+    login = tmp_path / "in" / "login.html"
+    login.parent.mkdir()
+    login.write_text(page(main=LOGIN))  # with a "(c) 2024" footer
+    alone = kg("build", login, "--out", tmp_path / "out")
+    (tmp_path / "empty.txt").write_text("")
+    empty = kg("build", tmp_path / "empty.txt", "--out", tmp_path / "out")
+    assert alone.exit_code == empty.exit_code == EXIT_ERROR
+    reason = f"skipped {login}: no article text found (login page, index or empty page?)"
+    assert reason in " ".join(alone.output.split())
+    assert not (tmp_path / "out").exists()
+
+    published = '<meta property="article:published_time" content="2020-03-04">'
+    (tmp_path / "in" / "dated.html").write_text(page(published, ARTICLE.replace("port", "airport")))
+    (tmp_path / "in" / "footer-only.html").write_text(page(main=ARTICLE))
+    out = tmp_path / "out"
+    built = kg("build", tmp_path / "in", "--out", out, "--no-html")
+    assert built.exit_code == EXIT_OK, built.output
+    assert reason in " ".join(built.output.split())  # the login page is still named, the rest is built
+    dates = kg("query", out / "graph.ttl", "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?title ?date "
+               "WHERE { ?a dcterms:title ?title OPTIONAL { ?a dcterms:date ?date } }", "--format", "json")
+    assert sorted(json.loads(dates.output), key=lambda row: row["date"] or "") == [
+        {"title": "Minister visits port", "date": None}, {"title": "Minister visits airport", "date": "2020-03-04"}]
