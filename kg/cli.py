@@ -89,7 +89,7 @@ def build(
     from kg.export import EXPORTERS
 
     logging.basicConfig(level=logging.ERROR)
-    _say_store_waits()
+    _show_store_messages()
     if not inputs and store is None:
         _fail(KGError("give the articles to build (files or folders), or --store to export a store"))
     formats = ("turtle",) if no_html else ("turtle", "html")
@@ -157,8 +157,9 @@ class _PlainProgress:
             err.print(f"{phase} {done}/{total} ({elapsed:.0f} s, about {left:.0f} s left)", highlight=False)
 
 
-def _say_store_waits() -> None:
-    """Print kg.store's warnings (a build waiting for another one's lock) as plain lines."""
+def _show_store_messages() -> None:
+    """Print kg.store's warnings as plain lines: a build waiting for another one's lock, a
+    build resuming from the articles an interrupted one parsed, an unreadable checkpoint."""
     store_log = logging.getLogger("kg.store")
     if not store_log.handlers:
         handler = logging.StreamHandler(sys.stderr)
@@ -179,7 +180,7 @@ def remove(
 
     if not (store / "facts").is_dir():
         _fail(KGError(f"{store}: not a kg store (no facts/ folder)"))
-    _say_store_waits()
+    _show_store_messages()
     try:
         result, missing = run_remove(store, article_ids, out_dir)
     except KGError as error:
