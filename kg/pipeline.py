@@ -11,10 +11,10 @@ import hashlib
 import json
 import logging
 from collections import Counter
-from contextlib import nullcontext
-from functools import cache
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from rdflib import RDF, Graph

@@ -212,8 +212,13 @@ class Checkpoint:
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path)
-        db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT, article TEXT, facts TEXT, PRIMARY KEY (key, article))")
-        db.commit()
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT, article TEXT, facts TEXT, "
+                       "PRIMARY KEY (key, article))")
+            db.commit()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
         return db
 
     def split(self, articles: Iterable[Article]) -> tuple[list[tuple[Article, ArticleFacts]], list[Article]]:

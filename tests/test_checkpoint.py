@@ -152,3 +152,13 @@ def test_a_build_with_another_event_model_parses_again_and_drops_the_stale_check
     result, parsed = parsed_by(inputs, store, events_model=retrained)
     assert result.resumed == 0 and len(parsed) == ARTICLES
     assert not (store / "parsed.sqlite").exists()  # rows of the other key went with the finished build
+
+
+def test_a_damaged_checkpoint_costs_a_parse_never_the_build(tmp_path, inputs, one_shot, caplog):
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "parsed.sqlite").write_bytes(b"not a database, " * 64)
+    result, parsed = parsed_by(inputs, store)
+    assert len(parsed) == ARTICLES and result.resumed == 0
+    assert "unreadable checkpoint" in caplog.text and "parsing every article again" in caplog.text
+    assert state(store) == one_shot
