@@ -161,12 +161,18 @@ def _show_store_messages() -> None:
     """Print kg.store's warnings as plain lines: a build waiting for another one's lock, a
     build resuming from the articles an interrupted one parsed, an unreadable checkpoint."""
     store_log = logging.getLogger("kg.store")
-    if not store_log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        store_log.addHandler(handler)
+    if not any(isinstance(h, _ErrorConsoleHandler) for h in store_log.handlers):
+        store_log.addHandler(_ErrorConsoleHandler())
         store_log.setLevel(logging.WARNING)
         store_log.propagate = False
+
+
+class _ErrorConsoleHandler(logging.Handler):
+    """Log messages as plain lines on the error console, which writes to whatever stderr
+    is when the message comes (a StreamHandler would keep the stream of its first run)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(record.getMessage(), markup=False, highlight=False)
 
 
 @app.command(epilog="Example: kg remove graph-store/ 7cb87406dcfc08d4 --out out/")
