@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from kg.errors import InputError
@@ -277,22 +278,50 @@ def record_article(record: object, path: Path, line: int | None, source: str) ->
     )
 
 
+# A page whose main text has fewer words than this is no article: login pages, cookie walls,
+# index pages and empty templates extract to a heading and a line or two. (Trafilatura's own
+# floor for a main text is 250 characters, about 40 words.) A shorter brief can be given as
+# .txt or .jsonl, which have no boilerplate to mistake for a text.
+MIN_HTML_WORDS = 40
+NO_ARTICLE_TEXT = "no article text found (login page, index or empty page?)"
+
+
+@cache
+def _trafilatura_config():
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    # Dates only from the page's metadata (<meta>, <time>, JSON-LD, a byline), never from a
+    # search of the whole text, which takes the year of a "(c) 2024" footer for the date.
+    config.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")
+    return config
+
+
 @reader(".html", ".htm")
 def read_html(path: Path) -> Iterator[Article]:
-    """An article web page: main text, title and date found by trafilatura and htmldate."""
+    """An article web page: main text, title and date found by trafilatura and htmldate.
+
+    Raises:
+        InputError: the page has no main text of at least :data:`MIN_HTML_WORDS` words.
+    """
     import trafilatura  # heavy import, only when HTML is read
 
     page = _decode(path)
-    document = trafilatura.bare_extraction(page, with_metadata=True, favor_precision=True)
-    text = getattr(document, "text", None) if document is not None else None
-    if not text or not text.strip():
-        raise InputError(path, "no article text found in the page")
+    document = trafilatura.bare_extraction(page, with_metadata=True, favor_precision=True,
+                                           config=_trafilatura_config())
+    text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    if not text:
+        raise InputError(path, NO_ARTICLE_TEXT)
+    words = len(text.split())
+    if words < MIN_HTML_WORDS:
+        raise InputError(path, f"{NO_ARTICLE_TEXT}: its main text has {words} word{'s' if words != 1 else ''}, an article at least "
+                               f"{MIN_HTML_WORDS}", hint="give a short article's text as .txt or .jsonl")
     date = None
     if getattr(document, "date", None):
         date = parse_date(document.date, path)
     yield Article(
-        id=Article.content_id(text.strip()),
-        text=text.strip(),
+        id=Article.content_id(text),
+        text=text,
         title=getattr(document, "title", None) or None,
         date=date,
         url=getattr(document, "url", None) or None,

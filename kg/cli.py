@@ -89,7 +89,7 @@ def build(
     from kg.export import EXPORTERS
 
     logging.basicConfig(level=logging.ERROR)
-    _say_store_waits()
+    _show_store_messages()
     if not inputs and store is None:
         _fail(KGError("give the articles to build (files or folders), or --store to export a store"))
     formats = ("turtle",) if no_html else ("turtle", "html")
@@ -157,15 +157,22 @@ class _PlainProgress:
             err.print(f"{phase} {done}/{total} ({elapsed:.0f} s, about {left:.0f} s left)", highlight=False)
 
 
-def _say_store_waits() -> None:
-    """Print kg.store's warnings (a build waiting for another one's lock) as plain lines."""
+def _show_store_messages() -> None:
+    """Print kg.store's warnings as plain lines: a build waiting for another one's lock, a
+    build resuming from the articles an interrupted one parsed, an unreadable checkpoint."""
     store_log = logging.getLogger("kg.store")
-    if not store_log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        store_log.addHandler(handler)
+    if not any(isinstance(h, _ErrorConsoleHandler) for h in store_log.handlers):
+        store_log.addHandler(_ErrorConsoleHandler())
         store_log.setLevel(logging.WARNING)
         store_log.propagate = False
+
+
+class _ErrorConsoleHandler(logging.Handler):
+    """Log messages as plain lines on the error console, which writes to whatever stderr
+    is when the message comes (a StreamHandler would keep the stream of its first run)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(record.getMessage(), markup=False, highlight=False)
 
 
 @app.command(epilog="Example: kg remove graph-store/ 7cb87406dcfc08d4 --out out/")
@@ -179,7 +186,7 @@ def remove(
 
     if not (store / "facts").is_dir():
         _fail(KGError(f"{store}: not a kg store (no facts/ folder)"))
-    _say_store_waits()
+    _show_store_messages()
     try:
         result, missing = run_remove(store, article_ids, out_dir)
     except KGError as error:

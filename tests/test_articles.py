@@ -50,18 +50,76 @@ def test_json_array(tmp_path):
     assert [a.id for a in read_articles([path])] == ["a", "b"]
 
 
+BODY = ("<p>The minister visited the port on Tuesday and spoke to workers about the new harbour. She said the "
+        "expansion would bring jobs to the region and that the government would pay to dredge the channel.</p>"
+        "<p>Workers told her that the cranes were old and that repairs had been put off for years. The harbour "
+        "master said he welcomed the visit and hoped that money would follow the words.</p>")
+FOOTER = "<footer><p>\u00a9 2024 Daily Courier Media Ltd. All rights reserved.</p></footer>"
+
+
+def page(head: str = "", main: str = "", footer: str = FOOTER) -> str:
+    """A hand-made web page: navigation, the main part and a copyright footer."""
+    return (f"<html><head><title>Daily Courier</title>{head}</head><body>"
+            f"<nav><a href='/'>Home</a> | <a href='/news'>News</a></nav>{main}{footer}</body></html>")
+
+
+ARTICLE = f"<article><h1>Minister visits port</h1>{BODY}</article>"
+LOGIN = ("<main><h1>Sign in to your account</h1><form action='/login' method='post'>"
+         "<label>Email <input name='email'></label><label>Password <input type='password' name='password'></label>"
+         "<button>Sign in</button></form><p>Forgot your password? <a href='/reset'>Reset it here</a>. New to the "
+         "Daily Courier? <a href='/register'>Create an account</a> to read all our stories.</p></main>")
+INDEX = "<h1>World</h1><ul>" + "".join(
+    f"<li><a href='/{n}'>{title}</a></li>" for n, title in enumerate(
+        ["Minister visits port", "Talks on trade resume", "Floods close roads", "Election date set"])) + "</ul>"
+
+
 def test_html_page(tmp_path):
     path = tmp_path / "page.html"
-    body = " ".join(["The minister visited the port and spoke to workers about the new harbour."] * 6)
-    path.write_text(
-        "<html><head><title>Minister visits port</title>"
-        '<meta property="article:published_time" content="2020-03-04"></head>'
-        f"<body><nav>Home | News</nav><article><h1>Minister visits port</h1><p>{body}</p></article></body></html>"
-    )
+    path.write_text(page('<meta property="article:published_time" content="2020-03-04T10:00:00Z">', ARTICLE))
     (article,) = read_articles([path])
     assert "visited the port" in article.text
-    assert "Home | News" not in article.text
-    assert article.date == dt.date(2020, 3, 4)
+    assert "Home | News" not in article.text and "2024" not in article.text
+    assert article.date == dt.date(2020, 3, 4)  # from the page's metadata
+
+
+@pytest.mark.parametrize(("marked", "date"), [
+    ('<time datetime="2019-06-07">7 June 2019</time>', dt.date(2019, 6, 7)),
+    ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+     '"datePublished": "2018-02-03T08:00:00Z"}</script>', dt.date(2018, 2, 3)),
+    ("", None),  # only the copyright footer names a year: no date, not 2024-01-01
+])
+def test_an_html_date_comes_from_the_page_metadata_never_the_copyright_footer(tmp_path, marked, date):
+    path = tmp_path / "page.html"
+    path.write_text(page(main=ARTICLE.replace("</h1>", "</h1>" + marked)))
+    (article,) = read_articles([path])
+    assert "visited the port" in article.text
+    assert article.date == date
+
+
+@pytest.mark.parametrize("main", [LOGIN, INDEX, ""], ids=["login", "index", "empty"])
+def test_an_html_page_without_a_main_text_is_refused_with_its_reason(tmp_path, main):
+    path = tmp_path / "page.html"
+    path.write_text(page(main=main))
+    errors = []
+    assert list(read_articles([path], on_error=errors.append)) == []
+    (error,) = errors
+    assert error.path == path
+    assert error.message.startswith("no article text found (login page, index or empty page?)")
+    assert str(path) in str(error)
+
+
+def test_the_html_word_floor_is_the_named_constant(tmp_path):
+    from kg.articles import MIN_HTML_WORDS
+
+    words = ("Officials said the talks would go on for another day in the capital. " * 20).split()
+    for count, kept in ((MIN_HTML_WORDS, True), (MIN_HTML_WORDS - 1, False)):
+        path = tmp_path / f"{count}.html"
+        path.write_text(page(main=f"<article><p>{' '.join(words[:count])}</p></article>", footer=""))
+        errors = []
+        articles = list(read_articles([path], on_error=errors.append))
+        assert (len(articles), len(errors)) == ((1, 0) if kept else (0, 1)), (count, errors)
+        if not kept:
+            assert f"has {count} words, an article at least {MIN_HTML_WORDS}" in errors[0].message
 
 
 @pytest.mark.parametrize(

@@ -71,12 +71,57 @@ def test_query_csv_and_binding(built):
     assert len(lines) >= 2 and all(line.startswith("Bashar al-Assad,") for line in lines[1:])
 
 
-def test_binding_cannot_inject_sparql(built):
+def rows_without(output: str, column: str) -> list[list[str]]:
+    """The rows of a CSV result without one column (the one a binding fixes)."""
+    import csv
+
+    header, *rows = list(csv.reader(output.splitlines()))
+    keep = [i for i, name in enumerate(header) if name != column]
+    return [[row[i] for i in keep] for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "label", "other_name"),
+    [
+        ("quotes", "speaker", "Vladimir Putin", "Putin"),
+        ("quotes", "speaker", "Bashar al-Assad", "assad"),
+        ("visits", "person", "Vladimir Putin", "PUTIN"),
+        ("visits", "place", "Hmeimim air base", "khmeimim"),
+        ("meetings", "person", "Bashar al-Assad", "Bashar Assad"),
+        ("roles", "person", "Vladimir Putin", "russian president"),
+        ("entities", "name", "Hmeimim air base", "Hmeymim airbase"),
+    ],
+)
+def test_a_binding_matches_any_name_of_the_node_in_any_case(built, name, column, label, other_name):
     out, _ = built
-    hostile = 'x" } UNION { ?s ?p ?o } #'
+    entities = json.loads(kg("query", out / "graph.ttl", "entities", "--format", "json").output)
+    labels = {entity["name"] for entity in entities}
+    assert label in labels and other_name not in labels  # the other name is no node's label
+    by_label = kg("query", out / "graph.ttl", name, "--bind", f"{column}={label}", "--format", "csv")
+    by_other = kg("query", out / "graph.ttl", name, "--bind", f"{column}={other_name}", "--format", "csv")
+    assert by_label.exit_code == by_other.exit_code == EXIT_OK, by_other.output
+    assert rows_without(by_label.output, column), f"{label} has no {name}"
+    assert rows_without(by_other.output, column) == rows_without(by_label.output, column)
+    everyone = kg("query", out / "graph.ttl", name, "--format", "csv")
+    assert len(rows_without(everyone.output, column)) > len(rows_without(by_label.output, column))
+    nobody = kg("query", out / "graph.ttl", name, "--bind", f"{column}=Nobody Atall")
+    assert nobody.exit_code == EXIT_OK and "0 rows" in nobody.output
+
+
+@pytest.mark.parametrize("hostile", [
+    'x" } UNION { ?s ?p ?o } #',
+    'putin")) } UNION { ?s ?p ?o } #',
+    ".*",
+    "putin' || true || '",
+    "<http://x> } ; DROP ALL ; SELECT * {",
+])
+def test_binding_cannot_inject_sparql(built, hostile):
+    out, _ = built
     result = kg("query", out / "graph.ttl", "quotes", "--bind", f"speaker={hostile}", "--format", "json")
     assert result.exit_code == EXIT_OK, result.output
     assert json.loads(result.output) == []
+    control = kg("query", out / "graph.ttl", "quotes", "--bind", "speaker=putin", "--format", "json")
+    assert json.loads(control.output), "positive control: a real name finds quotes"
 
 
 def test_query_from_file_and_text(built, tmp_path):
@@ -328,3 +373,30 @@ def test_progress_without_a_terminal_is_plain_lines_with_phases_and_totals(tmp_p
     assert any(line.startswith("parsing 2/2 (") and "left)" in line for line in lines)
     quiet = kg("build", DATA, "--out", tmp_path / "out", "--no-html", "-q")
     assert "parsing" not in quiet.output  # -q: no progress at all
+
+
+def test_an_html_login_page_is_refused_like_other_unreadable_input(tmp_path):
+    from .test_articles import ARTICLE, LOGIN, page
+
+    login = tmp_path / "in" / "login.html"
+    login.parent.mkdir()
+    login.write_text(page(main=LOGIN))  # with a "(c) 2024" footer
+    alone = kg("build", login, "--out", tmp_path / "out")
+    (tmp_path / "empty.txt").write_text("")
+    empty = kg("build", tmp_path / "empty.txt", "--out", tmp_path / "out")
+    assert alone.exit_code == empty.exit_code == EXIT_ERROR
+    reason = f"skipped {login}: no article text found (login page, index or empty page?)"
+    assert reason in " ".join(alone.output.split())
+    assert not (tmp_path / "out").exists()
+
+    published = '<meta property="article:published_time" content="2020-03-04">'
+    (tmp_path / "in" / "dated.html").write_text(page(published, ARTICLE.replace("port", "airport")))
+    (tmp_path / "in" / "footer-only.html").write_text(page(main=ARTICLE))
+    out = tmp_path / "out"
+    built = kg("build", tmp_path / "in", "--out", out, "--no-html")
+    assert built.exit_code == EXIT_OK, built.output
+    assert reason in " ".join(built.output.split())  # the login page is still named, the rest is built
+    dates = kg("query", out / "graph.ttl", "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?title ?date "
+               "WHERE { ?a dcterms:title ?title OPTIONAL { ?a dcterms:date ?date } }", "--format", "json")
+    assert sorted(json.loads(dates.output), key=lambda row: row["date"] or "") == [
+        {"title": "Minister visits port", "date": None}, {"title": "Minister visits airport", "date": "2020-03-04"}]
