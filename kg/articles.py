@@ -310,6 +310,7 @@ def read_html(path: Path) -> Iterator[Article]:
     document = trafilatura.bare_extraction(page, with_metadata=True, favor_precision=True,
                                            config=_trafilatura_config())
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    text, warnings = strip_controls(text)
     if not text:
         raise InputError(path, NO_ARTICLE_TEXT)
     words = len(text.split())
@@ -326,4 +327,5 @@ def read_html(path: Path) -> Iterator[Article]:
         date=date,
         url=getattr(document, "url", None) or None,
         source=str(path),
+        warnings=warnings,
     )

@@ -123,7 +123,7 @@ def build(
     for warning in report["articles"]["warnings"]:
         err.print(f"[yellow]warning[/] {escape(str(warning['source']))}: {escape(warning['warning'])}", highlight=False)
     relations = ", ".join(f"{n} {r}" for r, n in report["relations"].items())
-    out.print(f"{len(result.articles)} articles -> {report['triples']} triples ({relations})", highlight=False)
+    out.print(f"{_count(len(result.articles), 'article')} -> {report['triples']} triples ({relations})", highlight=False)
     for name, path in result.outputs.items():
         out.print(f"  {name}: {escape(str(path))}", highlight=False)
     if result.validation is not None and not result.validation.conforms:
@@ -149,7 +149,7 @@ class _PlainProgress:
     def __call__(self, phase: str, done: int, total: int | None) -> None:
         if phase != self.phase:
             self.phase, self.started = phase, self.clock()
-            err.print(f"{phase}" + (f" {total} articles" if total else ""), highlight=False)
+            err.print(f"{phase}" + (f" {_count(total, 'article')}" if total else ""), highlight=False)
             return
         if total and done and (done == total or done % max(1, total // 10) == 0):
             elapsed = self.clock() - self.started
@@ -253,7 +253,7 @@ def _entities(source: Path) -> dict:
 @app.command(epilog='Example: kg query out/graph.ttl quotes --bind speaker="Bashar al-Assad" --format csv')
 def query(
     graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, …) or a store folder.")],
-    query_: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or a bundled query name (visits, meetings, quotes, entities, places, roles).")],
+    query_: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or a bundled query name (visits, meetings, planned, quotes, entities, places, roles).")],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     bind: Annotated[list[str] | None, typer.Option(help="NAME=VALUE: bind ?NAME to the string VALUE (safe substitution). Repeatable.")] = None,
 ) -> None:
@@ -277,11 +277,15 @@ def query(
             for row in result.rows:
                 table.add_row(*("" if v is None else escape(str(v)) for v in row))  # article text is no markup
             out.print(table)
-            count = len(result.rows)
-            out.print(f"{count} row" + ("" if count == 1 else "s"), style="dim")
+            out.print(_count(len(result.rows), "row"), style="dim")
     else:
         for triple in result:
             sys.stdout.write(f"{triple} .\n")
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 row", "2 rows"."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _binding(text: str) -> tuple[str, str]:

@@ -82,6 +82,13 @@ def test_html_page(tmp_path):
     assert article.date == dt.date(2020, 3, 4)  # from the page's metadata
 
 
+def test_a_control_byte_in_an_html_page_never_reaches_the_text(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(page("", ARTICLE.replace("visited the port", "visited\x07 the port")))
+    (article,) = read_articles([path])
+    assert "visited the port" in article.text and "\x07" not in article.text
+
+
 @pytest.mark.parametrize(("marked", "date"), [
     ('<time datetime="2019-06-07">7 June 2019</time>', dt.date(2019, 6, 7)),
     ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '

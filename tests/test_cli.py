@@ -335,7 +335,7 @@ def test_an_article_in_another_language_is_skipped_with_its_reason(tmp_path):
     assert result.exit_code == EXIT_OK, result.output
     output = " ".join(result.output.split())
     assert f"skipped {tmp_path / 'de.txt'}: written in German (de), and the model reads English" in output
-    assert "1 articles" in output  # the English one, short as it is, is built
+    assert "1 article ->" in output  # the English one, short as it is, is built
     assert "Donnerstag" not in (out / "graph.ttl").read_text()
 
 
