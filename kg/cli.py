@@ -249,13 +249,14 @@ def query(
     query_: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or a bundled query name (visits, meetings, quotes, entities, places, roles).")],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     bind: Annotated[list[str] | None, typer.Option(help="NAME=VALUE: bind ?NAME to the string VALUE (safe substitution). Repeatable.")] = None,
+    allow_service: Annotated[bool, typer.Option("--allow-service", help="Run SERVICE clauses (they fetch from other endpoints over the network); refused without it.")] = False,
 ) -> None:
     """Run a SPARQL 1.1 query over a built graph."""
     from kg.query import Table, open_store, query_text, run_query
 
     try:
         bindings = dict(_binding(b) for b in bind or [])
-        result = run_query(open_store(graph), query_text(query_), bindings)
+        result = run_query(open_store(graph), query_text(query_), bindings, allow_service=allow_service)
     except KGError as error:
         _fail(error)
     if isinstance(result, bool):

@@ -90,6 +90,64 @@ def test_query_from_file_and_text(built, tmp_path):
     assert int(from_file.output.splitlines()[1]) > 100
 
 
+@pytest.fixture
+def listener():
+    """A loopback socket that counts the connections made to it (and closes each at once)."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    connections = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:  # the timeout: look at stop again
+                continue
+            connections.append(connection.getpeername())
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], connections
+    stop.set()
+    thread.join()
+    server.close()
+
+
+SERVICE_QUERIES = [
+    "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "select * where {{ ?s ?p ?o FILTER EXISTS {{ service silent <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?x }} }} }}",
+    "PREFIX e: <http://127.0.0.1:{port}/> SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE e:sparql {{ ?s ?p ?o }} }} }} }}",
+]
+
+
+@pytest.mark.parametrize("template", SERVICE_QUERIES)
+def test_query_refuses_service_unless_allowed(built, listener, template):
+    out, _ = built
+    port, connections = listener
+    text = template.format(port=port)
+    refused = kg("query", out / "graph.ttl", text)
+    assert refused.exit_code == EXIT_ERROR
+    assert "SERVICE clause" in refused.output and "--allow-service" in refused.output
+    assert connections == []  # refused before the engine could reach the endpoint
+    allowed = kg("query", out / "graph.ttl", text, "--allow-service")  # positive control: it does reach out
+    assert "SERVICE clause" not in allowed.output
+    assert connections, "with --allow-service the engine should have called the endpoint"
+
+
+def test_service_in_strings_iris_and_names_is_no_clause(built):
+    out, _ = built
+    text = ('PREFIX ex: <http://example.org/SERVICE/> SELECT ?service WHERE { ?s ex:service ?service '
+            'FILTER(?service != "SERVICE <http://x/> { }") } LIMIT 1  # SERVICE <http://x/> { }')
+    result = kg("query", out / "graph.ttl", text, "--format", "csv")
+    assert result.exit_code == EXIT_OK, result.output
+    assert result.output.splitlines() == ["service"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
