@@ -278,6 +278,35 @@ def query(
             sys.stdout.write(f"{triple} .\n")
 
 
+@app.command(epilog="Example: kg serve out/graph.ttl --port 7878   (then open http://127.0.0.1:7878/)")
+def serve(
+    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, …), an Oxigraph folder or a kg store folder.")],
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback lets other machines query the graph.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free one).")] = 7878,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds a query may run before it is stopped.")] = 30.0,
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Largest result (rows or triples) answered; a larger one is refused.")] = 10_000,
+    workers: Annotated[int, typer.Option(min=1, help="Queries answered at once (one process each).")] = 2,
+    allow_service: Annotated[bool, typer.Option("--allow-service", help="Run SERVICE clauses (they fetch from other endpoints over the network); refused without it.")] = False,
+) -> None:
+    """Serve a graph read-only over the SPARQL 1.1 Protocol at /query and /sparql, with a query page at /."""
+    from kg.serve import is_loopback, serve as run_serve
+
+    if not is_loopback(host):
+        err.print(f"[yellow]warning:[/] listening on {escape(host)}: anyone who can reach this machine can query "
+                  "the graph (read-only); the default, 127.0.0.1, serves only this machine", highlight=False)
+
+    def ready(url: str) -> None:
+        out.print(f"kg serve: {escape(str(graph))} at {url} (SPARQL endpoint {url}query); Ctrl-C stops",
+                  highlight=False)
+        sys.stdout.flush()
+
+    try:
+        run_serve(graph, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+                  allow_service=allow_service, on_ready=ready)
+    except KGError as error:
+        _fail(error)
+
+
 def _binding(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.isidentifier():

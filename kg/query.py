@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import GraphError, QueryError
+from kg.errors import GraphError, QueryError, ServiceRefused
 from kg.vocab import ONTOLOGY_DIR
 
 QUERY_DIR = ONTOLOGY_DIR / "queries"
@@ -130,16 +130,16 @@ def service_clauses(query: str) -> list[str]:
 
 
 def refuse_service(query: str) -> None:
-    """Raise :class:`QueryError` if the query has a ``SERVICE`` clause.
+    """Raise :class:`~kg.errors.ServiceRefused` if the query has a ``SERVICE`` clause.
 
     >>> refuse_service("SELECT * WHERE { SERVICE <http://ex/sparql> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
-    kg.errors.QueryError: the query has a SERVICE clause, which would fetch from another endpoint over the network: SERVICE <http://ex/sparql> { ?s ?p ?o }
+    kg.errors.ServiceRefused: the query has a SERVICE clause, which would fetch from another endpoint over the network: SERVICE <http://ex/sparql> { ?s ?p ?o }
     """
     clauses = service_clauses(query)
     if clauses:
-        error = QueryError("the query has a SERVICE clause, which would fetch from another endpoint over the "
+        error = ServiceRefused("the query has a SERVICE clause, which would fetch from another endpoint over the "
                            f"network: {clauses[0]}")
         error.hint = "--allow-service runs it, if you trust the query and the endpoints it names"
         raise error

@@ -21,7 +21,7 @@ def kg(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
-@pytest.mark.parametrize("command", ["build", "query", "validate", "eval", "remove", "explain"])
+@pytest.mark.parametrize("command", ["build", "query", "validate", "eval", "remove", "explain", "serve"])
 def test_every_command_has_an_example(command):
     result = kg(command, "--help")
     assert result.exit_code == 0
@@ -88,34 +88,6 @@ def test_query_from_file_and_text(built, tmp_path):
     assert from_file.exit_code == from_text.exit_code == EXIT_OK
     assert from_file.output == from_text.output
     assert int(from_file.output.splitlines()[1]) > 100
-
-
-@pytest.fixture
-def listener():
-    """A loopback socket that counts the connections made to it (and closes each at once)."""
-    import socket
-    import threading
-
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.2)
-    connections = []
-    stop = threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except OSError:  # the timeout: look at stop again
-                continue
-            connections.append(connection.getpeername())
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], connections
-    stop.set()
-    thread.join()
-    server.close()
 
 
 SERVICE_QUERIES = [
