@@ -75,7 +75,7 @@ def build(
     store: Annotated[Path | None, typer.Option(help="Persistent store folder: add the articles to the graph kept there.")] = None,
     processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="spaCy worker processes.")] = 1,
     no_html: Annotated[bool, typer.Option("--no-html", help="Skip the graph page.")] = False,
-    also: Annotated[list[str] | None, typer.Option("--also", help="Also write this RDF format: ntriples, jsonld or rdfxml. Repeatable.")] = None,
+    also: Annotated[list[str] | None, typer.Option("--also", help="Also write this RDF format: ntriples, jsonld, rdfxml, or trig or nquads (one named graph per article). Repeatable.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     events_model: Annotated[Path | None, typer.Option("--events-model", help="Event model file from kg train (default: the one kg ships).")] = None,
 ) -> None:
@@ -95,7 +95,7 @@ def build(
     formats = ("turtle",) if no_html else ("turtle", "html")
     for name in also or []:
         if name not in EXPORTERS or name in ("turtle", "html"):
-            _fail(KGError(f"--also {name}: one of ntriples, jsonld, rdfxml"))
+            _fail(KGError(f"--also {name}: one of ntriples, jsonld, rdfxml, trig, nquads"))
         formats += (name,)
     if out_dir is None and store is None:
         out_dir = Path("out")

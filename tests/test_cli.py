@@ -37,7 +37,7 @@ def test_python_dash_m_kg_runs():
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli")
-    result = kg("build", DATA, "--out", out, "--no-html")
+    result = kg("build", DATA, "--out", out, "--no-html", "--also", "trig", "--also", "nquads")
     assert result.exit_code == EXIT_OK, result.output
     return out, result
 
@@ -45,6 +45,7 @@ def built(tmp_path_factory):
 def test_build_writes_graph_and_report(built):
     out, result = built
     assert (out / "graph.ttl").stat().st_size > 0
+    assert (out / "graph.trig").stat().st_size > 0 and (out / "graph.nq").stat().st_size > 0
     report = json.loads((out / "report.json").read_text())
     assert report["articles"]["read"] == 2
     assert report["articles"]["skipped"] == []
