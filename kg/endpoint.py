@@ -53,7 +53,6 @@ GRAPH_TYPES = {
 TEXT = "text/plain"
 
 
-
 @dataclass(frozen=True)
 class Query:
     """One protocol request: the query text, the media types the client takes for
