@@ -75,7 +75,7 @@ def build(
     store: Annotated[Path | None, typer.Option(help="Persistent store folder: add the articles to the graph kept there.")] = None,
     processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="spaCy worker processes.")] = 1,
     no_html: Annotated[bool, typer.Option("--no-html", help="Skip the graph page.")] = False,
-    also: Annotated[list[str] | None, typer.Option("--also", help="Also write this RDF format: ntriples, jsonld or rdfxml. Repeatable.")] = None,
+    also: Annotated[list[str] | None, typer.Option("--also", help="Also write this RDF format: ntriples, jsonld, rdfxml, or trig or nquads (one named graph per article). Repeatable.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     events_model: Annotated[Path | None, typer.Option("--events-model", help="Event model file from kg train (default: the one kg ships).")] = None,
 ) -> None:
@@ -95,7 +95,7 @@ def build(
     formats = ("turtle",) if no_html else ("turtle", "html")
     for name in also or []:
         if name not in EXPORTERS or name in ("turtle", "html"):
-            _fail(KGError(f"--also {name}: one of ntriples, jsonld, rdfxml"))
+            _fail(KGError(f"--also {name}: one of ntriples, jsonld, rdfxml, trig, nquads"))
         formats += (name,)
     if out_dir is None and store is None:
         out_dir = Path("out")
@@ -256,13 +256,14 @@ def query(
     query_: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or a bundled query name (visits, meetings, planned, quotes, entities, places, roles).")],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     bind: Annotated[list[str] | None, typer.Option(help="NAME=VALUE: bind ?NAME to the string VALUE (safe substitution). Repeatable.")] = None,
+    allow_service: Annotated[bool, typer.Option("--allow-service", help="Run SERVICE clauses (they fetch from other endpoints over the network); refused without it.")] = False,
 ) -> None:
     """Run a SPARQL 1.1 query over a built graph."""
     from kg.query import Table, open_store, query_text, run_query
 
     try:
         bindings = dict(_binding(b) for b in bind or [])
-        result = run_query(open_store(graph), query_text(query_), bindings)
+        result = run_query(open_store(graph), query_text(query_), bindings, allow_service=allow_service)
     except KGError as error:
         _fail(error)
     if isinstance(result, bool):
@@ -286,6 +287,35 @@ def query(
 def _count(n: int, noun: str) -> str:
     """ "1 row", "2 rows"."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+@app.command(epilog="Example: kg serve out/graph.ttl --port 7878   (then open http://127.0.0.1:7878/)")
+def serve(
+    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, …), an Oxigraph folder or a kg store folder.")],
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback lets other machines query the graph.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free one).")] = 7878,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds a query may run before it is stopped.")] = 30.0,
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Largest result (rows or triples) answered; a larger one is refused.")] = 10_000,
+    workers: Annotated[int, typer.Option(min=1, help="Queries answered at once (one process each).")] = 2,
+    allow_service: Annotated[bool, typer.Option("--allow-service", help="Run SERVICE clauses (they fetch from other endpoints over the network); refused without it.")] = False,
+) -> None:
+    """Serve a graph read-only over the SPARQL 1.1 Protocol at /query and /sparql, with a query page at /."""
+    from kg.serve import is_loopback, serve as run_serve
+
+    if not is_loopback(host):
+        err.print(f"[yellow]warning:[/] listening on {escape(host)}: anyone who can reach this machine can query "
+                  "the graph (read-only); the default, 127.0.0.1, serves only this machine", highlight=False)
+
+    def ready(url: str) -> None:
+        out.print(f"kg serve: {escape(str(graph))} at {url} (SPARQL endpoint {url}query); Ctrl-C stops",
+                  highlight=False)
+        sys.stdout.flush()
+
+    try:
+        run_serve(graph, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+                  allow_service=allow_service, on_ready=ready)
+    except KGError as error:
+        _fail(error)
 
 
 def _binding(text: str) -> tuple[str, str]:

@@ -42,3 +42,7 @@ class GraphError(KGError):
 
 class QueryError(KGError):
     """A SPARQL query that cannot be parsed or run."""
+
+
+class ServiceRefused(QueryError):
+    """A query with a ``SERVICE`` clause, which would reach the network, run without leave."""

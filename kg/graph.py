@@ -8,7 +8,8 @@ is written, its subject and object classes are checked against the domain and ra
 the ontology declares; a fact that does not fit is reported, not written.
 
 All IRIs are minted from canonical names or hashes of the evidence, never from raw
-article text, so the same input gives the same graph.
+article text, so the same input gives the same graph. :func:`named_graphs` splits a
+built graph by source, for TriG and N-Quads.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg import gazetteer
@@ -29,6 +30,7 @@ from kg.vocab import DEFAULT_BASE, KG, PREFIXES, SCHEMA, ontology
 
 NODE_KINDS = ("person", "organization", "place", "position", "article",  # format: kinds of page nodes
               "visit", "meeting", "quote", "location", "role")
+ENTITY_GRAPH = "graph/entities"  # the named graph of entity descriptions, under the base
 LINK_IRIS = {
     "wikidata": "http://www.wikidata.org/entity/{}",
     "geonames": "https://sws.geonames.org/{}/",
@@ -235,3 +237,55 @@ def build_graph(
     for article, facts in articles:
         builder.add_article(article, facts)
     return builder.graph, builder.rejected
+
+
+def named_graphs(graph: Graph) -> Dataset:
+    """``graph`` split into named graphs by where each triple comes from.
+
+    Each article's facts go into the named graph of the article's IRI: the article node,
+    its statement nodes (visits, meetings, quotes, locations, roles, with their evidence)
+    and the direct triples they state (``kg:visited``, ``kg:met``, ``kg:said``,
+    ``kg:locatedIn``, ``kg:holdsPosition``). A direct triple several articles state is in
+    each of their graphs. Everything else, the entities (types, labels, other names,
+    links) and positions, goes into ``<base>graph/entities``. The union of the named
+    graphs is ``graph``.
+    """
+    articles = sorted(graph.subjects(RDF.type, KG.Article))
+    by_article: dict[URIRef, list] = {article: list(graph.triples((article, None, None))) for article in articles}
+    for node, article in graph.subject_objects(PROV.wasDerivedFrom):
+        stated = [t for cls in graph.objects(node, RDF.type) for t in _stated(graph, node, cls) if t in graph]
+        by_article.setdefault(article, []).extend([*graph.triples((node, None, None)), *stated])
+    dataset = Dataset()
+    for prefix, namespace in graph.namespaces():
+        dataset.bind(prefix, namespace)
+    placed = set()
+    for article in sorted(by_article):
+        named = dataset.graph(article)
+        for triple in by_article[article]:
+            named.add(triple)
+            placed.add(triple)
+    base = str(articles[0]).rsplit("article/", 1)[0] if articles else DEFAULT_BASE
+    entities = dataset.graph(URIRef(base + ENTITY_GRAPH))
+    for triple in graph:
+        if triple not in placed:
+            entities.add(triple)
+    return dataset
+
+
+def _stated(graph: Graph, node: URIRef, cls: URIRef):
+    """The direct triples a statement node of class ``cls`` stands for (see :meth:`GraphBuilder.add_fact`)."""
+    if cls == KG.Visit:
+        for agent in graph.objects(node, KG.agent):
+            for place in graph.objects(node, KG.place):
+                yield agent, KG.visited, place
+    elif cls == KG.Meeting:
+        people = sorted(graph.objects(node, KG.participant))
+        yield from ((a, KG.met, b) for a in people for b in people if a != b)
+    elif cls == KG.Quote:
+        for speaker in graph.objects(node, KG.speaker):
+            yield speaker, KG.said, node
+    elif cls in (KG.Location, KG.Role):
+        prop = KG.locatedIn if cls == KG.Location else KG.holdsPosition
+        for subject in graph.objects(node, KG.subject):
+            for obj in graph.objects(node, KG.object):
+                yield subject, prop, obj

@@ -3,7 +3,9 @@
 A graph is a Turtle (or N-Triples, RDF/XML…) file or a pyoxigraph store folder. Queries
 are SPARQL text, a ``.rq`` file or the name of a bundled query in ``ontology/queries/``.
 Values from users are bound with SPARQL substitution (:func:`run_query`'s ``bindings``),
-never pasted into the query text, so they cannot change what the query does.
+never pasted into the query text, so they cannot change what the query does. A query
+with a ``SERVICE`` clause, which would make the engine fetch from another endpoint over
+the network, is refused unless the caller allows it (:func:`refuse_service`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import GraphError, QueryError
+from kg.errors import GraphError, QueryError, ServiceRefused
 from kg.vocab import ONTOLOGY_DIR
 
 QUERY_DIR = ONTOLOGY_DIR / "queries"
@@ -85,11 +87,72 @@ def open_store(graph: Path | str) -> ox.Store:
     return store
 
 
-def run_query(store: ox.Store, query: str, bindings: dict[str, str] | None = None):
+def service_clauses(query: str) -> list[str]:
+    """The ``SERVICE`` clauses of a SPARQL query, as written, wherever they are nested.
+
+    The query is parsed (rdflib's SPARQL parser), so a ``SERVICE`` inside a string, an IRI,
+    a comment or a prefixed name (``ex:service``) is no clause.
+
+    >>> service_clauses('SELECT * WHERE { ?s <http://ex/SERVICE> "service" }')
+    []
+    >>> service_clauses('SELECT * WHERE { FILTER EXISTS { SERVICE <http://ex/sparql> { ?s ?p ?o } } }')
+    ['SERVICE <http://ex/sparql> { ?s ?p ?o }']
+
+    Raises:
+        QueryError: the query mentions "service" and rdflib's parser cannot read it, so
+            it cannot be checked.
+    """
+    if "service" not in query.lower() and "\\u" not in query.lower():  # no keyword, not even escaped
+        return []
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(query)
+    except ParseException as err:
+        error = QueryError(f"invalid SPARQL, or SPARQL kg cannot check for SERVICE clauses: {err}")
+        error.hint = "--allow-service runs a query you trust without the check"
+        raise error from None
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            found.append(" ".join(str(node.get("service_string", "SERVICE")).split()))
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+            for value in node:
+                walk(value)
+
+    walk(tree)
+    return found
+
+
+def refuse_service(query: str) -> None:
+    """Raise :class:`~kg.errors.ServiceRefused` if the query has a ``SERVICE`` clause.
+
+    >>> refuse_service("SELECT * WHERE { SERVICE <http://ex/sparql> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    kg.errors.ServiceRefused: the query has a SERVICE clause, which would fetch from another endpoint over the network: SERVICE <http://ex/sparql> { ?s ?p ?o }
+    """
+    clauses = service_clauses(query)
+    if clauses:
+        error = ServiceRefused("the query has a SERVICE clause, which would fetch from another endpoint over the "
+                           f"network: {clauses[0]}")
+        error.hint = "--allow-service runs it, if you trust the query and the endpoints it names"
+        raise error
+
+
+def run_query(store: ox.Store, query: str, bindings: dict[str, str] | None = None, *, allow_service: bool = False):
     """Run SPARQL text; SELECT gives a :class:`Table`, ASK a bool, CONSTRUCT/DESCRIBE triples.
 
-    ``bindings`` maps variable names to string values, substituted as literals.
+    ``bindings`` maps variable names to string values, substituted as literals. A query
+    with a ``SERVICE`` clause raises :class:`QueryError` unless ``allow_service``.
     """
+    if not allow_service:
+        refuse_service(query)
     substitutions = {ox.Variable(name): ox.Literal(value) for name, value in (bindings or {}).items()}
     try:
         result = store.query(query, substitutions=substitutions or None)

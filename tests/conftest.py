@@ -94,3 +94,31 @@ def sample_store(sample_build):
     from kg.query import open_store
 
     return open_store(sample_build.outputs["turtle"])
+
+
+@pytest.fixture
+def listener():
+    """A loopback socket that counts the connections made to it (and closes each at once)."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    connections = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:  # the timeout: look at stop again
+                continue
+            connections.append(connection.getpeername())
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], connections
+    stop.set()
+    thread.join()
+    server.close()

@@ -21,7 +21,7 @@ def kg(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
-@pytest.mark.parametrize("command", ["build", "query", "validate", "eval", "remove", "explain"])
+@pytest.mark.parametrize("command", ["build", "query", "validate", "eval", "remove", "explain", "serve"])
 def test_every_command_has_an_example(command):
     result = kg(command, "--help")
     assert result.exit_code == 0
@@ -37,7 +37,7 @@ def test_python_dash_m_kg_runs():
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli")
-    result = kg("build", DATA, "--out", out, "--no-html")
+    result = kg("build", DATA, "--out", out, "--no-html", "--also", "trig", "--also", "nquads")
     assert result.exit_code == EXIT_OK, result.output
     return out, result
 
@@ -45,6 +45,7 @@ def built(tmp_path_factory):
 def test_build_writes_graph_and_report(built):
     out, result = built
     assert (out / "graph.ttl").stat().st_size > 0
+    assert (out / "graph.trig").stat().st_size > 0 and (out / "graph.nq").stat().st_size > 0
     report = json.loads((out / "report.json").read_text())
     assert report["articles"]["read"] == 2
     assert report["articles"]["skipped"] == []
@@ -133,6 +134,36 @@ def test_query_from_file_and_text(built, tmp_path):
     assert from_file.exit_code == from_text.exit_code == EXIT_OK
     assert from_file.output == from_text.output
     assert int(from_file.output.splitlines()[1]) > 100
+
+
+SERVICE_QUERIES = [
+    "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "select * where {{ ?s ?p ?o FILTER EXISTS {{ service silent <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?x }} }} }}",
+    "PREFIX e: <http://127.0.0.1:{port}/> SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE e:sparql {{ ?s ?p ?o }} }} }} }}",
+]
+
+
+@pytest.mark.parametrize("template", SERVICE_QUERIES)
+def test_query_refuses_service_unless_allowed(built, listener, template):
+    out, _ = built
+    port, connections = listener
+    text = template.format(port=port)
+    refused = kg("query", out / "graph.ttl", text)
+    assert refused.exit_code == EXIT_ERROR
+    assert "SERVICE clause" in refused.output and "--allow-service" in refused.output
+    assert connections == []  # refused before the engine could reach the endpoint
+    allowed = kg("query", out / "graph.ttl", text, "--allow-service")  # positive control: it does reach out
+    assert "SERVICE clause" not in allowed.output
+    assert connections, "with --allow-service the engine should have called the endpoint"
+
+
+def test_service_in_strings_iris_and_names_is_no_clause(built):
+    out, _ = built
+    text = ('PREFIX ex: <http://example.org/SERVICE/> SELECT ?service WHERE { ?s ex:service ?service '
+            'FILTER(?service != "SERVICE <http://x/> { }") } LIMIT 1  # SERVICE <http://x/> { }')
+    result = kg("query", out / "graph.ttl", text, "--format", "csv")
+    assert result.exit_code == EXIT_OK, result.output
+    assert result.output.splitlines() == ["service"]
 
 
 @pytest.mark.parametrize(

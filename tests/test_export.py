@@ -8,10 +8,15 @@ import subprocess
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Dataset, Graph, Literal
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
+from kg.export import export
+from kg.graph import ENTITY_GRAPH
 from kg.pipeline import build
 from kg.vocab import KG
+from rdflib import RDF, RDFS, URIRef
+from rdflib.namespace import PROV, SKOS
 
 from .conftest import DATA
 
@@ -28,7 +33,8 @@ def hostile_build(tmp_path_factory):
         "text": f"Angela Merkel visited Paris on Monday. “{HOSTILE},” Angela Merkel said.",
     }
     (tmp / "evil.jsonl").write_text(json.dumps(record) + "\n")
-    return build([tmp / "evil.jsonl"], tmp / "out", formats=("turtle", "ntriples", "jsonld", "rdfxml"))
+    return build([tmp / "evil.jsonl"], tmp / "out",
+                 formats=("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads"))
 
 
 def test_hostile_quote_survives_intact_in_turtle(hostile_build):
@@ -48,9 +54,16 @@ def test_hostile_article_id_gives_a_safe_iri(hostile_build):
         assert not set(str(article)) & set(' <>"{}|^`\\')
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml"])
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads"])
 def test_every_format_round_trips(hostile_build, fmt):
-    parsed = Graph().parse(hostile_build.outputs[fmt], format={"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt])
+    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml",
+                     "trig": "trig", "nquads": "nquads"}[fmt]
+    if fmt in ("trig", "nquads"):
+        parsed = Graph()
+        for quad in Dataset().parse(hostile_build.outputs[fmt], format=rdflib_format).quads():
+            parsed.add(quad[:3])
+    else:
+        parsed = Graph().parse(hostile_build.outputs[fmt], format=rdflib_format)
     assert len(parsed) == len(hostile_build.graph)
     assert Literal(HOSTILE + ",") in set(parsed.objects(None, KG.text))
 
@@ -85,3 +98,87 @@ def test_same_input_gives_byte_identical_turtle(tmp_path, sample_turtle):
 def test_no_blank_nodes(sample_turtle):
     """Every node has an IRI, so graphs merge and diff across runs and stores."""
     assert "_:" not in open(sample_turtle, encoding="utf-8").read()
+
+
+# ---------------------------------------------------------------- one named graph per article
+
+
+@pytest.fixture(scope="module")
+def named(sample_build, tmp_path_factory):
+    out = tmp_path_factory.mktemp("named")
+    return {fmt: export(sample_build.graph, fmt, out) for fmt in ("trig", "nquads")}
+
+
+def _graphs(path, fmt) -> dict[str, Graph]:
+    """The named graphs of a TriG or N-Quads file, read by pyoxigraph."""
+    graphs: dict[str, Graph] = {}
+    for quad in ox.parse(path=str(path), format=fmt):
+        assert not isinstance(quad.graph_name, ox.DefaultGraph), f"a triple outside the named graphs: {quad}"
+        graphs.setdefault(quad.graph_name.value, Graph()).parse(
+            data=f"{quad.subject} {quad.predicate} {quad.object} .", format="nt")
+    return graphs
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("trig", ox.RdfFormat.TRIG), ("nquads", ox.RdfFormat.N_QUADS)])
+def test_one_named_graph_per_article_and_one_of_entities(sample_build, named, name, fmt):
+    graphs = _graphs(named[name], fmt)
+    articles = {str(a) for a in sample_build.graph.subjects(RDF.type, KG.Article)}
+    entities = "https://w3id.org/kg/resource/" + ENTITY_GRAPH
+    assert set(graphs) == articles | {entities} and len(articles) == 2
+    for article in articles:
+        facts = graphs[article]
+        derived = set(facts.objects(None, PROV.wasDerivedFrom))
+        assert derived == {URIRef(article)}  # only this article's statements
+        visits = set(facts.subjects(RDF.type, KG.Visit))
+        assert visits, "each sample article states a visit"
+        for visit in visits:  # the direct triple beside its statement node
+            agent, place = facts.value(visit, KG.agent), facts.value(visit, KG.place)
+            assert (agent, KG.visited, place) in facts
+        assert not set(facts.predicates(None, None)) & {RDFS.label, SKOS.altLabel}
+    described = graphs[entities]
+    assert set(described.predicates()) >= {RDF.type, RDFS.label}
+    assert not set(described.predicates()) & {KG.visited, KG.met, KG.said, KG.locatedIn, KG.holdsPosition,
+                                              KG.mentions, PROV.wasDerivedFrom}
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("trig", ox.RdfFormat.TRIG), ("nquads", ox.RdfFormat.N_QUADS)])
+def test_the_union_of_the_named_graphs_is_the_graph(sample_turtle, named, name, fmt):
+    union = Graph()
+    for graph in _graphs(named[name], fmt).values():
+        union += graph
+    turtle = Graph().parse(sample_turtle)
+    if not isomorphic(union, turtle):
+        _, missing, extra = graph_diff(to_isomorphic(turtle), to_isomorphic(union))
+        raise AssertionError(f"missing: {sorted(missing)[:5]}, extra: {sorted(extra)[:5]}")
+    assert len(union) == len(turtle) > 300
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="raptor2-utils (rapper) is not installed")
+@pytest.mark.parametrize(("name", "syntax", "fmt"), [("trig", "trig", ox.RdfFormat.TRIG),
+                                                      ("nquads", "nquads", ox.RdfFormat.N_QUADS)])
+def test_rapper_parses_trig_and_nquads(named, name, syntax, fmt):
+    result = subprocess.run(["rapper", "-i", syntax, "-c", named[name]], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    count = int(result.stderr.split("returned")[1].split()[0])
+    assert count == len(list(ox.parse(path=str(named[name]), format=fmt)))
+
+
+def test_same_graph_gives_byte_identical_trig_and_nquads(sample_build, named, tmp_path):
+    for fmt, path in named.items():
+        again = export(sample_build.graph, fmt, tmp_path)
+        assert again.read_bytes() == path.read_bytes(), fmt
+
+
+def test_trig_and_nquads_are_byte_identical_across_processes(sample_turtle, tmp_path):
+    import os
+    import sys
+
+    from .conftest import ROOT
+
+    code = ("import sys; from rdflib import Graph; from kg.export import export; "
+            "[export(Graph().parse(sys.argv[1]), f, sys.argv[2]) for f in ('trig', 'nquads')]")
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        subprocess.run([sys.executable, "-c", code, str(sample_turtle), str(tmp_path / seed)], env=env, check=True)
+    for name in ("graph.trig", "graph.nq"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name

@@ -68,6 +68,7 @@ LAYERS = [
     {"validate", "export", "query"},
     {"pipeline", "eval", "eval_entities", "store"},
     {"train"},
+    {"endpoint", "serve"},
     {"cli", "__init__", "__main__"},
 ]
 

@@ -15,6 +15,8 @@ EXPORTERS: dict[str, tuple[str, str, str]] = {
     "ntriples": ("kg.export.rdf", "write_ntriples", "graph.nt"),
     "jsonld": ("kg.export.rdf", "write_jsonld", "graph.jsonld"),
     "rdfxml": ("kg.export.rdf", "write_rdfxml", "graph.rdf"),
+    "trig": ("kg.export.rdf", "write_trig", "graph.trig"),
+    "nquads": ("kg.export.rdf", "write_nquads", "graph.nq"),
     "html": ("kg.export.html", "write_html", "graph.html"),
 }
 

@@ -1,7 +1,8 @@
 """RDF file exporters: Turtle, N-Triples, RDF/XML, JSON-LD, TriG, N-Quads.
 
 Turtle is written by rdflib, whose serializer sorts subjects and predicates, so the
-same graph gives byte-identical files. Every file is written to a temporary file
+same graph gives byte-identical files; TriG and N-Quads hold one named graph per article
+(:func:`kg.graph.named_graphs`), sorted too. Every file is written to a temporary file
 and renamed into place.
 """
 
@@ -9,27 +10,49 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
+from kg.graph import NODE_KINDS, named_graphs
 from kg.io import atomic_write
+from kg.vocab import PREFIXES
 
 FORMATS = {
     "turtle": ("turtle", ".ttl"),
     "ntriples": ("nt", ".nt"),
     "rdfxml": ("xml", ".rdf"),
     "jsonld": ("json-ld", ".jsonld"),
+    "trig": ("trig", ".trig"),
+    "nquads": ("nquads", ".nq"),
 }
+NAMED_GRAPH_FORMATS = ("trig", "nquads")  # one named graph per article (kg.graph.named_graphs)
 
 
 def write_rdf(graph: Graph, path: Path | str, fmt: str = "turtle") -> Path:
     """Serialise ``graph`` to ``path`` in one of :data:`FORMATS`."""
     rdflib_format, _ = FORMATS[fmt]
-    data = graph.serialize(format=rdflib_format, encoding="utf-8")
+    if fmt in NAMED_GRAPH_FORMATS:
+        data = _dataset(graph, fmt)
+    else:
+        data = graph.serialize(format=rdflib_format, encoding="utf-8")
     if fmt == "ntriples":  # rdflib writes N-Triples in hash order
         data = b"".join(sorted(data.splitlines(keepends=True)))
     with atomic_write(path, "wb") as handle:
         handle.write(data)
     return Path(path)
+
+
+def _dataset(graph: Graph, fmt: str) -> bytes:
+    """TriG or N-Quads of :func:`kg.graph.named_graphs`, in a stable order. rdflib writes the
+    graphs of a TriG file in hash order, so pyoxigraph writes it, from quads sorted by graph."""
+    nquads = named_graphs(graph).serialize(format="nquads", encoding="utf-8")
+    if fmt == "nquads":
+        return b"".join(sorted(nquads.splitlines(keepends=True)))
+    quads = sorted(ox.parse(nquads, format=ox.RdfFormat.N_QUADS),
+                   key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
+    ours = set(PREFIXES) | set(NODE_KINDS)
+    prefixes = {prefix: str(namespace) for prefix, namespace in sorted(graph.namespaces()) if prefix in ours}
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
 def write_turtle(graph: Graph, path: Path | str) -> Path:
@@ -46,3 +69,11 @@ def write_jsonld(graph: Graph, path: Path | str) -> Path:
 
 def write_rdfxml(graph: Graph, path: Path | str) -> Path:
     return write_rdf(graph, path, "rdfxml")
+
+
+def write_trig(graph: Graph, path: Path | str) -> Path:
+    return write_rdf(graph, path, "trig")
+
+
+def write_nquads(graph: Graph, path: Path | str) -> Path:
+    return write_rdf(graph, path, "nquads")

@@ -1,0 +1,343 @@
+"""Answering SPARQL protocol queries over a built graph, safely: what ``kg serve`` runs.
+
+Each query runs in a worker process on a read-only pyoxigraph store. pyoxigraph cannot
+cancel a running query, so a query that outlives the timeout is stopped by ending its
+process, and a fresh worker takes its place. Before a query runs it is checked:
+``SERVICE`` clauses are refused unless allowed (:func:`kg.query.refuse_service`), and
+updates are refused (the store is opened read-only besides). A result with more rows
+than the cap is refused with a clear error rather than cut silently.
+
+A store folder (``kg build --store``) is served from its current Oxigraph folder. When
+a build swaps in a new one, the next query moves the workers to it, and the old folder
+is released only when no worker has it open (:func:`kg.store.hold_graph`), so a store
+being rebuilt is served without a pause. A graph file is loaded once into a temporary
+Oxigraph folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import shutil
+import signal
+import tempfile
+import threading
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from kg.errors import GraphError, QueryError, ServiceRefused
+from kg.query import refuse_service
+from kg.store import hold_graph, release_graph
+from kg.vocab import PREFIXES
+
+log = logging.getLogger(__name__)
+
+# media type -> (pyoxigraph format, the media type answered); the first is the default
+SOLUTION_TYPES = {
+    "application/sparql-results+json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
+    "application/sparql-results+xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
+    "text/csv": (ox.QueryResultsFormat.CSV, "text/csv"),
+    "text/tab-separated-values": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
+    "application/json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
+    "application/xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
+}
+GRAPH_TYPES = {
+    "text/turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
+    "application/n-triples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+    "application/ld+json": (ox.RdfFormat.JSON_LD, "application/ld+json"),
+}
+TEXT = "text/plain"
+
+
+@dataclass(frozen=True)
+class Query:
+    """One protocol request: the query text, the media types the client takes for
+    solutions and for graphs (None: none of ours), and the dataset it names."""
+
+    text: str
+    solutions_type: str | None
+    graph_type: str | None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    media_type: str
+    body: bytes
+
+
+def negotiate(accept: str | None, offered) -> str | None:
+    """The offered media type that an ``Accept`` header ranks highest (ties: the order
+    offered); the first offered when there is no header; None when it takes none.
+
+    >>> negotiate("text/csv;q=0.5, application/sparql-results+json", SOLUTION_TYPES)
+    'application/sparql-results+json'
+    >>> negotiate("text/html,*/*;q=0.8", GRAPH_TYPES)
+    'text/turtle'
+    >>> negotiate("text/turtle", SOLUTION_TYPES) is None
+    True
+    """
+    offered = list(offered)
+    if not accept or not accept.strip():
+        return offered[0]
+    ranges = []
+    for part in accept.lower().split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        ranges.append((media, weight))
+    best, best_weight = None, 0.0
+    for media in offered:
+        kinds = {media: 2, media.split("/")[0] + "/*": 1, "*/*": 0}  # the most specific range decides
+        matching = [(kinds[r], w) for r, w in ranges if r in kinds]
+        weight = max(matching)[1] if matching else 0.0
+        if weight > best_weight:
+            best, best_weight = media, weight
+    return best
+
+
+def answer(store: ox.Store, query: Query, *, max_rows: int, allow_service: bool) -> Reply:
+    """Run one query on ``store`` and write its result in the negotiated format."""
+    try:
+        if not allow_service:
+            refuse_service(query.text)
+        result = store.query(
+            query.text,
+            default_graph=[ox.NamedNode(g) for g in query.default_graphs] or None,
+            named_graphs=[ox.NamedNode(g) for g in query.named_graphs] or None,
+        )
+        if isinstance(result, ox.QueryBoolean):
+            return _write(query.solutions_type, SOLUTION_TYPES, "ASK", lambda fmt: result.serialize(format=fmt))
+        rows = list(islice(result, max_rows + 1))
+    except ServiceRefused as error:
+        return Reply(403, TEXT, f"{error} (kg serve --allow-service runs such queries)".encode())
+    except QueryError as error:
+        return Reply(400, TEXT, str(error).encode())
+    except SyntaxError as error:
+        if _is_update(query.text):
+            return Reply(403, TEXT, b"this endpoint is read-only: updates are refused")
+        return Reply(400, TEXT, f"invalid SPARQL query: {error}".encode())
+    except ValueError as error:  # an IRI in default-graph-uri or named-graph-uri that is none
+        return Reply(400, TEXT, f"invalid request: {error}".encode())
+    except (OSError, RuntimeError) as error:
+        return Reply(500, TEXT, f"query failed: {error}".encode())
+    if len(rows) > max_rows:
+        unit = "rows" if isinstance(result, ox.QuerySolutions) else "triples"
+        return Reply(400, TEXT, (f"the result has more than {max_rows} {unit}, the endpoint's cap: add a LIMIT "
+                                 "(and OFFSET to page), or start kg serve with a larger --max-rows").encode())
+    if isinstance(result, ox.QuerySolutions):
+        return _write(query.solutions_type, SOLUTION_TYPES, "SELECT",
+                      lambda fmt: _solutions(result.variables, rows).serialize(format=fmt))
+    return _write(query.graph_type, GRAPH_TYPES, "CONSTRUCT and DESCRIBE",
+                  lambda fmt: ox.serialize(rows, format=fmt, prefixes=PREFIXES))
+
+
+def _write(media: str | None, types: dict, kind: str, serialize) -> Reply:
+    if media is None:
+        listed = ", ".join(dict.fromkeys(answered for _, answered in types.values()))
+        return Reply(406, TEXT, f"no result format the Accept header takes; {kind} results are {listed}".encode())
+    fmt, answered = types[media]
+    return Reply(200, answered, serialize(fmt))
+
+
+def _solutions(variables, rows) -> ox.QuerySolutions:
+    """The first rows of a result as a pyoxigraph result again, for its serializers. A TSV
+    cell is the term in SPARQL syntax, exactly what ``str`` gives, so TSV is the bridge."""
+    lines = ["\t".join(str(v) for v in variables)]
+    lines += ["\t".join("" if row[v] is None else str(row[v]) for v in variables) for row in rows]
+    return ox.parse_query_results(("\n".join(lines) + "\n").encode(), format=ox.QueryResultsFormat.TSV)
+
+
+def _is_update(text: str) -> bool:
+    """True if ``text`` parses as a SPARQL update (parsed only, never run)."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        tree = parseUpdate(text)
+    except (ParseException, ValueError, TypeError):
+        return False
+    return "request" in tree  # not an empty update (nothing but a prologue or comments)
+
+
+# ---------------------------------------------------------------- the graph being served
+
+
+class ServedGraph:
+    """The Oxigraph folder to query now, for a graph file, an Oxigraph folder or a kg store."""
+
+    def __init__(self, source: Path | str):
+        self.source = Path(source)
+        self._store_root: Path | None = None
+        self._temporary: Path | None = None
+        self._held: dict[Path, IO] = {}
+        if (self.source / "oxigraph").is_dir():  # a kg store: follow its swaps
+            self._store_root = self.source
+            self.folder, handle = hold_graph(self.source)
+            self._held[self.folder] = handle
+        elif self.source.is_dir():
+            self.folder = self.source
+            _check_store(self.folder)
+        elif self.source.is_file():
+            self._temporary = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+            self.folder = self._temporary / "oxigraph"
+            _load(self.source, self.folder)
+        else:
+            raise GraphError(f"{self.source}: no such graph file or store folder")
+
+    def current(self) -> Path:
+        """The latest graph; holds it, and keeps holding the older ones until released."""
+        if self._store_root is not None and (self._store_root / "oxigraph").resolve() != self.folder:
+            self.folder, handle = hold_graph(self._store_root)
+            self._held.setdefault(self.folder, handle)
+        return self.folder
+
+    def release_unused(self, in_use: set[Path]) -> None:
+        for folder in [f for f in self._held if f != self.folder and f not in in_use]:
+            release_graph(self._store_root, folder, self._held.pop(folder))
+
+    def close(self) -> None:
+        for folder, handle in self._held.items():
+            release_graph(self._store_root, folder, handle)
+        self._held.clear()
+        if self._temporary is not None:
+            shutil.rmtree(self._temporary, ignore_errors=True)
+
+
+def _check_store(folder: Path) -> None:
+    try:
+        ox.Store.read_only(str(folder))
+    except OSError as err:
+        raise GraphError(f"{folder}: not an Oxigraph store ({err})") from None
+
+
+def _load(path: Path, folder: Path) -> None:
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+    store = ox.Store(str(folder))
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except SyntaxError as err:
+        raise GraphError(f"{path}: {err}") from None
+    store.flush()
+    del store  # releases the RocksDB lock, so the workers can open it
+
+
+# ---------------------------------------------------------------- worker processes
+
+
+class Timeout(Exception):
+    pass
+
+
+def _work(connection, max_rows: int, allow_service: bool) -> None:
+    """A worker process: open the folder each message names, answer its query."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which ends us
+    opened, store = None, None
+    connection.send("ready")
+    while True:
+        try:
+            folder, query = connection.recv()
+        except EOFError:  # the server has gone
+            return
+        if folder != opened:
+            store = None  # let go of the old folder first
+            store = ox.Store.read_only(folder)
+            opened = folder
+        connection.send(None if query is None else answer(store, query, max_rows=max_rows,
+                                                          allow_service=allow_service))
+
+
+class _Worker:
+    def __init__(self, folder: Path, max_rows: int, allow_service: bool):
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_work, args=(child, max_rows, allow_service), daemon=True,
+                                       name="kg-serve-worker")
+        self.process.start()
+        child.close()
+        if not self.connection.poll(120) or self.connection.recv() != "ready":
+            self.stop()
+            raise GraphError("a kg serve worker process did not start")
+        self.folder = folder
+        self.ask(None)
+
+    def ask(self, query: Query | None, timeout: float | None = None) -> Reply | None:
+        """Answer ``query`` on :attr:`folder` (None: only open the folder)."""
+        self.connection.send((str(self.folder), query))
+        if not self.connection.poll(timeout):
+            raise Timeout
+        return self.connection.recv()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+class Workers:
+    """A pool of worker processes answering queries on a :class:`ServedGraph`."""
+
+    def __init__(self, graph: ServedGraph, *, count: int = 2, timeout: float = 30.0, max_rows: int = 10_000,
+                 allow_service: bool = False):
+        self.graph = graph
+        self.timeout = timeout
+        self._options = (max_rows, allow_service)
+        self._free = threading.Condition()
+        self._all = [_Worker(graph.current(), *self._options) for _ in range(count)]
+        self._idle = list(self._all)
+
+    def answer(self, query: Query) -> Reply:
+        """Answer one query on the latest graph (blocks while every worker is busy)."""
+        with self._free:
+            while not self._idle:
+                self._free.wait()
+            worker = self._idle.pop()
+            worker.folder = self.graph.current()  # it opens the latest graph with the query
+            self._follow()
+        try:
+            return worker.ask(query, self.timeout)
+        except Timeout:
+            log.warning("query stopped after %s s", self.timeout)
+            worker = self._replace(worker)
+            return Reply(503, TEXT, (f"the query ran longer than {self.timeout:g} s, the endpoint's timeout, "
+                                     "and was stopped: narrow it, or start kg serve with a larger --timeout").encode())
+        except (EOFError, OSError):  # the worker died (out of memory?): answer, and start another
+            worker = self._replace(worker)
+            return Reply(500, TEXT, b"the query failed: its worker process ended")
+        finally:
+            with self._free:
+                self._idle.append(worker)
+                self._follow()
+                self._free.notify()
+
+    def _follow(self) -> None:
+        """Move the idle workers to the latest graph; release the graphs none has open."""
+        folder = self.graph.current()
+        for worker in self._idle:
+            if worker.folder != folder:
+                worker.folder = folder
+                worker.ask(None)
+        self.graph.release_unused({w.folder for w in self._all})
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.stop()
+        fresh = _Worker(self.graph.current(), *self._options)
+        with self._free:
+            self._all[self._all.index(worker)] = fresh
+        return fresh
+
+    def close(self) -> None:
+        for worker in self._all:
+            worker.stop()
