@@ -35,7 +35,8 @@ from string import Template
 from pyvis.network import Network
 from rdflib import Graph
 
-from kg.export.page_data import PAGE_NODES, page_data
+from kg.export import PAGE_NODES
+from kg.export.page_data import page_data
 from kg.io import atomic_write
 
 SEED = 42

@@ -2,11 +2,11 @@
 
 The overview (a few hundred nodes) gets a seeded force layout, each of its connected
 parts on its own, packed in rows, most important first. Every other node is put on
-rings around a node placed before it, in waves: first its most important neighbour by
-a relation, else, for a node no relation links, the most important node its articles
-also mention. Parts of the graph that reach no overview node are laid out the same way
-around their own most important node and packed in rows below. Nodes are indices, most
-important first; the same graph gives the same positions.
+rings around a node placed before it, in waves, on the first free spot: first around its
+most important neighbour by a relation, else, for a node no relation links, around the
+most important node its articles also mention. Parts of the graph that reach no overview
+node are laid out the same way around their own most important node and packed in rows
+below. Nodes are indices, most important first; the same graph gives the same positions.
 """
 
 from __future__ import annotations
@@ -20,6 +20,27 @@ import networkx as nx
 SEED = 42
 SPACING = 34  # pixels between neighbours on a ring
 GAP = 80  # pixels between packed parts
+CELL = SPACING / 3  # a spot is free when no node stands in its grid cell or the eight around it
+
+
+class _Plane:
+    """Positions, and which cells of a grid they fill, to find free spots quickly."""
+
+    def __init__(self) -> None:
+        self.pos: dict[int, tuple[float, float]] = {}
+        self._cells: set[tuple[int, int]] = set()
+
+    def put(self, node: int, x: float, y: float) -> None:
+        self.pos[node] = (x, y)
+        self._cells.add((math.floor(x / CELL), math.floor(y / CELL)))
+
+    def free(self, x: float, y: float) -> bool:
+        cx, cy = math.floor(x / CELL), math.floor(y / CELL)
+        return not any((cx + dx, cy + dy) in self._cells for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+
+    def bottom(self) -> float:
+        """Where the next rows of packed parts start."""
+        return max((y for _, y in self.pos.values()), default=-GAP) + 2 * GAP
 
 
 def layout(graph: nx.Graph, overview: list[int], articles: list[list[int]],
@@ -37,75 +58,76 @@ def layout(graph: nx.Graph, overview: list[int], articles: list[list[int]],
     >>> sorted(positions) == [0, 1, 2, 3] and positions == layout(g, [0, 1], [[]] * 4, [])[0]
     True
     """
-    pos: dict[int, tuple[float, float]] = {}
+    plane = _Plane()
     core = graph.subgraph(overview)
-    _pack([core.subgraph(part) for part in sorted(nx.connected_components(core), key=min)], pos, 0.0, _force)
-    _grow(graph, pos)
+    _pack(plane, [core.subgraph(part) for part in sorted(nx.connected_components(core), key=min)], 0.0, _force)
+    _grow(plane, graph)
     # Parts no overview node reaches, most important first, packed below.
-    rest = graph.subgraph(n for n in graph if n not in pos and graph.degree(n))
-    _pack([rest.subgraph(part) for part in sorted(nx.connected_components(rest), key=min)], pos, _below(pos), _tree)
-    # Nodes no relation links: around the most important node their articles mention.
-    anchors = _anchors(articles, pos)
-    loose = [n for n in graph if n not in pos]
+    rest = graph.subgraph(n for n in graph if n not in plane.pos and graph.degree(n))
+    _pack(plane, [rest.subgraph(part) for part in sorted(nx.connected_components(rest), key=min)],
+          plane.bottom(), _tree)
+    # Nodes no relation links: around the most important node their articles mention, else below.
+    anchors = _anchors(articles, plane.pos)
     children = defaultdict(list)
-    for n in loose:
-        if n in anchors:
+    for n in graph:
+        if n not in plane.pos and n in anchors:
             children[anchors[n]].append(n)
     for parent, around in sorted(children.items()):
-        _ring(pos, parent, around, inner=_radius(graph, parent, pos))
-    _pack([graph.subgraph([n]) for n in loose if n not in pos], pos, _below(pos), _tree)
-    by_speaker = defaultdict(list)
+        _ring(plane, parent, around)
+    _pack(plane, [graph.subgraph([n]) for n in graph if n not in plane.pos], plane.bottom(), _tree)
+    # Quotes (keyed -1, -2, …) around their speakers, in the spots still free.
+    said = defaultdict(list)
     for i, speaker in enumerate(speakers):
-        by_speaker[speaker].append(i)
-    quote_pos: dict[int, tuple[float, float]] = {}
-    for speaker, said in sorted(by_speaker.items()):
-        ring: dict[int, tuple[float, float]] = {speaker: pos[speaker]}
-        _ring(ring, speaker, [-1 - i for i in said], inner=SPACING * 1.5)
-        quote_pos.update({k: p for k, p in ring.items() if k < 0})
-    quotes = [quote_pos[-1 - i] for i in range(len(speakers))]
-    return ({n: (round(x), round(y)) for n, (x, y) in pos.items()},
-            [(round(x), round(y)) for x, y in quotes])
+        said[speaker].append(-1 - i)
+    for speaker, quotes in sorted(said.items()):
+        _ring(plane, speaker, quotes)
+    rounded = {n: (round(x), round(y)) for n, (x, y) in plane.pos.items()}
+    return ({n: p for n, p in rounded.items() if n >= 0},
+            [rounded[-1 - i] for i in range(len(speakers))])
 
 
-def _force(part: nx.Graph) -> dict[int, tuple[float, float]]:
-    """A seeded force layout (Fruchterman-Reingold) of a connected part, scaled to its number of nodes."""
+def _force(part: nx.Graph) -> _Plane:
+    """A seeded force layout (Fruchterman-Reingold) of a connected part, scaled to its size."""
     if len(part) <= 3:  # a pair or a path of three lies flat, not at a random slant
         return _tree(part)
     raw = nx.spring_layout(part, seed=SEED, iterations=200)
     scaled = nx.rescale_layout_dict({n: raw[n] for n in sorted(part)}, scale=SPACING * 2 * math.sqrt(len(part)))
-    return {n: (float(x), float(y)) for n, (x, y) in scaled.items()}
+    plane = _Plane()
+    for n, (x, y) in scaled.items():
+        plane.put(n, float(x), float(y))
+    return plane
 
 
-def _tree(part: nx.Graph) -> dict[int, tuple[float, float]]:
+def _tree(part: nx.Graph) -> _Plane:
     """A connected part on rings around its most important node."""
-    local = {min(part): (0.0, 0.0)}
-    _grow(part, local)
-    return local
+    plane = _Plane()
+    plane.put(min(part), 0.0, 0.0)
+    _grow(plane, part)
+    return plane
 
 
-def _grow(graph: nx.Graph, pos: dict[int, tuple[float, float]]) -> None:
+def _grow(plane: _Plane, graph: nx.Graph) -> None:
     """Place, wave by wave, every node linked to a placed one, around its most important placed neighbour."""
-    frontier = sorted({m for n in pos for m in graph[n] if m not in pos})
+    frontier = sorted({m for n in plane.pos for m in graph[n] if m not in plane.pos})
     while frontier:
         children = defaultdict(list)
         for n in frontier:
-            children[min(m for m in graph[n] if m in pos)].append(n)
+            children[min(m for m in graph[n] if m in plane.pos)].append(n)
         for parent, around in sorted(children.items()):
-            _ring(pos, parent, around)
-        frontier = sorted({m for n in frontier for m in graph[n] if m not in pos})
+            _ring(plane, parent, around)
+        frontier = sorted({m for n in frontier for m in graph[n] if m not in plane.pos})
 
 
-def _pack(parts: list[nx.Graph], pos: dict[int, tuple[float, float]], top: float,
-          local: Callable[[nx.Graph], dict[int, tuple[float, float]]]) -> None:
+def _pack(plane: _Plane, parts: list[nx.Graph], top: float, local: Callable[[nx.Graph], _Plane]) -> None:
     """Lay out each part with ``local`` and pack the parts in rows from ``top`` down, in the
     given order, the rows about as wide as the screen is wide for the space they need."""
     if not parts:
         return
-    shapes = [local(part) for part in parts]
+    shapes = [local(part).pos for part in parts]
     boxes = [(min(x for x, _ in p.values()), min(y for _, y in p.values()),
               max(x for x, _ in p.values()), max(y for _, y in p.values())) for p in shapes]
     area = sum((x1 - x0 + GAP) * (y1 - y0 + GAP) for x0, y0, x1, y1 in boxes)
-    xs = [x for x, _ in pos.values()]
+    xs = [x for x, _ in plane.pos.values()]
     left = min(xs) if xs else 0.0
     width = max(math.sqrt(area * 1.6), max(x1 - x0 for x0, _, x1, _ in boxes), max(xs) - left if xs else 0.0)
     x, y, row = left, top, 0.0
@@ -113,13 +135,9 @@ def _pack(parts: list[nx.Graph], pos: dict[int, tuple[float, float]], top: float
         if x > left and x + (x1 - x0) > left + width:
             x, y, row = left, y + row + GAP, 0.0
         for n, (px, py) in shape.items():
-            pos[n] = (x + px - x0, y + py - y0)
+            plane.put(n, x + px - x0, y + py - y0)
         x += x1 - x0 + GAP
         row = max(row, y1 - y0)
-
-
-def _below(pos: dict[int, tuple[float, float]]) -> float:
-    return max((y for _, y in pos.values()), default=-GAP) + 2 * GAP
 
 
 def _anchors(articles: list[list[int]], pos: dict[int, tuple[float, float]]) -> dict[int, int]:
@@ -135,23 +153,18 @@ def _anchors(articles: list[list[int]], pos: dict[int, tuple[float, float]]) -> 
     return anchors
 
 
-def _radius(graph: nx.Graph, parent: int, pos: dict[int, tuple[float, float]]) -> float:
-    """How far out from ``parent`` its relation neighbours' rings already reach."""
-    px, py = pos[parent]
-    around = [math.dist(pos[m], (px, py)) for m in graph[parent] if m in pos]
-    return max(around, default=0.0) + SPACING
-
-
-def _ring(pos: dict[int, tuple[float, float]], parent: int, around: list[int], inner: float = SPACING * 2) -> None:
-    """Put ``around`` on rings centred on ``parent``: the first at ``inner``, each next one
-    SPACING further out and holding as many nodes as fit at SPACING apart."""
-    px, py = pos[parent]
-    radius, i, turn = inner, 0, 0.0
-    while i < len(around):
-        ring = around[i:i + max(6, int(2 * math.pi * radius / SPACING))]
-        for k, n in enumerate(ring):
-            angle = 2 * math.pi * (k + turn) / len(ring)
-            pos[n] = (px + radius * math.cos(angle), py + radius * math.sin(angle))
-        i += len(ring)
+def _ring(plane: _Plane, parent: int, around: list[int]) -> None:
+    """Put ``around`` on the free spots of rings centred on ``parent``, the first ring
+    2 * SPACING out, each next one SPACING further, with spots SPACING apart."""
+    px, py = plane.pos[parent]
+    radius, turn, placed = 2.0 * SPACING, 0.0, 0
+    while placed < len(around):
+        spots = max(6, int(2 * math.pi * radius / SPACING))
+        for k in range(spots):
+            angle = 2 * math.pi * (k + turn) / spots
+            x, y = px + radius * math.cos(angle), py + radius * math.sin(angle)
+            if placed < len(around) and plane.free(x, y):
+                plane.put(around[placed], x, y)
+                placed += 1
         radius += SPACING
         turn = 0.5 - turn  # stagger the rings, so a node falls between two of the last ring's

@@ -37,10 +37,10 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
+from kg.export import PAGE_NODES
 from kg.export.layout import layout
 from kg.vocab import KG, SCHEMA, ontology
 
-PAGE_NODES = 200  # nodes in the overview the page opens with (kg build --page-nodes)
 QUOTE_NODES = 300  # up to this many quotes, the page can also draw them as nodes
 
 # Fixed colours (Tableau 10), so a class looks the same in every page. A class not
@@ -100,8 +100,8 @@ def page_data(graph: Graph, *, overview: int = PAGE_NODES) -> dict:
     ...     <https://w3id.org/kg/resource/syria> a kg:Country ; rdfs:label "Syria" .
     ...     ''')
     >>> data = page_data(g)
-    >>> [(n[0], n[1]) for n in data["nodes"]], data["edges"]
-    ([('syria', 'Syria'), ('putin', 'Vladimir Putin')], [[1, 0, 0, []]])
+    >>> data["base"], [(n[0], n[1]) for n in data["nodes"]], data["edges"]
+    ('https://w3id.org/kg/resource/', [('putin', 'Vladimir Putin'), ('syria', 'Syria')], [[0, 1, 0, []]])
     """
     articles = sorted(set(graph.subjects(RDF.type, KG.Article)) | set(graph.objects(None, PROV.wasDerivedFrom)),
                       key=lambda a: (_text(graph, a, DCTERMS.identifier) or str(a), str(a)))

@@ -71,7 +71,8 @@
 
   function edgeShown(edge) {
     if (state.hiddenRelations.has(edge.rel)) { return false; }
-    return edge.facts.length ? edge.facts.some(factShown) : !factsFiltered();
+    // a triple with no fact node behind it has no date and no article: it counts as undated
+    return edge.facts.length ? edge.facts.some(factShown) : state.undated && state.article < 0;
   }
 
   function nodeShown(node) {
@@ -287,8 +288,10 @@
         shown.forEach((fact) => item.append(...evidence(fact)));
         list.append(item);
       });
-      panelBody.append(text("h3", capital(heading) + " (" + (items.length - hidden) + ")"), list);
-      if (hidden) { panelBody.append(hiddenNote(hidden)); }
+      if (list.children.length) {
+        panelBody.append(text("h3", capital(heading) + " (" + list.children.length + ")"), list);
+      }
+      if (hidden) { panelBody.append(hiddenNote(hidden, heading)); }
     });
 
     if (node.quotes.length) {
@@ -303,8 +306,10 @@
         item.append(sentence);
         list.append(item);
       });
-      panelBody.append(text("h3", "Quotes (" + shown.length + ")"), list);
-      if (shown.length < node.quotes.length) { panelBody.append(hiddenNote(node.quotes.length - shown.length)); }
+      if (shown.length) { panelBody.append(text("h3", "Quotes (" + shown.length + ")"), list); }
+      if (shown.length < node.quotes.length) {
+        panelBody.append(hiddenNote(node.quotes.length - shown.length, "quotes"));
+      }
     }
   }
 
@@ -356,8 +361,8 @@
     return a;
   }
 
-  function hiddenNote(n) {
-    const note = text("p", plural(n, "more") + " outside the filters");
+  function hiddenNote(n, what) {
+    const note = text("p", capital(what) + ": " + n + " more outside the filters");
     note.className = "kg-hidden-note";
     return note;
   }
@@ -589,7 +594,7 @@
   }
 
   function plural(n, word) {
-    return n + " " + (n === 1 || word === "more" ? word : word + "s");
+    return n + " " + (n === 1 ? word : word + "s");
   }
 
   function capital(s) {
