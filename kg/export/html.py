@@ -50,8 +50,8 @@ OPTIONS = {
     "nodes": {
         "shape": "dot",
         "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
-        "scaling": {"min": 6, "max": 34,
-                    "label": {"enabled": True, "min": 11, "max": 30, "drawThreshold": 6, "maxVisible": 22}},
+        "scaling": {"min": 6, "max": 30,
+                    "label": {"enabled": True, "min": 11, "max": 24, "drawThreshold": 6, "maxVisible": 22}},
     },
     "edges": {
         "color": {"color": "#9aa0a6", "highlight": "#333333", "hover": "#555555"},

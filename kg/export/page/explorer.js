@@ -98,21 +98,66 @@
     return [...found];
   }
 
+  /** The nodes in view, and where they stand: the overview keeps the positions computed
+   * in Python; a focus puts the node's neighbours on a ring around it, an article's graph
+   * its nodes on a circle, and an expanded node's new neighbours go on an arc beyond it. */
   function inView() {
     const current = view();
-    let base;
+    const at = new Map();
+    let shown;
     if (current.kind === "focus") {
-      base = [graphNodes[current.node], ...neighbours(graphNodes[current.node])];
+      const centre = graphNodes[current.node];
+      shown = new Set([centre, ...neighbours(centre).filter(nodeShown)]);
+      at.set(centre, [centre.x, centre.y]);
+      const ring = [...shown].filter((n) => n !== centre).sort((a, b) => a.i - b.i);
+      const radius = Math.max(240, ring.length * 60 / (2 * Math.PI));
+      ring.forEach((n, k) => {
+        const angle = 2 * Math.PI * k / ring.length - Math.PI / 2;
+        at.set(n, [centre.x + radius * Math.cos(angle), centre.y + radius * Math.sin(angle)]);
+      });
     } else if (state.article >= 0) {
-      base = articleNodes(state.article);
+      shown = new Set(articleNodes(state.article).filter(nodeShown));
+      circle([...shown], at);
     } else {
-      base = data.overview.map((i) => graphNodes[i]);
+      shown = new Set(data.overview.map((i) => graphNodes[i]).filter(nodeShown));
     }
-    const shown = new Set(base.filter(nodeShown));
-    current.expanded.forEach((i) => {
-      if (shown.has(graphNodes[i])) { neighbours(graphNodes[i]).filter(nodeShown).forEach((n) => shown.add(n)); }
+    [...current.expanded].sort((a, b) => a - b).forEach((i) => {
+      const node = graphNodes[i];
+      if (!shown.has(node)) { return; }
+      const added = neighbours(node).filter((n) => nodeShown(n) && !shown.has(n));
+      added.forEach((n) => shown.add(n));
+      if (current.kind !== "focus" && state.article < 0) { return; }  // the overview has them placed
+      const [x, y] = at.get(node);
+      const [cx, cy] = current.kind === "focus" ? at.get(graphNodes[current.node]) : [0, 0];
+      const away = Math.atan2(y - cy, x - cx), step = Math.min(0.45, 2 * Math.PI / Math.max(added.length, 1));
+      const radius = 110 + 4 * added.length;
+      added.forEach((n, k) => {
+        const angle = away + (k - (added.length - 1) / 2) * step;
+        at.set(n, [x + radius * Math.cos(angle), y + radius * Math.sin(angle)]);
+      });
     });
-    return shown;
+    shown.forEach((n) => { if (!at.has(n)) { at.set(n, [n.x, n.y]); } });
+    return at;
+  }
+
+  /** One article's nodes on a circle, each group its facts link side by side, so its
+   * edges are short chords; the group with the most important node first. */
+  function circle(list, at) {
+    const left = new Set(list), order = [];
+    list.sort((a, b) => a.i - b.i).forEach((start) => {
+      const stack = [start];
+      while (stack.length) {
+        const node = stack.pop();
+        if (!left.delete(node)) { continue; }
+        order.push(node);
+        neighbours(node).filter((n) => left.has(n)).sort((a, b) => b.i - a.i).forEach((n) => stack.push(n));
+      }
+    });
+    const radius = Math.max(240, order.length * 60 / (2 * Math.PI));
+    order.forEach((n, k) => {
+      const angle = 2 * Math.PI * k / order.length - Math.PI / 2;
+      at.set(n, [radius * Math.cos(angle), radius * Math.sin(angle)]);
+    });
   }
 
   function articleCount(edge) {
@@ -121,10 +166,10 @@
     return Math.max(seen.size, 1);
   }
 
-  function nodeItem(node) {
+  function nodeItem(node, [x, y]) {
     const also = node.alts.length ? "\nalso: " + node.alts.join(", ") : "";
     const mentioned = node.articles.length ? "\nin " + plural(node.articles.length, "article") : "";
-    return {id: node.iri, label: short(node.label, NAME), value: node.size, x: node.x, y: node.y,
+    return {id: node.iri, label: short(node.label, NAME), value: node.size, x, y,
             color: classes[node.cls].colour, title: classes[node.cls].label + "\n" + node.label + also + mentioned};
   }
 
@@ -139,12 +184,14 @@
               + (dates.length ? "\n" + dates.join(", ") : "")};
   }
 
-  function quoteItems(speakers) {
+  function quoteItems(speakers, at) {
     const items = [], links = [];
     if (!state.quoteNodes || state.hiddenClasses.has(QUOTE_CLASS)) { return [items, links]; }
     speakers.forEach((speaker) => speaker.quotes.filter((q) => factShown(q.fact)).forEach((q) => {
       const lines = ["“" + q.text + "”", "— " + speaker.label, ...sourceLines(q.fact)];
-      items.push({id: q.id, label: "“" + short(q.text, EXCERPT) + "”", shape: "box", x: q.x, y: q.y,
+      const [x, y] = at.get(speaker);  // where the speaker stands in this view, the quote as far off as planned
+      items.push({id: q.id, label: "“" + short(q.text, EXCERPT) + "”", shape: "box",
+                  x: x + q.x - speaker.x, y: y + q.y - speaker.y,
                   color: classes[QUOTE_CLASS].colour, font: {size: 11}, widthConstraint: {maximum: 180},
                   title: lines.join("\n")});
       if (!state.hiddenRelations.has(SAID)) {
@@ -156,23 +203,28 @@
 
   /** Bring the DataSets to what should be in view; fit the camera to it if asked. */
   function render(fit) {
-    const shown = inView();
+    const at = inView();
+    const shown = [...at.keys()].sort((a, b) => a.i - b.i);
     const edgeList = [];  // each edge once, from its source's side
     shown.forEach((node) => node.edges.forEach((e) => {
-      if (e.source === node.i && shown.has(graphNodes[e.target]) && edgeShown(e)) { edgeList.push(e); }
+      if (e.source === node.i && at.has(graphNodes[e.target]) && edgeShown(e)) { edgeList.push(e); }
     }));
-    const nodeItems = [...shown].sort((a, b) => a.i - b.i).map(nodeItem);
-    const [quoteNodes, saidEdges] = quoteItems([...shown].sort((a, b) => a.i - b.i));
-    sync(nodes, nodeItems.concat(quoteNodes));
+    const [quoteNodes, saidEdges] = quoteItems(shown, at);
+    sync(nodes, shown.map((n) => nodeItem(n, at.get(n))).concat(quoteNodes));
     sync(edges, edgeList.sort((a, b) => a.i - b.i).map(edgeItem).concat(saidEdges));
-    if (fit) { network.fit({animation: false}); }
-    const selected = state.selected >= 0 && shown.has(graphNodes[state.selected]);
+    const selected = state.selected >= 0 && at.has(graphNodes[state.selected]);
     network.selectNodes(selected ? [graphNodes[state.selected].iri] : []);
     showTrail();
     document.getElementById("kg-count").textContent =
-      plural(nodeItems.length, "node") + ", " + plural(edgeList.length, "edge") + " of "
+      plural(shown.length, "node") + ", " + plural(edgeList.length, "edge") + " of "
       + plural(graphNodes.length, "node") + " in the graph";
     if (state.selected >= 0) { showPanel(graphNodes[state.selected]); }
+    if (fit) { fitView(); }
+  }
+
+  /** Fit the camera to what is in view (after the panel took its room). */
+  function fitView() {
+    network.fit({animation: false});
   }
 
   function sync(dataset, items) {
@@ -237,10 +289,14 @@
 
   function hidePanel() {
     panel.hidden = true;
+    network.setSize("100%", "100%");  // the canvas takes the panel's room back
   }
 
   function showPanel(node) {
-    panel.hidden = false;
+    if (panel.hidden) {
+      panel.hidden = false;
+      network.setSize("100%", "100%");
+    }
     panelBody.replaceChildren();
     const cls = classes[node.cls];
     panelBody.append(text("h2", node.label));
