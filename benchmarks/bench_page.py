@@ -90,17 +90,22 @@ def measure(page: Path, runs: int, name: str, screenshots: Path | None):
     draws, searches = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        for run in range(runs):
+
+        def open_page():
             tab = browser.new_page(viewport={"width": 1280, "height": 800})
             tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
             tab.goto(page.as_uri())
             wait_for(tab, "!!window.kgReady")
+            return tab
+
+        if screenshots is not None:
+            tab = open_page()
+            views(tab, name, screenshots)
+            tab.close()
+        for _ in range(runs):
+            tab = open_page()
             draws.append(tab.evaluate("window.kgTimings.firstDraw"))
             counts = tab.evaluate("[nodes.length, JSON.parse(document.getElementById('kg-data').textContent).nodes.length]")
-            if run == 0 and screenshots is not None:
-                views(tab, name, screenshots)
-                tab.close()
-                continue
             searches.append(tab.evaluate(SEARCH_TO_FOCUS, name))
             selected = tab.evaluate("network.getSelectedNodes()")
             if not selected or name not in tab.inner_text("#kg-panel"):

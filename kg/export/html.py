@@ -42,7 +42,8 @@ from kg.io import atomic_write
 SEED = 42
 
 # vis-network options: no physics (positions come from the data), node size by importance
-# and labels drawn only once large enough on screen, so zooming in reveals them.
+# and labels drawn only once large enough on screen, so zooming in reveals them (the
+# explorer sets their sizes, larger in the overview than close up).
 OPTIONS = {
     "layout": {"randomSeed": SEED, "improvedLayout": False},
     "physics": {"enabled": False},
@@ -51,7 +52,7 @@ OPTIONS = {
         "shape": "dot",
         "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
         "scaling": {"min": 6, "max": 30,
-                    "label": {"enabled": True, "min": 11, "max": 24, "drawThreshold": 6, "maxVisible": 22}},
+                    "label": {"enabled": True, "drawThreshold": 7}},
     },
     "edges": {
         "color": {"color": "#9aa0a6", "highlight": "#333333", "hover": "#555555"},

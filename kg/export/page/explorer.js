@@ -10,6 +10,9 @@
   const data = JSON.parse(document.getElementById("kg-data").textContent);
   const NAME = 60;  // characters of a name drawn on its node
   const EXCERPT = 40;  // characters of a quote drawn on its node
+  // The overview draws the labels of important nodes large, to read them from afar; a focus
+  // or an article's graph is seen close up, with labels of about one size.
+  const LABELS = {far: {min: 12, max: 44}, close: {min: 12, max: 18}};
 
   // ------------------------------------------------------------------ the graph
 
@@ -202,7 +205,14 @@
   }
 
   /** Bring the DataSets to what should be in view; fit the camera to it if asked. */
+  let labels = null;  // which of LABELS is set
+
   function render(fit) {
+    const wanted = view().kind === "focus" || state.article >= 0 ? "close" : "far";
+    if (wanted !== labels) {
+      labels = wanted;
+      network.setOptions({nodes: {scaling: {label: LABELS[labels]}}});
+    }
     const at = inView();
     const shown = [...at.keys()].sort((a, b) => a.i - b.i);
     const edgeList = [];  // each edge once, from its source's side
@@ -329,6 +339,15 @@
       if (!groups.has(heading)) { groups.set(heading, []); }
       groups.get(heading).push([edge, graphNodes[out ? edge.target : edge.source]]);
     });
+    const contents = document.createElement("p");  // a line of links to the sections below
+    contents.className = "kg-contents";
+    panelBody.append(contents);
+    function section(title) {
+      const h3 = text("h3", title);
+      const jump = button(title, () => h3.scrollIntoView());
+      contents.append(jump);
+      return h3;
+    }
     groups.forEach((items, heading) => {
       const list = document.createElement("ul");
       let hidden = 0;
@@ -345,7 +364,7 @@
         list.append(item);
       });
       if (list.children.length) {
-        panelBody.append(text("h3", capital(heading) + " (" + list.children.length + ")"), list);
+        panelBody.append(section(capital(heading) + " (" + list.children.length + ")"), list);
       }
       if (hidden) { panelBody.append(hiddenNote(hidden, heading)); }
     });
@@ -362,7 +381,7 @@
         item.append(sentence);
         list.append(item);
       });
-      if (shown.length) { panelBody.append(text("h3", "Quotes (" + shown.length + ")"), list); }
+      if (shown.length) { panelBody.append(section("Quotes (" + shown.length + ")"), list); }
       if (shown.length < node.quotes.length) {
         panelBody.append(hiddenNote(node.quotes.length - shown.length, "quotes"));
       }
