@@ -23,6 +23,7 @@ from kg.errors import KGError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 DEFAULT_C = 0.3  # kg.train.DEFAULT_C, kept here so --help does not import scikit-learn
+PAGE_NODES = 200  # kg.export.PAGE_NODES, kept here so --help imports no exporter
 
 app = typer.Typer(
     add_completion=False,
@@ -75,6 +76,7 @@ def build(
     store: Annotated[Path | None, typer.Option(help="Persistent store folder: add the articles to the graph kept there.")] = None,
     processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="spaCy worker processes.")] = 1,
     no_html: Annotated[bool, typer.Option("--no-html", help="Skip the graph page.")] = False,
+    page_nodes: Annotated[int, typer.Option("--page-nodes", min=1, help="Nodes the graph page opens with, at most (the most important).")] = PAGE_NODES,
     also: Annotated[list[str] | None, typer.Option("--also", help="Also write this RDF format: ntriples, jsonld, rdfxml, or trig or nquads (one named graph per article). Repeatable.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     events_model: Annotated[Path | None, typer.Option("--events-model", help="Event model file from kg train (default: the one kg ships).")] = None,
@@ -114,6 +116,7 @@ def build(
             result = run_build(
                 inputs or [], out_dir, model=model, aliases=aliases, base=base or DEFAULT_BASE,
                 formats=formats, store=store, n_process=processes, events_model=events_model, on_progress=report,
+                page_nodes=page_nodes,
             )
     except KGError as error:
         _fail(error)

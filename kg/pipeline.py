@@ -22,7 +22,7 @@ from rdflib import RDF, Graph
 from kg.articles import Article, read_articles
 from kg.corpus_names import add_corpus_names
 from kg.errors import InputError, KGError, NothingToBuild
-from kg.export import export
+from kg.export import PAGE_NODES, export
 from kg.extract import EXTRACTORS, EntityFinder, EventModel, extract
 from kg.facts import ArticleFacts
 from kg.gazetteer import builtin_aliases, read_aliases
@@ -93,6 +93,7 @@ def build(
     on_article: Callable[[Article], None] | None = None,
     events_model: Path | str | None = None,
     on_progress: Callable[[str, int, int | None], None] | None = None,
+    page_nodes: int = PAGE_NODES,
 ) -> Build:
     """Build the knowledge graph of the articles in ``inputs``; write outputs to ``out_dir``.
 
@@ -103,7 +104,8 @@ def build(
     ``events_model``: a model file from ``kg train`` to decide visits and meetings with
     (default: the one kg ships). ``on_progress(phase, done, total)`` hears of each phase
     ("reading", "parsing", "resolving", "writing") and of each article parsed;
-    ``on_article`` of each article parsed.
+    ``on_article`` of each article parsed. ``page_nodes``: how many nodes the graph page
+    opens with, at most.
 
     Raises:
         KGError: no article could be read (and no store holds any), or the model or
@@ -114,11 +116,11 @@ def build(
         return _build(inputs, out_dir, facts_store, model=model, aliases=aliases, base=base,
                       formats=formats, validate_graph=validate_graph, n_process=n_process,
                       batch_size=batch_size, on_article=on_article, events_model=events_model,
-                      progress=on_progress or (lambda phase, done, total: None))
+                      progress=on_progress or (lambda phase, done, total: None), page_nodes=page_nodes)
 
 
 def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, validate_graph,
-           n_process, batch_size, on_article, events_model, progress) -> Build:
+           n_process, batch_size, on_article, events_model, progress, page_nodes) -> Build:
     skipped: list[dict] = []
     progress("reading", 0, None)
 
@@ -188,7 +190,7 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         if checkpoint is not None:
             checkpoint.discard(article for article, _ in new)  # the store holds them now
     if out_dir is not None:
-        _write_outputs(result, Path(out_dir), formats)
+        _write_outputs(result, Path(out_dir), formats, page_nodes)
     return result
 
 
@@ -275,11 +277,12 @@ def _update_store(facts_store: FactStore, result: Build, nlp) -> None:
     result.outputs["store"] = str(facts_store.root)
 
 
-def _write_outputs(result: Build, out: Path, formats: Sequence[str]) -> None:
+def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes: int = PAGE_NODES) -> None:
     """Write the graph, page, entities and report as one set (:func:`kg.io.output_set`)."""
     with output_set(out) as staging:
         for name in formats:
-            result.outputs[name] = str(out / export(result.graph, name, staging).name)
+            options = {"page_nodes": page_nodes} if name == "html" else {}
+            result.outputs[name] = str(out / export(result.graph, name, staging, **options).name)
         result.outputs["entities"] = str(out / "entities.json")
         with atomic_write(staging / "entities.json") as handle:
             json.dump(explain_all(result.resolution), handle, indent=1, ensure_ascii=False)

@@ -1,4 +1,4 @@
-"""The interactive graph page: offline, deterministic, searchable, and inert to hostile text."""
+"""The graph page: an explorer that is offline, deterministic, searchable, filterable, and inert to hostile text."""
 
 from __future__ import annotations
 
@@ -16,14 +16,19 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.export.html import write_html
+from kg.export.page_data import QUOTE_NODES, page_data
 from kg.vocab import KG
 
+from .conftest import SHARED
+
 R = Namespace("https://w3id.org/kg/resource/")
-DAY = date(2017, 12, 11)
+DAY, NEXT_DAY = date(2017, 12, 11), date(2017, 12, 12)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CORPUS = SHARED / "corpus" / "news-4215.jsonl"
 EXTERNAL = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+DATA_BLOCK = re.compile(r'<script id="kg-data" type="application/json">(.*?)</script>', re.DOTALL)
 HOSTILE = ('""" > \\ </script><script>window.__pwned=1</script>'
            '<img src=x onerror="window.__pwned=1"> <a href="javascript:window.__pwned=1">x</a>')
 
@@ -36,13 +41,13 @@ def entity(g: Graph, name: str, cls, label: str, *alts: str):
     return R[name]
 
 
-def article(g: Graph, ident: str, title: str | None = None):
+def article(g: Graph, ident: str, title: str | None = None, day: date = DAY):
     a = R[f"article/{ident}"]
     g.add((a, RDF.type, KG.Article))
     g.add((a, DCTERMS.identifier, Literal(ident)))
     if title:
         g.add((a, DCTERMS.title, Literal(title)))
-    g.add((a, DCTERMS.date, Literal(DAY)))
+    g.add((a, DCTERMS.date, Literal(day)))
     return a
 
 
@@ -60,12 +65,24 @@ def quote(g: Graph, name: str, speaker, text: str, source):
     return q
 
 
+def visit(g: Graph, name: str, agent, place, source, sentence: str):
+    v = R[f"visit/{name}"]
+    g.add((agent, KG.visited, place))
+    g.add((v, RDF.type, KG.Visit))
+    g.add((v, KG.agent, agent))
+    g.add((v, KG.place, place))
+    g.add((v, PROV.wasDerivedFrom, source))
+    g.add((v, KG.sentence, Literal(sentence)))
+    return v
+
+
 def sample_graph() -> Graph:
-    """Putin visits Hmeimim and meets Assad; 6 entities, 1 position, 1 quote."""
+    """Putin visits Hmeimim (told by two articles, a day apart) and meets Assad (on the
+    first day); 6 entities, 1 position, 1 quote (from both articles)."""
     g = Graph()
     src = article(g, "rt-001", "Putin visits Hmeimim air base")
-    putin = entity(g, "putin", KG.Person, "Vladimir Putin",
-                   "President Putin", "Vladimir Vladimirovich")
+    later = article(g, "tass-7", "Putin orders partial pullout", NEXT_DAY)
+    putin = entity(g, "putin", KG.Person, "Vladimir Putin", "President Putin", "Vladimir Vladimirovich")
     assad = entity(g, "assad", KG.Person, "Bashar al-Assad", "Assad")
     base = entity(g, "hmeimim", KG.MilitaryBase, "Hmeimim air base", "Khmeimim")
     latakia = entity(g, "latakia", KG.Region, "Latakia")
@@ -75,24 +92,24 @@ def sample_graph() -> Graph:
     g.add((president, RDF.type, KG.Position))
     g.add((president, RDFS.label, Literal("President of Russia")))
     g.add((putin, KG.holdsPosition, president))
-    g.add((putin, KG.visited, base))
-    g.add((putin, KG.met, assad))
     g.add((base, KG.locatedIn, latakia))
     g.add((latakia, KG.locatedIn, syria))
-    visit, meeting = R["visit/1"], R["meeting/1"]
-    g.add((visit, RDF.type, KG.Visit))
-    g.add((visit, KG.agent, putin))
-    g.add((visit, KG.place, base))
-    g.add((visit, KG.date, Literal(DAY)))
-    g.add((visit, PROV.wasDerivedFrom, src))
+    first = visit(g, "1", putin, base, src, "Putin flew to the Hmeimim air base.")
+    g.add((first, KG.date, Literal(DAY)))
+    visit(g, "2", putin, base, later, "At Hmeimim, Putin ordered a partial pullout.")
+    g.add((putin, KG.met, assad))
+    meeting = R["meeting/1"]
     g.add((meeting, RDF.type, KG.Meeting))
     g.add((meeting, KG.participant, putin))
     g.add((meeting, KG.participant, assad))
     g.add((meeting, PROV.wasDerivedFrom, src))
+    g.add((meeting, KG.sentence, Literal("There he met Bashar al-Assad.")))
     q = quote(g, "1", putin, "The task of fighting armed bandits here has been accomplished", src)
-    g.add((q, PROV.wasDerivedFrom, article(g, "tass-7", "Putin orders partial pullout")))
+    g.add((q, PROV.wasDerivedFrom, later))
     for e in (putin, assad, base):
         g.add((src, KG.mentions, e))
+    g.add((later, KG.mentions, putin))
+    g.add((later, KG.mentions, base))
     return g
 
 
@@ -100,15 +117,26 @@ def hostile_graph() -> Graph:
     g = sample_graph()
     evil = entity(g, "evil", KG.Person, "Evil " + HOSTILE, "Mallory")
     quote(g, "evil", evil, HOSTILE, article(g, "x-1", HOSTILE))
+    g.add((evil, KG.met, R.putin))
     return g
 
 
-SAMPLE_NODES = 8  # 6 entities + 1 position + 1 quote
+ENTITIES = sorted(str(R[n]) for n in ("putin", "assad", "hmeimim", "latakia", "syria", "mod"))
 SAMPLE_LABELS = ["Vladimir Putin", "Bashar al-Assad", "Hmeimim air base", "Latakia", "Syria",
                  "Russian Defence Ministry", "President of Russia"]
 
 
-def test_page_is_self_contained_and_has_legend_and_labels(tmp_path, monkeypatch):
+def embedded(page: str) -> dict:
+    """The graph data a page embeds."""
+    blocks = DATA_BLOCK.findall(page)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+# ---------------------------------------------------------------- the page file
+
+
+def test_page_is_self_contained_and_embeds_the_graph_once(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # pyvis must not write lib/ or temporary files here
     path = tmp_path / "out" / "graph.html"
     write_html(sample_graph(), path, title="Syria <visits>")
@@ -116,52 +144,45 @@ def test_page_is_self_contained_and_has_legend_and_labels(tmp_path, monkeypatch)
     assert not EXTERNAL.search(page), EXTERNAL.search(page)
     assert "vis.Network" in page  # vis-network is inlined, not linked
     assert 'id="kg-legend"' in page
-    legend = ("Person", "Military base", "Region", "Country", "Organization", "Position", "Quote")
-    for name in legend:
-        assert f"{name} (" in page
-    for label in SAMPLE_LABELS:
-        assert label in page
     assert "<title>Syria &lt;visits&gt;</title>" in page
-    tip = "visited — 2017-12-11 — source: Putin visits Hmeimim air base (rt-001)"
-    assert json.dumps(tip) in page  # edge tooltip, as JSON (the dash as \u2014)
+    for label in SAMPLE_LABELS:
+        assert page.count(json.dumps(label, ensure_ascii=False)) == 1, label  # once, in the data
+    data = embedded(page)
+    assert [c[0] for c in data["classes"]] == [
+        "Person", "Organization", "Country", "Region", "Military base", "Position", "Quote"]
+    assert "nodes = new vis.DataSet([]);" in page  # pyvis draws no node of its own
+    assert '"physics": {"enabled": false}' in page
     assert sorted(tmp_path.rglob("*")) == [path.parent, path]
 
 
-def test_same_graph_gives_identical_bytes(tmp_path):
-    write_html(sample_graph(), tmp_path / "a.html")
-    write_html(sample_graph(), tmp_path / "b.html")
-    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+def test_one_edge_per_pair_with_its_facts_sentences_and_dates():
+    data = page_data(sample_graph())
+    keys = [n[0] for n in data["nodes"]]
+    visited = data["relations"].index(["visited", "visited by", 1])
+    met = data["relations"].index(["met", "met", 0])
+    edge = next(e for e in data["edges"] if e[2] == visited)
+    assert (keys[edge[0]], keys[edge[1]]) == ("putin", "hmeimim")
+    facts = [data["facts"][f] for f in edge[3]]  # the two articles' visits, on one edge
+    assert sorted(data["sentences"][f[1]] for f in facts) == [
+        "At Hmeimim, Putin ordered a partial pullout.", "Putin flew to the Hmeimim air base."]
+    assert sorted(data["dates"][f[2]] for f in facts) == ["2017-12-11", "2017-12-12"]  # own date, else the article's
+    assert sorted(data["articles"][a][0] for f in facts for a in f[0]) == ["rt-001", "tass-7"]
+    assert sum(1 for e in data["edges"] if e[2] == met) == 1
+    assert data["articles"][0] == ["rt-001", "Putin visits Hmeimim air base", "2017-12-11", ""]
 
 
-def test_same_graph_gives_identical_bytes_across_processes(tmp_path):
-    """String hashing, hence set and dict order in rdflib, changes with PYTHONHASHSEED."""
-    g = sample_graph()
-    g.add((R.assad, KG.met, R.putin))  # the other way round too: still one edge
-    g.serialize(tmp_path / "g.ttl", format="turtle")
-    script = ("import sys; from rdflib import Graph; from kg.export.html import write_html; "
-              "write_html(Graph().parse(sys.argv[1]), sys.argv[2])")
-    for seed in ("1", "2", "3"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        out = tmp_path / f"{seed}.html"
-        subprocess.run([sys.executable, "-c", script, tmp_path / "g.ttl", out],
-                       check=True, env=env, cwd=Path(__file__).parent.parent)
-    pages = {(tmp_path / f"{seed}.html").read_bytes() for seed in ("1", "2", "3")}
-    assert len(pages) == 1
-    assert pages.pop().count(b'"label": "met"') == 1
-
-
-def test_hostile_text_is_json_escaped_in_the_page(tmp_path):
-    write_html(hostile_graph(), tmp_path / "graph.html")
-    page = (tmp_path / "graph.html").read_text(encoding="utf-8")
-    assert "window.__pwned" in page  # the text is there, but only in escaped form
-    assert "<script>window.__pwned" not in page
-    assert "<img src=x" not in page
-    assert "\\u003c/script\\u003e" in page
-    assert not re.search(r"innerHTML\s*=\s*nodeData", page)  # pyvis's HTML popup is not used
+def test_quotes_belong_to_their_speaker_not_to_the_graph():
+    data = page_data(sample_graph())
+    keys = [n[0] for n in data["nodes"]]
+    [(speaker, text, fact, x, y)] = data["quotes"]
+    assert keys[speaker] == "putin" and text.startswith("The task of fighting")
+    assert sorted(data["articles"][a][0] for a in data["facts"][fact][0]) == ["rt-001", "tass-7"]
+    assert "quote/1" not in keys  # not a node: the page may draw it, small graphs only
+    assert data["quoteNodes"] is True and isinstance(x, int) and isinstance(y, int)
 
 
 def large_graph(people: int = 160) -> Graph:
-    """About 2 * people + 40 nodes: people, each with a quote, visiting some of 40 places."""
+    """2 * people + 40 nodes: people, each with a quote, visiting some of 40 cities."""
     g = Graph()
     src = article(g, "big")
     places = [entity(g, f"place{i}", KG.City, f"City {i}") for i in range(40)]
@@ -173,14 +194,90 @@ def large_graph(people: int = 160) -> Graph:
     return g
 
 
-def test_large_graph_is_laid_out_in_python_without_physics(tmp_path):
+def test_overview_takes_the_most_important_and_every_node_has_a_position():
     g = large_graph()
-    write_html(g, tmp_path / "a.html")
-    write_html(g, tmp_path / "b.html")
-    page = (tmp_path / "a.html").read_text(encoding="utf-8")
-    assert page == (tmp_path / "b.html").read_text(encoding="utf-8")
-    assert '"physics": {"enabled": false' in page
-    assert re.search(r'"x": -?\d+', page) and re.search(r'"y": -?\d+', page)
+    for i in range(30):  # City 0 is visited by 30 more people than any other
+        g.add((entity(g, f"fan{i}", KG.Person, f"Fan {i}"), KG.visited, R.place0))
+    data = page_data(g, overview=25)
+    assert data["nodes"][0][1] == "City 0"  # most important first (PageRank)
+    assert len(data["overview"]) == 25 and 0 in data["overview"]
+    assert all(isinstance(n[4], int) and isinstance(n[5], int) for n in data["nodes"])
+    assert len({(n[4], n[5]) for n in data["nodes"]}) == len(data["nodes"])  # no two on one spot
+    assert data["quoteNodes"] is True  # 160 quotes
+    assert page_data(g, overview=25) == data
+    many = page_data(large_graph(QUOTE_NODES + 1))
+    assert many["quoteNodes"] is False and many["said"] == -1 and len(many["quotes"][0]) == 3  # no positions
+
+
+def test_overview_prefers_nodes_in_a_relation_and_brings_a_neighbour():
+    g = Graph()
+    src = article(g, "a")
+    for i in range(5):  # much mentioned, but in no relation
+        g.add((src, KG.mentions, entity(g, f"loner{i}", KG.Organization, f"Loner {i}")))
+    putin = entity(g, "putin", KG.Person, "Vladimir Putin")
+    president = R["position/president"]
+    g.add((president, RDF.type, KG.Position))
+    g.add((putin, KG.holdsPosition, president))
+    data = page_data(g, overview=3)
+    # Putin first, as the one in a relation, with his office, so the overview shows how he connects
+    assert sorted(data["nodes"][i][0] for i in data["overview"]) == ["loner0", "position/president", "putin"]
+
+
+def test_same_graph_gives_identical_bytes(tmp_path):
+    write_html(sample_graph(), tmp_path / "a.html")
+    write_html(sample_graph(), tmp_path / "b.html")
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+
+
+def test_same_graph_gives_identical_bytes_across_processes(tmp_path):
+    """String hashing, hence set and dict order in rdflib, changes with PYTHONHASHSEED."""
+    g = large_graph(60)
+    g += sample_graph()
+    g.add((R.assad, KG.met, R.putin))  # the other way round too: still one edge
+    g.serialize(tmp_path / "g.ttl", format="turtle")
+    script = ("import sys; from rdflib import Graph; from kg.export.html import write_html; "
+              "write_html(Graph().parse(sys.argv[1]), sys.argv[2])")
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = tmp_path / f"{seed}.html"
+        subprocess.run([sys.executable, "-c", script, tmp_path / "g.ttl", out],
+                       check=True, env=env, cwd=Path(__file__).parent.parent)
+    pages = {(tmp_path / f"{seed}.html").read_bytes() for seed in ("1", "2", "3")}
+    assert len(pages) == 1
+    data = embedded(pages.pop().decode())
+    met = [r[0] for r in data["relations"]].index("met")
+    assert sum(1 for e in data["edges"] if e[2] == met) == 1
+
+
+def test_hostile_text_is_json_escaped_in_the_page(tmp_path):
+    write_html(hostile_graph(), tmp_path / "graph.html")
+    page = (tmp_path / "graph.html").read_text(encoding="utf-8")
+    assert "window.__pwned" in page  # the text is there, but only in escaped form
+    assert "<script>window.__pwned" not in page
+    assert "<img src=x" not in page
+    assert "\\u003c/script\\u003e" in page
+    assert not re.search(r"innerHTML", page.split('id="kg-data"')[1])  # the explorer never parses HTML
+    assert HOSTILE in {text for _, text, _, _, _ in embedded(page)["quotes"]}  # and the data holds it intact
+
+
+def test_page_nodes_default_agrees_between_cli_and_exporter():
+    from kg.cli import PAGE_NODES as CLI_DEFAULT
+    from kg.export import PAGE_NODES
+
+    assert CLI_DEFAULT == PAGE_NODES
+
+
+def test_kg_build_page_nodes_caps_the_overview(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    from .conftest import DATA
+
+    result = CliRunner().invoke(app, ["build", str(DATA), "--out", str(tmp_path), "--page-nodes", "3", "-q"])
+    assert result.exit_code == 0, result.output
+    data = embedded((tmp_path / "graph.html").read_text(encoding="utf-8"))
+    assert len(data["overview"]) == 3 and len(data["nodes"]) > 3
 
 
 # ---------------------------------------------------------------- in a real browser
@@ -199,11 +296,11 @@ def browser():
 
 @pytest.fixture
 def open_page(browser):
-    """Open a written page offline; yields (page, events) once the graph is drawn."""
+    """Open a written page with the network blocked; yields (page, events) once the graph is drawn."""
     pages = []
 
     def open_(path: Path, *, bypass_csp: bool = False):
-        page = browser.new_page(viewport={"width": 1200, "height": 800}, bypass_csp=bypass_csp)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, bypass_csp=bypass_csp)
         pages.append(page)
         events = {"dialogs": [], "errors": [], "remote": []}
         page.on("dialog", lambda d: (events["dialogs"].append(d.message), d.dismiss()))
@@ -254,30 +351,176 @@ def hover(page, node_id: str) -> str:
     return page.evaluate("document.querySelector('div.vis-tooltip').innerText")
 
 
-def test_page_draws_offline_and_search_finds_alt_labels(tmp_path, open_page):
+def search(page, text: str) -> None:
+    page.fill("#kg-search", text)
+    page.press("#kg-search", "Enter")
+
+
+def shown(page) -> list[str]:
+    return page.evaluate("nodes.getIds().sort()")
+
+
+def edge_labels(page) -> list[str]:
+    return page.evaluate("edges.get().map(e => e.label).sort()")
+
+
+def panel(page) -> str:
+    return page.inner_text("#kg-panel")
+
+
+def untick(page, fieldset: str, label: str) -> None:
+    page.locator(f"{fieldset} label", has_text=label).locator("input").uncheck()
+
+
+def test_overview_draws_offline_without_physics(tmp_path, open_page):
     path = tmp_path / "graph.html"
     write_html(sample_graph(), path)
     page, events = open_page(path)
-    assert page.evaluate("nodes.length") == SAMPLE_NODES
-    assert page.evaluate("edges.length") == 6  # visited, met, 2 locatedIn, holdsPosition, said
-    assert page.evaluate("network.physics.options.enabled") is False  # frozen after stabilising
+    assert shown(page) == ENTITIES  # people, organizations and places; the office one click away
+    assert edge_labels(page) == ["located in", "located in", "met", "visited ×2"]  # one edge per pair
+    assert page.evaluate("edges.get('kg-edge-' + 0) !== null")
+    assert page.evaluate("network.physics.options.enabled") is False
     assert page.locator("#kg-legend").is_visible()
-
-    page.fill("#kg-search", "vladimir vladimirovich")  # an alt label, any case
-    page.press("#kg-search", "Enter")
-    assert page.evaluate("network.getSelectedNodes()") == [str(R.putin)]
-    page.fill("#kg-search", "khmeim")  # part of an alt label
-    page.press("#kg-search", "Enter")
-    assert page.evaluate("network.getSelectedNodes()") == [str(R.hmeimim)]
-    page.fill("#kg-search", "nobody at all")
-    page.press("#kg-search", "Enter")
-    assert page.text_content("#kg-search-status") == "no match"
-
-    expected = "Person\nVladimir Putin\nalso: President Putin, Vladimir Vladimirovich"
+    assert page.inner_text("#kg-trail") == "Overview"
+    expected = "Person\nVladimir Putin\nalso: President Putin, Vladimir Vladimirovich\nin 2 articles"
     assert hover(page, str(R.putin)) == expected
-    assert hover(page, str(R["quote/1"])).endswith(
+    assert events == {"dialogs": [], "errors": [], "remote": []}
+
+
+def test_search_suggests_selects_and_shows_the_neighbourhood(tmp_path, open_page):
+    path = tmp_path / "graph.html"
+    write_html(sample_graph(), path)
+    page, events = open_page(path)
+    page.fill("#kg-search", "vlad")
+    suggestions = page.locator("#kg-suggestions li")
+    assert suggestions.count() == 1 and suggestions.first.inner_text().startswith("Vladimir Putin")
+    search(page, "vladimir vladimirovich")  # an alt label, any case
+    assert page.evaluate("network.getSelectedNodes()") == [str(R.putin)]
+    # his neighbourhood: whom he met, where he went, his office; not the rest
+    assert shown(page) == sorted([str(R.putin), str(R.assad), str(R.hmeimim), str(R["position/president-of-russia"])])
+    assert page.inner_text("#kg-trail").split() == ["←", "Back", "Overview", "›", "Vladimir", "Putin"]
+    search(page, "khmeim")  # part of an alt label
+    assert page.evaluate("network.getSelectedNodes()") == [str(R.hmeimim)]
+    search(page, "nobody at all")
+    assert page.text_content("#kg-search-status") == "no match"
+    page.click("#kg-trail .kg-back")
+    assert page.evaluate("network.getSelectedNodes()") == [str(R.putin)]
+    page.click("#kg-trail button:text-is('Overview')")
+    assert shown(page) == ENTITIES
+    assert events == {"dialogs": [], "errors": [], "remote": []}
+
+
+def test_search_ranks_the_more_important_namesake_first(tmp_path, open_page):
+    g = sample_graph()
+    dan = entity(g, "dan-brown", KG.Person, "Dan Brown", "Brown")
+    gordon = entity(g, "gordon-brown", KG.Person, "Gordon Brown", "Brown")
+    for i in range(3):  # Gordon Brown met three people, Dan Brown no one
+        g.add((gordon, KG.met, entity(g, f"minister{i}", KG.Person, f"Minister {i}")))
+    g.add((article(g, "b"), KG.mentions, dan))
+    path = tmp_path / "graph.html"
+    write_html(g, path)
+    page, _ = open_page(path)
+    page.fill("#kg-search", "brown")
+    names = page.evaluate("[...document.querySelectorAll('#kg-suggestions li small')].map(s => s.textContent)")
+    assert names == ["Gordon Brown", "Person", "Dan Brown", "Person"]  # both written "Brown"
+    page.press("#kg-search", "Enter")
+    assert page.evaluate("network.getSelectedNodes()") == [str(gordon)]
+
+
+def test_the_panel_shows_names_relations_facts_and_quotes_with_their_articles(tmp_path, open_page):
+    path = tmp_path / "graph.html"
+    write_html(sample_graph(), path)
+    page, events = open_page(path)
+    search(page, "Vladimir Putin")
+    text = panel(page)
+    for expected in ("Vladimir Putin", "Person", "Also written: President Putin, Vladimir Vladimirovich",
+                     str(R.putin), "Holds position (1)", "President of Russia",
+                     "Visited (1)", "Hmeimim air base", "2 articles", "2017-12-11, 2017-12-12",
+                     "Putin flew to the Hmeimim air base.", "At Hmeimim, Putin ordered a partial pullout.",
+                     "Met (1)", "Bashar al-Assad", "There he met Bashar al-Assad.",
+                     "Quotes (1)", "“The task of fighting armed bandits here has been accomplished”",
+                     "Putin visits Hmeimim air base · 2017-12-11 · rt-001",
+                     "Putin orders partial pullout · 2017-12-11 · tass-7"):
+        assert expected in text, expected
+    page.click("#kg-panel .kg-node-link:text-is('Hmeimim air base')")  # on to a neighbour
+    assert page.evaluate("network.getSelectedNodes()") == [str(R.hmeimim)]
+    assert "Visited by (1)" in panel(page) and "Located in (1)" in panel(page)
+    assert events == {"dialogs": [], "errors": [], "remote": []}
+
+
+def test_expand_and_collapse_a_node(tmp_path, open_page):
+    path = tmp_path / "graph.html"
+    write_html(sample_graph(), path)
+    page, _ = open_page(path)
+    position = str(R["position/president-of-russia"])
+    page.evaluate("id => network.emit('click', {nodes: [id], edges: []})", str(R.putin))
+    page.click("#kg-panel button:text-is('Expand')")
+    assert position in shown(page) and len(shown(page)) == len(ENTITIES) + 1
+    page.click("#kg-panel button:text-is('Collapse')")
+    assert shown(page) == ENTITIES
+
+
+def test_filters_by_class_relation_and_article(tmp_path, open_page):
+    path = tmp_path / "graph.html"
+    write_html(sample_graph(), path)
+    page, events = open_page(path)
+    for place in ("Country", "Region", "Military base", "Organization"):
+        untick(page, "#kg-legend", place)
+    assert shown(page) == sorted([str(R.putin), str(R.assad)])  # people only: no place left
+    assert edge_labels(page) == ["met"]
+    untick(page, "#kg-relations", "met")
+    assert edge_labels(page) == []
+    page.locator("#kg-relations label", has_text="met").locator("input").check()
+    page.fill("#kg-article", "pullout")
+    page.press("#kg-article", "Enter")  # only what tass-7 states: the visit and the quote
+    assert shown(page) == [str(R.putin)]  # (Hmeimim is a place: still filtered out)
+    page.locator("#kg-legend label", has_text="Military base").locator("input").check()
+    assert shown(page) == sorted([str(R.putin), str(R.hmeimim)])
+    assert edge_labels(page) == ["visited"]
+    assert page.inner_text("#kg-trail") == "Overview of one article"
+    page.click("#kg-article-clear")
+    assert edge_labels(page) == ["met", "visited ×2"]
+    assert events == {"dialogs": [], "errors": [], "remote": []}
+
+
+def test_the_date_slider_hides_facts_outside_the_range(tmp_path, open_page):
+    path = tmp_path / "graph.html"
+    write_html(sample_graph(), path)
+    page, events = open_page(path)
+    assert page.inner_text("#kg-date-range") == "2017-12-11 – 2017-12-12"
+    page.focus("#kg-date-from")
+    page.keyboard.press("ArrowRight")  # from the second day on
+    assert page.inner_text("#kg-date-range") == "2017-12-12 – 2017-12-12"
+    assert edge_labels(page) == ["located in", "located in", "visited"]  # the meeting was on the 11th
+    assert str(R.assad) not in shown(page)
+    search(page, "Vladimir Putin")
+    text = panel(page)
+    assert "At Hmeimim, Putin ordered a partial pullout." in text
+    assert "Putin flew to the Hmeimim air base." not in text
+    assert "Met (" not in text and "Quotes (" not in text
+    assert "Met: 1 more outside the filters" in text and "Quotes: 1 more outside the filters" in text
+    page.click("#kg-undated")  # the locatedIn triples have no fact, hence no date
+    page.click("#kg-trail button:text-is('Overview')")
+    assert edge_labels(page) == ["visited"]
+    page.focus("#kg-date-from")
+    page.keyboard.press("ArrowLeft")
+    page.click("#kg-undated")
+    assert edge_labels(page) == ["located in", "located in", "met", "visited ×2"]
+    assert events == {"dialogs": [], "errors": [], "remote": []}
+
+
+def test_quotes_can_be_drawn_as_nodes_in_a_small_graph(tmp_path, open_page):
+    path = tmp_path / "graph.html"
+    write_html(sample_graph(), path)
+    page, events = open_page(path)
+    assert page.locator("#kg-quote-toggle").is_visible()
+    page.check("#kg-quotes")
+    assert shown(page) == sorted(ENTITIES + ["kg-quote-0"])
+    assert hover(page, "kg-quote-0").endswith(
         "— Vladimir Putin\n2017-12-11\nsource: Putin visits Hmeimim air base (rt-001)\n"
         "source: Putin orders partial pullout (tass-7)")
+    page.click("#kg-quotes")
+    assert shown(page) == ENTITIES
     assert events == {"dialogs": [], "errors": [], "remote": []}
 
 
@@ -287,35 +530,75 @@ def test_hostile_text_stays_text_in_the_browser(tmp_path, open_page, bypass_csp)
     path = tmp_path / "graph.html"
     write_html(hostile_graph(), path)
     page, events = open_page(path, bypass_csp=bypass_csp)
-    evil, evil_quote = str(R.evil), str(R["quote/evil"])
-    assert page.evaluate("nodes.length") == SAMPLE_NODES + 2
-
-    page.evaluate("ids => network.selectNodes(ids)", [evil, evil_quote])
-    tooltip = hover(page, evil_quote)
-    assert HOSTILE in tooltip
-    tooltip = hover(page, evil)
-    assert tooltip.startswith("Person\nEvil " + HOSTILE)
-    page.fill("#kg-search", "mallory")
-    page.press("#kg-search", "Enter")
+    evil = str(R.evil)
+    assert evil in shown(page)
+    page.check("#kg-quotes")
+    said = [q[1] for q in page_data(hostile_graph())["quotes"]].index(HOSTILE)
+    assert HOSTILE in hover(page, f"kg-quote-{said}")
+    assert hover(page, evil).startswith("Person\nEvil " + HOSTILE)
+    search(page, "mallory")
     assert page.evaluate("network.getSelectedNodes()") == [evil]
+    text = panel(page)
+    assert f"“{HOSTILE}”" in text and f"{HOSTILE} · 2017-12-11 · x-1" in text
+    page.fill("#kg-search", "evil")
+    assert "Evil " + HOSTILE in page.inner_text("#kg-suggestions")
+    page.fill("#kg-article", "window")
+    assert HOSTILE in page.inner_text("#kg-article-suggestions")
 
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.evaluate("document.querySelectorAll('body img, body a').length") == 0
-    data = page.evaluate("ids => nodes.get(ids)", [evil, evil_quote])
-    assert data[0]["label"] == "Evil " + HOSTILE[:55].rsplit(" ", 1)[0] + "…"  # long: cut
-    assert data[0]["names"][0] == "Evil " + HOSTILE
-    assert f"“{HOSTILE}”" in data[1]["title"]  # the quote's full text, intact
-    assert f"source: {HOSTILE} (x-1)" in data[1]["title"]
-    datalist = page.evaluate("[...document.querySelectorAll('#kg-names option')].map(o => o.value)")
-    assert "Evil " + HOSTILE in datalist
+    label = page.evaluate("id => nodes.get(id).label", evil)
+    assert label == "Evil " + HOSTILE[:55].rsplit(" ", 1)[0] + "…"  # long: cut
     assert events == {"dialogs": [], "errors": [], "remote": []}
 
 
 def test_large_graph_draws_without_physics(tmp_path, open_page):
     path = tmp_path / "graph.html"
-    g = large_graph()
-    write_html(g, path)
+    write_html(large_graph(), path)
     page, events = open_page(path)
-    assert page.evaluate("nodes.length") == 40 + 2 * 160
+    assert len(shown(page)) == 200  # the overview's cap
     assert page.evaluate("network.physics.options.enabled") is False
+    assert events == {"dialogs": [], "errors": [], "remote": []}
+
+
+# ---------------------------------------------------------------- a thousand corpus articles
+
+
+@pytest.fixture(scope="module")
+def corpus_page(tmp_path_factory):
+    if not CORPUS.is_file():
+        pytest.skip("../shared/corpus (research data) is not present")
+    from kg.pipeline import build
+
+    tmp = tmp_path_factory.mktemp("corpus1000")
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()[:1000]
+    (tmp / "first.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = build([tmp / "first.jsonl"], tmp / "out", formats=("turtle", "html"))
+    return Path(result.outputs["html"])
+
+
+@pytest.mark.slow
+def test_a_thousand_corpus_articles_can_be_explored(corpus_page, open_page):
+    """The first 1,000 corpus articles (BBC news of 2004–2005, which carry no dates)."""
+    assert corpus_page.stat().st_size < 3_000_000
+    page, events = open_page(corpus_page)
+    assert len(shown(page)) == 200
+    blair = "https://w3id.org/kg/resource/person/tony-blair"
+    assert blair in shown(page)
+    page.fill("#kg-search", "tony bl")
+    assert page.locator("#kg-suggestions li").first.inner_text().startswith("Tony Blair")
+    page.press("#kg-search", "Enter")
+    assert page.evaluate("network.getSelectedNodes()") == [blair]
+    text = panel(page)
+    quotes = int(re.search(r"Quotes \((\d+)\)", text)[1])
+    assert quotes >= 10 and text.count("bbc/") >= quotes  # each quote with its article's id
+    assert page.locator("#kg-panel .kg-quote").count() == quotes
+    page.click("#kg-trail button:text-is('Overview')")
+    places = page.evaluate("nodes.get().filter(n => n.color !== '#e15759').length")
+    assert places > 0
+    for cls in ("Organization", "Place", "Country", "City", "Region", "Military base", "Position"):
+        untick(page, "#kg-legend", cls)
+    colours = page.evaluate("[...new Set(nodes.get().map(n => n.color))]")
+    assert colours == ["#e15759"]  # Person only
+    assert page.inner_text("#kg-date-range") == "no dated facts"
     assert events == {"dialogs": [], "errors": [], "remote": []}

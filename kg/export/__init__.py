@@ -9,6 +9,8 @@ from rdflib import Graph
 
 from kg.errors import KGError
 
+PAGE_NODES = 200  # nodes the graph page opens with, at most (kg build --page-nodes)
+
 # name -> (module, function, file name it writes in the output folder)
 EXPORTERS: dict[str, tuple[str, str, str]] = {
     "turtle": ("kg.export.rdf", "write_turtle", "graph.ttl"),
@@ -21,12 +23,13 @@ EXPORTERS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def export(graph: Graph, name: str, out_dir: Path | str) -> Path:
-    """Write ``graph`` with the named exporter into ``out_dir``; returns the file written."""
+def export(graph: Graph, name: str, out_dir: Path | str, **options) -> Path:
+    """Write ``graph`` with the named exporter into ``out_dir``; returns the file written.
+    ``options`` go to the exporter (``page_nodes`` for ``html``)."""
     try:
         module, function, filename = EXPORTERS[name]
     except KeyError:
         raise KGError(f"unknown export format {name!r}; known: {', '.join(EXPORTERS)}") from None
     path = Path(out_dir) / filename
-    getattr(import_module(module), function)(graph, path)
+    getattr(import_module(module), function)(graph, path, **options)
     return path
