@@ -37,7 +37,7 @@ from kg.vocab import PREFIXES
 log = logging.getLogger(__name__)
 
 # media type -> (pyoxigraph format, the media type answered); the first is the default
-SOLUTION_TYPES = {
+SOLUTION_TYPES = {  # format: media types
     "application/sparql-results+json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
     "application/sparql-results+xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
     "text/csv": (ox.QueryResultsFormat.CSV, "text/csv"),

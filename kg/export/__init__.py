@@ -12,7 +12,7 @@ from kg.errors import KGError
 PAGE_NODES = 200  # nodes the graph page opens with, at most (kg build --page-nodes)
 
 # name -> (module, function, file name it writes in the output folder)
-EXPORTERS: dict[str, tuple[str, str, str]] = {
+EXPORTERS: dict[str, tuple[str, str, str]] = {  # format: output formats
     "turtle": ("kg.export.rdf", "write_turtle", "graph.ttl"),
     "ntriples": ("kg.export.rdf", "write_ntriples", "graph.nt"),
     "jsonld": ("kg.export.rdf", "write_jsonld", "graph.jsonld"),

@@ -17,7 +17,7 @@ from kg.graph import NODE_KINDS, named_graphs
 from kg.io import atomic_write
 from kg.vocab import PREFIXES
 
-FORMATS = {
+FORMATS = {  # format: RDF formats
     "turtle": ("turtle", ".ttl"),
     "ntriples": ("nt", ".nt"),
     "rdfxml": ("xml", ".rdf"),
