@@ -8,17 +8,14 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.errors import KGError
+from kg.export.rdf import FORMATS
 
 PAGE_NODES = 200  # nodes the graph page opens with, at most (kg build --page-nodes)
 
-# name -> (module, function, file name it writes in the output folder)
-EXPORTERS: dict[str, tuple[str, str, str]] = {  # format: output formats
-    "turtle": ("kg.export.rdf", "write_turtle", "graph.ttl"),
-    "ntriples": ("kg.export.rdf", "write_ntriples", "graph.nt"),
-    "jsonld": ("kg.export.rdf", "write_jsonld", "graph.jsonld"),
-    "rdfxml": ("kg.export.rdf", "write_rdfxml", "graph.rdf"),
-    "trig": ("kg.export.rdf", "write_trig", "graph.trig"),
-    "nquads": ("kg.export.rdf", "write_nquads", "graph.nq"),
+# name -> (module, function, file name it writes in the output folder): each RDF format of
+# kg.export.rdf (write_<name>, graph<extension>), and the page
+EXPORTERS: dict[str, tuple[str, str, str]] = {
+    **{name: ("kg.export.rdf", f"write_{name}", f"graph{extension}") for name, (_, extension) in FORMATS.items()},
     "html": ("kg.export.html", "write_html", "graph.html"),
 }
 
