@@ -26,10 +26,11 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.entities import PRONOUN_GENDER, DocEntities
 from kg.extract.events import meetings, visits
-from kg.extract.grammar import FUTURE, MODALS, is_asserted, sentence_evidence, sentences
+from kg.extract.grammar import FUTURE, is_asserted, is_modal, sentence_evidence, sentences
 from kg.lexicon import word_classes
 
 MAX_PATH = 8  # longer dependency paths are described by their length only
+NOUN_MODIFIERS = ("amod", "compound", "nmod", "poss", "npadvmod")
 
 
 @dataclass(frozen=True)
@@ -394,9 +395,9 @@ def _modality(verb: Token) -> dict[str, float]:
             if child.dep_ == "neg":
                 found["neg"] = 1.0
             if child.dep_ in ("aux", "auxpass"):
-                if child.lower_ in FUTURE:
+                if is_modal(child, FUTURE):
                     found["future"] = 1.0
-                elif child.lower_ in MODALS:
+                elif is_modal(child):
                     found["modal"] = 1.0
                 if child.lower_ == "to":
                     found["infinitive"] = 1.0
@@ -414,7 +415,9 @@ def _modality(verb: Token) -> dict[str, float]:
         if token.head == token:
             break
         token = token.head
-    for child in verb.children:  # "the planned visit", "next week's summit"
+    for child in verb.children:  # "the planned visit", "next week's summit": what qualifies the event
+        if child.dep_ not in NOUN_MODIFIERS:
+            continue
         for cls in classes.get(child.lemma_.lower(), ()):
             if cls in ("intention", "cancel"):
                 found[f"child_{cls}"] = 1.0

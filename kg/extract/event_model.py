@@ -159,8 +159,11 @@ def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
     for decision in decide(model, candidates(doc, entities) if found is None else found):
         kind = decision.candidate.kind
         threshold = model.thresholds.get(kind, 0.5)
-        fact, planned, best = decision.scored[0]
-        happened = fact >= threshold and best.asserted and fact > planned
+        # the strongest sentence that asserts it decides: "X, who will meet Y" elsewhere does not
+        # undo "X met Y", nor a pronoun in a negated clause of the same sentence
+        asserted = [(f, p, c) for f, p, c in decision.scored if c.asserted]
+        fact, planned, best = asserted[0] if asserted else decision.scored[0]
+        happened = bool(asserted) and fact >= threshold and fact > planned
         if happened:
             date = None  # the day the strongest sentence that states it gives, from its own clause
             for score, _, supporting in decision.scored:

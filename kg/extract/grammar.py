@@ -57,6 +57,19 @@ def sentence_of(token: Token | Span) -> Span:
     return spans[bisect_right(starts, index) - 1]
 
 
+def is_modal(token: Token, forms: frozenset | set = MODALS) -> bool:
+    """Whether an auxiliary is one of ``forms`` ("will", "could"), not a name the parser
+    took for one ("Will Smith met ...", "May performed with Rodgers": a modal never governs
+    a past tense)."""
+    if token.dep_ not in ("aux", "auxpass") or token.lower_ not in forms or token.ent_type_:
+        return False
+    if token.is_title and not token.is_sent_start:
+        return False
+    verb = token.head  # "may have visited", "could be seen" but not "May performed"
+    return not (verb.tag_ == "VBD" or verb.tag_ == "VBN" and not any(
+        c.dep_ in ("aux", "auxpass") and c.lemma_ in ("have", "be") for c in verb.children))
+
+
 def is_asserted(verb: Token) -> bool:
     """Whether the clause of ``verb`` states that the event happened.
 
@@ -69,7 +82,7 @@ def is_asserted(verb: Token) -> bool:
         children = list(token.children)
         if any(c.dep_ == "neg" for c in children):
             return False
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in children):
+        if any(is_modal(c) for c in children):
             return False
         if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in children):
             return False
@@ -86,7 +99,7 @@ def is_asserted(verb: Token) -> bool:
             head = token.head
             if head.lower_ in INTENTION_FORMS or head.lemma_ in INTENTION_HEADS or head.lemma_ == "be" or head.pos_ == "NOUN":
                 return False
-            if any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in head.children):
+            if any(is_modal(c) for c in head.children):
                 return False
         if token.dep_ == "advcl" and infinitive:
             return False  # "flew to Cairo to meet Mubarak": the purpose, not the outcome
@@ -180,7 +193,7 @@ def _future(verb: Token) -> bool:
     """Whether the clause is in the future tense ("will meet", "is going to visit")."""
     token = verb
     for _ in range(3):
-        if any(c.dep_ == "aux" and c.lower_ in FUTURE for c in token.children):
+        if any(is_modal(c, FUTURE) for c in token.children):
             return True
         if token.dep_ == "xcomp" and token.head.lower_ == "going":
             return True
