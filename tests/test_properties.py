@@ -102,7 +102,7 @@ WORDS = st.sampled_from("Angela Merkel Putin visited met Paris Syria said \" “
                         "in to with will not did ' ( ) - Mr talks summit trip".split(" "))
 
 
-@settings(max_examples=500, **SETTINGS)
+@settings(max_examples=1000, **SETTINGS)
 @given(st.lists(WORDS | st.text(max_size=6), max_size=40))
 def test_extraction_on_random_text_never_crashes_and_points_into_the_text(extract_text, words):
     text = " ".join(words).strip() or "x"
