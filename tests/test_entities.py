@@ -166,3 +166,15 @@ def test_a_place_that_wins_a_game_is_a_team(entities_of):
             "Creighton improved to 25-7 on the season and plays in Omaha next week.")
     assert entities_of(text)["Creighton"][0] == "Organization"
     assert entities_of(text)["Omaha"][0] == "City"  # "in Omaha" stays a place
+
+
+@pytest.mark.parametrize(("text", "start", "end", "expected"), [
+    ("Sales hit 280bn last year.", 2, 3, False),   # money the model may tag PERSON
+    ("The 6.2bn deal closed.", 1, 2, False),
+    ("Angela Merkel spoke.", 0, 2, True),           # the controls: names
+    ("Jean-Luc Picard spoke.", 0, 4, True),
+])
+def test_a_person_name_has_letters_and_no_digits(nlp, text, start, end, expected):
+    from kg.extract.entities import could_be_person_name
+
+    assert could_be_person_name(nlp(text)[start:end]) is expected

@@ -816,6 +816,8 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]], headlines: "_Headlines
             cluster.canonical = cluster.canonical or info["canonical"]
             cluster.link = cluster.link or info.get("link")
         elif etype == "Person":
+            if not could_be_person_name(span):
+                continue  # "$280bn" the model tagged PERSON: no one's name
             cluster = _person_cluster(span, persons, by_key)
         else:
             name = info.get("canonical") or info.get("name") or acronyms.get(span.text) or span.text
@@ -857,6 +859,11 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]], headlines: "_Headlines
             if cluster.gender:
                 genders[eid] = cluster.gender
     return DocEntities(doc, entities, token_entity, positions, genders)
+
+
+def could_be_person_name(span: Span) -> bool:
+    """Whether a span could be a person's name: it has a word of letters and no digits."""
+    return any(t.is_alpha for t in span) and not any(ch.isdigit() for ch in span.text)
 
 
 def _category(etype: str) -> str:
