@@ -353,7 +353,8 @@ def push(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from kg.push import credentials_for, push as run_push
+    from kg.push import credentials_for
+    from kg.push import push as run_push
     from kg.serve import is_loopback
 
     try:

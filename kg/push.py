@@ -28,7 +28,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -37,7 +37,15 @@ from urllib.parse import urlsplit
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import GraphError, InputError, KGError, PushError, PushRejected, PushUnauthorized, StoreUnreachable
+from kg.errors import (
+    GraphError,
+    InputError,
+    KGError,
+    PushError,
+    PushRejected,
+    PushUnauthorized,
+    StoreUnreachable,
+)
 from kg.graph import named_graphs
 from kg.io import atomic_write
 from kg.store import hold_graph, release_graph
@@ -129,7 +137,7 @@ def push(
         accepted = dict(before)
         total = len(send) + len(gone)
         try:
-            with _Session(url, credentials, auth, timeout) as session:
+            with closing(_Session(url, credentials, auth, timeout)) as session:
                 for number, graph in enumerate(send):
                     if on_graph is not None:
                         on_graph("put", graph.iri, number, total)
@@ -246,7 +254,7 @@ def _load_record(root: Path, url: str) -> dict[str, str]:
         return dict(record["targets"].get(url, {}))
     except (ValueError, KeyError, TypeError, AttributeError) as err:
         error = GraphError(f"{path}: unreadable push record ({err})")
-        error.hint = (f"delete it: the next push sends every graph again, but cannot delete the graphs of "
+        error.hint = ("delete it: the next push sends every graph again, but cannot delete the graphs of "
                       "articles removed before")
         raise error from None
 
@@ -379,10 +387,7 @@ class _Session:
         self.client = httpx.Client(auth=scheme, timeout=timeout, follow_redirects=False,
                                    headers={"User-Agent": f"kg-push/{version}"})
 
-    def __enter__(self) -> _Session:
-        return self
-
-    def __exit__(self, *exc) -> None:
+    def close(self) -> None:
         self.client.close()
 
     def put(self, graph: NamedGraph, body: str) -> None:
@@ -417,7 +422,7 @@ class _Session:
             return
         said = _message(response)
         answer = f"{status} {response.reason_phrase}".strip() + (f": {said}" if said else "")
-        where = dict(url=url, graph=iri, status=status)
+        where = {"url": url, "graph": iri, "status": status}
         if status == 401 and self.credentials is None:
             scheme = response.headers.get("www-authenticate", "").split(" ", 1)[0] or "some"
             raise PushUnauthorized(
