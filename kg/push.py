@@ -11,6 +11,9 @@ push to the same URL are sent, and the graphs of articles removed since are dele
 record is ``STORE/push.json``: for each URL, a digest of each graph the store accepted.
 It is updated with a graph only once the store has answered its PUT or DELETE with
 success, so a push that stops part way (an error, Ctrl-C) is taken up by the next one.
+It also names the Oxigraph folder a push that ended well read: a store not rebuilt since
+is not read again (every rebuild writes a new folder). A store that lost what it was
+sent (wiped, restored from a backup) needs ``full=True``: the record cannot know.
 
 Credentials come from ``KG_PUSH_USER`` and ``KG_PUSH_PASSWORD``, else from the netrc file
 (``NETRC``, by default ``~/.netrc``) entry of the URL's host; never from the command line.
@@ -129,13 +132,19 @@ def push(
     path = Path(source)
     root = path if is_store(path) else None
     with _push_lock(root) if root is not None else nullcontext():
-        graphs = graphs_of(path)
-        before = _load_record(root, url) if root is not None else {}
+        before, pushed_from = _load_record(root, url) if root is not None else ({}, None)
+        if root is not None and not full and pushed_from is not None and pushed_from == _graph_folder(root):
+            return Pushed(url, unchanged=len(before))  # not rebuilt since a push that ended well: nothing to do
+        if root is not None:
+            graphs, source = _store_graphs(root)
+        else:
+            graphs, source = graphs_of(path), None
         send = [g for g in graphs if full or before.get(g.iri) != g.digest]
         gone = sorted(set(before) - {g.iri for g in graphs})
         done = Pushed(url, unchanged=len(graphs) - len(send))
         accepted = dict(before)
         total = len(send) + len(gone)
+        finished = False
         try:
             with closing(_Session(url, credentials, auth, timeout)) as session:
                 for number, graph in enumerate(send):
@@ -146,19 +155,20 @@ def push(
                     done.sent.append(graph.iri)
                     done.triples += graph.triples
                     if root is not None and len(done.sent) % SAVE_EVERY == 0:
-                        _save_record(root, url, accepted)
+                        _save_record(root, url, accepted, None)
                 for number, iri in enumerate(gone, start=len(send)):
                     if on_graph is not None:
                         on_graph("delete", iri, number, total)
                     session.delete(iri)
                     del accepted[iri]
                     done.deleted.append(iri)
+            finished = True
         except PushError as error:
             error.done = done
             raise
         finally:
-            if root is not None and accepted != before:
-                _save_record(root, url, accepted)
+            if root is not None and (finished or accepted != before):
+                _save_record(root, url, accepted, source if finished else None)
     return done
 
 
@@ -182,14 +192,7 @@ def graphs_of(source: Path | str) -> list[NamedGraph]:
     """
     path = Path(source)
     if is_store(path):
-        folder, handle = hold_graph(path)  # a rebuild swapping the folder meanwhile leaves it to us
-        try:
-            store = ox.Store.read_only(str(folder))
-            ntriples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-            del store
-        finally:
-            release_graph(path, folder, handle)
-        return _split(ntriples)
+        return _store_graphs(path)[0]
     if path.is_dir():
         for name in BUILD_FILES:
             if (path / name).is_file():
@@ -198,6 +201,25 @@ def graphs_of(source: Path | str) -> list[NamedGraph]:
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file, build folder or store")
     return _file_graphs(path)
+
+
+def _graph_folder(root: Path) -> str | None:
+    """The name of the Oxigraph folder a store holds its graph in now; every rebuild
+    writes a new one (:meth:`kg.store.FactStore.write_graph`), so the same name is the same graph."""
+    link = root / "oxigraph"
+    return link.resolve().name if link.is_dir() else None
+
+
+def _store_graphs(root: Path) -> tuple[list[NamedGraph], str]:
+    """The named graphs of a store, and the name of the folder they were read from."""
+    folder, handle = hold_graph(root)  # a rebuild swapping the folder meanwhile leaves it to us
+    try:
+        store = ox.Store.read_only(str(folder))
+        ntriples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        del store
+    finally:
+        release_graph(root, folder, handle)
+    return _split(ntriples), folder.name
 
 
 def _file_graphs(path: Path) -> list[NamedGraph]:
@@ -243,15 +265,18 @@ def _grouped(path: Path | None, quads: Iterator[ox.Quad]) -> list[NamedGraph]:
 # ------------------------------------------------------------ the record of pushes
 
 
-def _load_record(root: Path, url: str) -> dict[str, str]:
+def _load_record(root: Path, url: str) -> tuple[dict[str, str], str | None]:
+    """The digests of the graphs ``url`` took from this store, and the Oxigraph folder of
+    the last push to it that ended well (None after one that stopped part way)."""
     path = root / RECORD
     if not path.exists():
-        return {}
+        return {}, None
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         if record.get("format") != RECORD_FORMAT:
             raise ValueError(f"format {record.get('format')}, this kg reads {RECORD_FORMAT}")
-        return dict(record["targets"].get(url, {}))
+        target = record["targets"].get(url, {"graphs": {}, "from": None})
+        return dict(target["graphs"]), target["from"]
     except (ValueError, KeyError, TypeError, AttributeError) as err:
         error = GraphError(f"{path}: unreadable push record ({err})")
         error.hint = ("delete it: the next push sends every graph again, but cannot delete the graphs of "
@@ -259,12 +284,12 @@ def _load_record(root: Path, url: str) -> dict[str, str]:
         raise error from None
 
 
-def _save_record(root: Path, url: str, graphs: Mapping[str, str]) -> None:
+def _save_record(root: Path, url: str, graphs: Mapping[str, str], pushed_from: str | None) -> None:
     path = root / RECORD
     targets = {}
     if path.exists():
         targets = json.loads(path.read_text(encoding="utf-8")).get("targets", {})
-    targets[url] = dict(sorted(graphs.items()))
+    targets[url] = {"from": pushed_from, "graphs": dict(sorted(graphs.items()))}
     with atomic_write(path) as handle:
         json.dump({"format": RECORD_FORMAT, "targets": targets}, handle, indent=1)
         handle.write("\n")

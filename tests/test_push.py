@@ -247,8 +247,27 @@ def test_a_store_sends_only_what_changed_and_deletes_what_went(oxigraph, stores,
     assert_same_graphs(oxigraph, store)
     assert set(oxigraph.counts()) == set(before)
     record = json.loads((store / RECORD).read_text())
-    assert set(record["targets"][oxigraph.store_url]) == set(before)
+    assert set(record["targets"][oxigraph.store_url]["graphs"]) == set(before)
+    assert record["targets"][oxigraph.store_url]["from"] == (store / "oxigraph").resolve().name
     assert push(store, oxigraph.store_url).summary() == "0 graphs sent (0 triples), 3 unchanged, 0 deleted"
+
+
+def test_a_store_not_rebuilt_since_is_not_read_again(oxigraph, stores, tmp_path, monkeypatch):
+    import kg.push
+
+    store = copy_store(stores[1], tmp_path / "store")
+    push(store, oxigraph.store_url)
+
+    def unread(root):
+        raise AssertionError("the store's graph was read")
+
+    monkeypatch.setattr(kg.push, "_store_graphs", unread)
+    assert push(store, oxigraph.store_url).summary() == "0 graphs sent (0 triples), 4 unchanged, 0 deleted"
+    with pytest.raises(AssertionError, match="was read"):  # positive control: --full reads it
+        push(store, oxigraph.store_url, full=True)
+    remove(store, [C["id"]])  # a rebuild
+    with pytest.raises(AssertionError, match="was read"):
+        push(store, oxigraph.store_url)
 
 
 def test_kg_push_on_the_command_line(oxigraph, stores, tmp_path):
@@ -369,7 +388,8 @@ def test_the_record_keeps_only_the_graphs_the_store_took(stores, basic_store, tm
                                            r"full for <https://") as caught:
         push(store, url, credentials=("kg", "s3cret"))
     assert caught.value.graph == graphs[1] and caught.value.done.sent == graphs[:1]
-    assert list(json.loads((store / RECORD).read_text())["targets"][url]) == graphs[:1]
+    record = json.loads((store / RECORD).read_text())["targets"][url]
+    assert list(record["graphs"]) == graphs[:1] and record["from"] is None  # not a push that ended well
     server.failing = set()
     resumed = push(store, url, credentials=("kg", "s3cret"))
     assert resumed.sent == graphs[1:] and resumed.unchanged == 1
