@@ -262,11 +262,13 @@ def query(
     allow_service: Annotated[bool, typer.Option("--allow-service", help="Run SERVICE clauses (they fetch from other endpoints over the network); refused without it.")] = False,
 ) -> None:
     """Run a SPARQL 1.1 query over a built graph."""
-    from kg.query import Table, open_store, query_text, run_query
+    from kg.query import Table, query_text, reading, run_query
 
     try:
         bindings = dict(_binding(b) for b in bind or [])
-        result = run_query(open_store(graph), query_text(query_), bindings, allow_service=allow_service)
+        text = query_text(query_)
+        with reading(graph) as store:  # a store's graph stays while the query runs, through a rebuild
+            result = run_query(store, text, bindings, allow_service=allow_service)
     except KGError as error:
         _fail(error)
     if isinstance(result, bool):
@@ -400,14 +402,14 @@ def validate(
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from kg.query import open_store
+    from kg.query import reading
     from kg.validate import validate as run_validate
 
     try:
-        store = open_store(graph)  # a file or a store folder; syntax errors name line and column
+        with reading(graph) as store:  # a file or a store folder; syntax errors name line and column
+            ntriples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
         data = Graph()
-        data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
-                   format="nt")
+        data.parse(data=ntriples, format="nt")
     except KGError as error:
         _fail(error)
     report = run_validate(data)

@@ -9,7 +9,7 @@ than the cap is refused with a clear error rather than cut silently.
 
 A store folder (``kg build --store``) is served from its current Oxigraph folder. When
 a build swaps in a new one, the next query moves the workers to it, and the old folder
-is released only when no worker has it open (:func:`kg.store.hold_graph`), so a store
+is released only when no worker has it open (:func:`kg.io.hold_graph`), so a store
 being rebuilt is served without a pause. A graph file is loaded once into a temporary
 Oxigraph folder.
 """
@@ -30,8 +30,8 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg.errors import GraphError, QueryError, ServiceRefused
+from kg.io import hold_graph, release_graph
 from kg.query import refuse_service
-from kg.store import hold_graph, release_graph
 from kg.vocab import PREFIXES
 
 log = logging.getLogger(__name__)

@@ -50,8 +50,7 @@ from kg.errors import (
     StoreUnreachable,
 )
 from kg.graph import named_graphs
-from kg.io import atomic_write
-from kg.store import hold_graph, release_graph
+from kg.io import atomic_write, hold_graph, release_graph
 from kg.vocab import PREFIXES
 
 ENV_USER, ENV_PASSWORD = "KG_PUSH_USER", "KG_PUSH_PASSWORD"
