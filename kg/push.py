@@ -355,12 +355,12 @@ def check_url(url: str) -> None:
     kg.errors.PushError: http://127.0.0.1:8890/sparql-graph-crud-auth: credentials in the URL
     """
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PushError(f"{url}: not an http:// or https:// URL", url=url, hint=ENDPOINTS_HINT)
-    if parts.username is not None or parts.password is not None:
+    if parts.username is not None or parts.password is not None:  # first, so no message repeats them
         bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
         raise PushError(f"{bare}: credentials in the URL", url=bare,
                         hint=f"never on the command line: set {ENV_USER} and {ENV_PASSWORD}, or use a netrc file")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PushError(f"{url}: not an http:// or https:// URL", url=url, hint=ENDPOINTS_HINT)
 
 
 class _Challenged(httpx.Auth):

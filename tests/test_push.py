@@ -304,6 +304,11 @@ def test_credentials_never_in_the_url(build_folder):
     with pytest.raises(PushError, match="credentials in the URL") as caught:
         push(build_folder, "http://dba:secret@127.0.0.1:1/store")
     assert "secret" not in str(caught.value) and "KG_PUSH_USER" in caught.value.hint
+    with pytest.raises(PushError, match="credentials in the URL") as caught:
+        push(build_folder, "ftp://dba:secret@127.0.0.1/store")
+    assert "secret" not in str(caught.value)
+    with pytest.raises(PushError, match="not an http:// or https:// URL"):
+        push(build_folder, "ftp://127.0.0.1/store")
 
 
 class GraphStore(BaseHTTPRequestHandler):
