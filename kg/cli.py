@@ -262,11 +262,13 @@ def query(
     allow_service: Annotated[bool, typer.Option("--allow-service", help="Run SERVICE clauses (they fetch from other endpoints over the network); refused without it.")] = False,
 ) -> None:
     """Run a SPARQL 1.1 query over a built graph."""
-    from kg.query import Table, open_store, query_text, run_query
+    from kg.query import Table, query_text, reading, run_query
 
     try:
         bindings = dict(_binding(b) for b in bind or [])
-        result = run_query(open_store(graph), query_text(query_), bindings, allow_service=allow_service)
+        text = query_text(query_)
+        with reading(graph) as store:  # a store's graph stays while the query runs, through a rebuild
+            result = run_query(store, text, bindings, allow_service=allow_service)
     except KGError as error:
         _fail(error)
     if isinstance(result, bool):
@@ -321,6 +323,70 @@ def serve(
         _fail(error)
 
 
+class AuthScheme(str, Enum):
+    auto = "auto"
+    basic = "basic"
+    digest = "digest"
+
+
+class PushBody(str, Enum):
+    ntriples = "ntriples"
+    turtle = "turtle"
+
+
+@app.command(epilog="Example: kg push graph-store/ http://127.0.0.1:7878/store   "
+                    "(credentials: KG_PUSH_USER and KG_PUSH_PASSWORD, or ~/.netrc)")
+def push(
+    source: Annotated[Path, typer.Argument(metavar="OUT_OR_STORE", help="A build folder, a graph file (.ttl, .nt, .trig, .nq) or a store folder.")],
+    url: Annotated[str, typer.Argument(help="The store's Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph), http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso).")],
+    auth: Annotated[AuthScheme, typer.Option(help="auto answers the scheme the store asks for; basic sends the password with every request; digest never sends it.")] = AuthScheme.auto,
+    body: Annotated[PushBody, typer.Option(help="Body of each PUT: ntriples (application/n-triples) or turtle (text/turtle).")] = PushBody.ntriples,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for the store's answer to one graph.")] = 60.0,
+    full: Annotated[bool, typer.Option("--full", help="From a store: send every graph, changed or not (after the store lost them).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Send the graph to a running triple store, one named graph per article (SPARQL 1.1 Graph Store Protocol).
+
+    From a store folder, only the graphs changed since the last push to URL are sent and the
+    graphs of removed articles deleted; credentials come from KG_PUSH_USER and
+    KG_PUSH_PASSWORD or the netrc file, never from the command line.
+    """
+    from urllib.parse import urlsplit
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from kg.push import credentials_for
+    from kg.push import push as run_push
+    from kg.serve import is_loopback
+
+    try:
+        credentials = credentials_for(url)
+    except KGError as error:
+        _fail(error)
+    parts = urlsplit(url)
+    if credentials is not None and parts.scheme == "http" and not is_loopback(parts.hostname or ""):
+        err.print(f"[yellow]warning:[/] the credentials go to {escape(parts.hostname or '')} over plain http "
+                  "(in the clear with basic auth); use https", highlight=False)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+                        disable=quiet or not err.is_terminal, transient=True)
+    try:
+        with progress:
+            task = progress.add_task("pushing", total=None)
+
+            def report(action: str, iri: str, done: int, total: int) -> None:
+                progress.update(task, description="deleting" if action == "delete" else "sending",
+                                completed=done, total=total)
+
+            result = run_push(source, url, credentials=credentials, auth=auth.value, body=body.value,
+                              timeout=timeout, full=full, on_graph=report)
+    except KGError as error:
+        done = getattr(error, "done", None)
+        if done is not None and (done.sent or done.deleted):
+            err.print(f"before the error: {done.summary()} (recorded)", highlight=False)
+        _fail(error)
+    out.print(f"{result.summary()} -> {escape(url)}", highlight=False)
+
+
 def _binding(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.isidentifier():
@@ -336,14 +402,14 @@ def validate(
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from kg.query import open_store
+    from kg.query import reading
     from kg.validate import validate as run_validate
 
     try:
-        store = open_store(graph)  # a file or a store folder; syntax errors name line and column
+        with reading(graph) as store:  # a file or a store folder; syntax errors name line and column
+            ntriples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
         data = Graph()
-        data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
-                   format="nt")
+        data.parse(data=ntriples, format="nt")
     except KGError as error:
         _fail(error)
     report = run_validate(data)

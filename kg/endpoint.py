@@ -9,7 +9,7 @@ than the cap is refused with a clear error rather than cut silently.
 
 A store folder (``kg build --store``) is served from its current Oxigraph folder. When
 a build swaps in a new one, the next query moves the workers to it, and the old folder
-is released only when no worker has it open (:func:`kg.store.hold_graph`), so a store
+is released only when no worker has it open (:func:`kg.io.hold_graph`), so a store
 being rebuilt is served without a pause. A graph file is loaded once into a temporary
 Oxigraph folder.
 """
@@ -30,8 +30,8 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg.errors import GraphError, QueryError, ServiceRefused
+from kg.io import hold_graph, release_graph
 from kg.query import refuse_service
-from kg.store import hold_graph, release_graph
 from kg.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -176,13 +176,22 @@ def _is_update(text: str) -> bool:
 
 
 class ServedGraph:
-    """The Oxigraph folder to query now, for a graph file, an Oxigraph folder or a kg store."""
+    """The Oxigraph folder to query now, for a graph file, an Oxigraph folder or a kg store.
+
+    A kg store is followed through its rebuilds (each new Oxigraph folder it swaps in). A
+    graph file is loaded into a folder of its own, and loaded again into a new one when the
+    file changes (a new inode, size or modification time, as an atomic replace gives); a
+    file that no longer parses leaves the last good graph served, with a warning.
+    """
 
     def __init__(self, source: Path | str):
         self.source = Path(source)
         self._store_root: Path | None = None
         self._temporary: Path | None = None
         self._held: dict[Path, IO] = {}
+        self._loads: list[Path] = []  # the folders of a graph file, oldest first
+        self._seen: tuple | None = None  # what the file was like when last loaded (or tried)
+        self._serial = 0
         if (self.source / "oxigraph").is_dir():  # a kg store: follow its swaps
             self._store_root = self.source
             self.folder, handle = hold_graph(self.source)
@@ -192,8 +201,14 @@ class ServedGraph:
             _check_store(self.folder)
         elif self.source.is_file():
             self._temporary = Path(tempfile.mkdtemp(prefix="kg-serve-"))
-            self.folder = self._temporary / "oxigraph"
-            _load(self.source, self.folder)
+            self._seen = _signature(self.source)
+            self.folder = self._temporary / "oxigraph-0"
+            try:
+                _load(self.source, self.folder)
+            except GraphError:
+                shutil.rmtree(self._temporary, ignore_errors=True)
+                raise
+            self._loads.append(self.folder)
         else:
             raise GraphError(f"{self.source}: no such graph file or store folder")
 
@@ -202,11 +217,36 @@ class ServedGraph:
         if self._store_root is not None and (self._store_root / "oxigraph").resolve() != self.folder:
             self.folder, handle = hold_graph(self._store_root)
             self._held.setdefault(self.folder, handle)
+        elif self._temporary is not None:
+            self._reload_if_changed()
         return self.folder
+
+    def _reload_if_changed(self) -> None:
+        try:
+            seen = _signature(self.source)
+        except OSError:  # between the unlink and the rename of a replace, or removed: keep the last graph
+            return
+        if seen == self._seen:
+            return
+        self._seen = seen
+        self._serial += 1  # a new name each time: a worker tells graphs apart by their folder
+        fresh = self._temporary / f"oxigraph-{self._serial}"
+        try:
+            _load(self.source, fresh)
+        except (GraphError, OSError) as err:
+            shutil.rmtree(fresh, ignore_errors=True)
+            log.warning("%s changed but cannot be read (%s); still serving the graph loaded before", self.source, err)
+            return
+        log.warning("%s changed: serving the graph loaded again from it", self.source)
+        self._loads.append(fresh)
+        self.folder = fresh
 
     def release_unused(self, in_use: set[Path]) -> None:
         for folder in [f for f in self._held if f != self.folder and f not in in_use]:
             release_graph(self._store_root, folder, self._held.pop(folder))
+        for folder in [f for f in self._loads if f != self.folder and f not in in_use]:
+            self._loads.remove(folder)  # no worker has it open any more
+            shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
         for folder, handle in self._held.items():
@@ -214,6 +254,12 @@ class ServedGraph:
         self._held.clear()
         if self._temporary is not None:
             shutil.rmtree(self._temporary, ignore_errors=True)
+
+
+def _signature(path: Path) -> tuple:
+    """What changes when a file is written or replaced."""
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def _check_store(folder: Path) -> None:
@@ -226,12 +272,15 @@ def _check_store(folder: Path) -> None:
 def _load(path: Path, folder: Path) -> None:
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
     store = ox.Store(str(folder))
+    error = None
     try:
         store.bulk_load(path=str(path), format=fmt)
+        store.flush()
     except SyntaxError as err:
-        raise GraphError(f"{path}: {err}") from None
-    store.flush()
-    del store  # releases the RocksDB lock, so the workers can open it
+        error = GraphError(f"{path}: {err}")
+    del store  # releases the RocksDB lock, so the workers can open it (or the folder be deleted)
+    if error is not None:
+        raise error
 
 
 # ---------------------------------------------------------------- worker processes

@@ -46,3 +46,29 @@ class QueryError(KGError):
 
 class ServiceRefused(QueryError):
     """A query with a ``SERVICE`` clause, which would reach the network, run without leave."""
+
+
+class PushError(KGError):
+    """A push to a running store that stopped: names the store's URL and, where one was being
+    sent, the graph. ``done`` holds what the store had taken before (a :class:`kg.push.Pushed`)."""
+
+    def __init__(self, message: str, *, url: str, graph: str | None = None, status: int | None = None,
+                 hint: str = ""):
+        self.url = url
+        self.graph = graph
+        self.status = status
+        self.hint = hint
+        self.done = None
+        super().__init__(message)
+
+
+class StoreUnreachable(PushError):
+    """No answer from the store's URL: nothing listening, a name that does not resolve, a timeout."""
+
+
+class PushUnauthorized(PushError):
+    """The store asked for credentials (401) or refused the ones given (401, 403)."""
+
+
+class PushRejected(PushError):
+    """The store answered a graph with another error (4xx, 5xx); the message is the store's own."""

@@ -1,13 +1,18 @@
-"""Small file helpers shared by the exporters."""
+"""Small file helpers: atomic writes and output sets for the exporters, and the reader
+locks that keep a store's Oxigraph folder in place while something reads it."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+from kg.errors import GraphError
 
 
 def _umask() -> int:
@@ -124,3 +129,55 @@ def output_set(target: Path | str) -> Iterator[Path]:
                 json.dump(names, handle)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+# ------------------------------------------------------------ readers of the Oxigraph folder
+#
+# A reader (kg serve) holds a shared lock on a file beside the folder it has open; a swap
+# deletes an old folder only when it can take that lock exclusively, so no folder is
+# deleted under a reader. Folder names are never reused, so a lock file is never shared.
+
+
+def _readers(folder: Path) -> Path:
+    return folder.with_name(f".{folder.name}.readers")
+
+
+def hold_graph(root: Path | str) -> tuple[Path, IO]:
+    """Open the current Oxigraph folder of the kg store in ``root`` for reading.
+
+    Returns the folder and an open lock file: while the file stays open, a later
+    :meth:`kg.store.FactStore.write_graph` swaps in its new graph but leaves this folder in
+    place. Give the file to :func:`release_graph` when done.
+    """
+    link = Path(root) / "oxigraph"
+    while True:
+        folder = link.resolve()
+        if not folder.is_dir():
+            raise GraphError(f"{link}: no Oxigraph folder")
+        handle = open(_readers(folder), "a")
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        if folder.is_dir():  # not deleted while we waited for the lock: it stays now
+            return folder, handle
+        handle.close()  # a swap deleted it in between: take the new one
+        _readers(folder).unlink(missing_ok=True)
+
+
+def release_graph(root: Path | str, folder: Path, handle: IO) -> None:
+    """Let go of a folder :func:`hold_graph` gave; delete it if it is no longer the
+    store's graph and no other reader holds it."""
+    handle.close()  # releases the shared lock
+    if (Path(root) / "oxigraph").resolve() != folder:
+        remove_unheld(folder)
+
+
+def remove_unheld(folder: Path) -> bool:
+    """Delete an old Oxigraph folder unless a reader holds it; True if it is gone."""
+    lock = _readers(folder)
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        shutil.rmtree(folder, ignore_errors=True)
+        lock.unlink(missing_ok=True)  # under the lock: a reader waiting on it finds no folder
+    return True

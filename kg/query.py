@@ -13,12 +13,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
 from kg.errors import GraphError, QueryError, ServiceRefused
+from kg.io import hold_graph, release_graph
 from kg.vocab import ONTOLOGY_DIR
 
 QUERY_DIR = ONTOLOGY_DIR / "queries"
@@ -67,15 +71,43 @@ def query_text(query: str) -> str:
 
 
 def open_store(graph: Path | str) -> ox.Store:
-    """A store over a graph file (loaded in memory) or a store folder (opened read-only)."""
+    """A store over a graph file (loaded in memory) or a store folder (opened read-only).
+
+    A kg store folder's current Oxigraph folder is held (:func:`kg.io.hold_graph`) until the
+    process ends, since pyoxigraph tells nothing of when the store goes: a rebuild swapping
+    in a new graph meanwhile leaves this one in place. :func:`reading` lets go sooner.
+    """
     path = Path(graph)
     if (path / "oxigraph").is_dir():  # a kg store folder (kg build --store)
-        path = path / "oxigraph"
+        folder, handle = hold_graph(path)
+        if _HELD.setdefault(folder, handle) is not handle:  # held already: one lock is enough
+            handle.close()
+        return _open_folder(folder)
+    return _open(path)
+
+
+_HELD: dict[Path, IO] = {}  # the store folders open_store opened, held for the life of the process
+
+
+@contextmanager
+def reading(graph: Path | str) -> Iterator[ox.Store]:
+    """:func:`open_store` for the length of a block: a kg store folder's graph is held
+    while the block runs, then let go (and deleted, if a rebuild replaced it meanwhile and
+    no other reader holds it). Do not use the store after the block."""
+    path = Path(graph)
+    if not (path / "oxigraph").is_dir():
+        yield _open(path)
+        return
+    folder, handle = hold_graph(path)
+    try:
+        yield _open_folder(folder)
+    finally:
+        release_graph(path, folder, handle)
+
+
+def _open(path: Path) -> ox.Store:
     if path.is_dir():
-        try:
-            return ox.Store.read_only(str(path))
-        except OSError as err:
-            raise GraphError(f"{path}: not a kg store ({err})") from None
+        return _open_folder(path)
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file or store folder")
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
@@ -85,6 +117,13 @@ def open_store(graph: Path | str) -> ox.Store:
     except SyntaxError as err:
         raise GraphError(f"{path}: {err}") from None
     return store
+
+
+def _open_folder(folder: Path) -> ox.Store:
+    try:
+        return ox.Store.read_only(str(folder))
+    except OSError as err:
+        raise GraphError(f"{folder}: not a kg store ({err})") from None
 
 
 def service_clauses(query: str) -> list[str]:

@@ -17,7 +17,7 @@ stored facts, so an incremental build equals the one-shot build of the same arti
 (IRIs excepted where a later article changes an entity's preferred name: the entity
 keeps its first IRI). Adding an article twice changes nothing. Every file is replaced
 atomically, and the Oxigraph folder is built beside the old one and swapped in; an old
-folder that a reader still has open (:func:`hold_graph`) stays until it is released.
+folder that a reader still has open (:func:`kg.io.hold_graph`) stays until it is released.
 """
 
 from __future__ import annotations
@@ -36,12 +36,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import IO
 
 from kg.articles import Article
 from kg.errors import GraphError
 from kg.facts import ArticleFacts, Entity, Evidence, HoldsPosition, Located, Meeting, Quote, Visit
-from kg.io import atomic_write
+from kg.io import atomic_write, remove_unheld
 
 FACT_TYPES = {cls.__name__: cls for cls in (Visit, Meeting, Quote, Located, HoldsPosition)}
 log = logging.getLogger(__name__)
@@ -152,7 +151,7 @@ class FactStore:
         The new database goes into a fresh ``oxigraph-<id>/`` folder; the ``oxigraph`` link
         is then switched to it with one rename, so a reader sees the old or the new graph,
         never none. Older folders are deleted afterwards, except those a reader still has
-        open (:func:`hold_graph`): they go when it releases them, or at the next swap.
+        open (:func:`kg.io.hold_graph`): they go when it releases them, or at the next swap.
         """
         import pyoxigraph as ox
 
@@ -170,58 +169,6 @@ class FactStore:
         for old in self.root.glob("oxigraph-*"):
             if old != fresh and old.is_dir() and not remove_unheld(old):
                 log.info("%s is still open in a reader (kg serve); it goes when the reader lets go", old)
-
-
-# ------------------------------------------------------------ readers of the Oxigraph folder
-#
-# A reader (kg serve) holds a shared lock on a file beside the folder it has open; a swap
-# deletes an old folder only when it can take that lock exclusively, so no folder is
-# deleted under a reader. Folder names are never reused, so a lock file is never shared.
-
-
-def _readers(folder: Path) -> Path:
-    return folder.with_name(f".{folder.name}.readers")
-
-
-def hold_graph(root: Path | str) -> tuple[Path, IO]:
-    """Open the current Oxigraph folder of the store in ``root`` for reading.
-
-    Returns the folder and an open lock file: while the file stays open, a later
-    :meth:`FactStore.write_graph` swaps in its new graph but leaves this folder in
-    place. Give the file to :func:`release_graph` when done.
-    """
-    link = Path(root) / "oxigraph"
-    while True:
-        folder = link.resolve()
-        if not folder.is_dir():
-            raise GraphError(f"{link}: no Oxigraph folder")
-        handle = open(_readers(folder), "a")
-        fcntl.flock(handle, fcntl.LOCK_SH)
-        if folder.is_dir():  # not deleted while we waited for the lock: it stays now
-            return folder, handle
-        handle.close()  # a swap deleted it in between: take the new one
-        _readers(folder).unlink(missing_ok=True)
-
-
-def release_graph(root: Path | str, folder: Path, handle: IO) -> None:
-    """Let go of a folder :func:`hold_graph` gave; delete it if it is no longer the
-    store's graph and no other reader holds it."""
-    handle.close()  # releases the shared lock
-    if (Path(root) / "oxigraph").resolve() != folder:
-        remove_unheld(folder)
-
-
-def remove_unheld(folder: Path) -> bool:
-    """Delete an old Oxigraph folder unless a reader holds it; True if it is gone."""
-    lock = _readers(folder)
-    with open(lock, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        shutil.rmtree(folder, ignore_errors=True)
-        lock.unlink(missing_ok=True)  # under the lock: a reader waiting on it finds no folder
-    return True
 
 
 class Checkpoint:

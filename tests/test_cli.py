@@ -21,7 +21,7 @@ def kg(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
-@pytest.mark.parametrize("command", ["build", "query", "validate", "eval", "remove", "explain", "serve"])
+@pytest.mark.parametrize("command", ["build", "query", "validate", "eval", "remove", "explain", "serve", "push"])
 def test_every_command_has_an_example(command):
     result = kg(command, "--help")
     assert result.exit_code == 0

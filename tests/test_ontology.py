@@ -68,7 +68,7 @@ LAYERS = [
     {"validate", "export", "query"},
     {"pipeline", "eval", "eval_entities", "store"},
     {"train"},
-    {"endpoint", "serve"},
+    {"endpoint", "serve", "push"},
     {"cli", "__init__", "__main__"},
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg.endpoint import negotiate
+from kg.endpoint import Query, negotiate
 from kg.query import bundled_queries, open_store, query_text, run_query
 
 from .conftest import DATA, ROOT
@@ -354,3 +355,46 @@ def test_a_store_is_served_through_its_rebuild(tmp_path):
         assert after < before  # the server moved to the new graph
         assert after == len(open_store(store))
         assert not first.exists()  # and let go of the old one, which was then deleted
+
+
+# ---------------------------------------------------------------- a graph file replaced
+
+
+def test_a_graph_file_is_served_again_when_replaced(graph_file, tmp_path, caplog):
+    import logging
+
+    from kg.endpoint import ServedGraph, Workers
+
+    served_file = tmp_path / "graph.ttl"
+    shutil.copy(graph_file, served_file)
+    graph = ServedGraph(served_file)
+    workers = Workers(graph, count=1, timeout=30)
+    query = Query(COUNT, "application/sparql-results+json", None)
+
+    def count() -> int:
+        reply = workers.answer(query)
+        assert reply.status == 200, reply.body
+        return int(json.loads(reply.body)["results"]["bindings"][0]["n"]["value"])
+
+    def replace(text: str) -> None:
+        fresh = tmp_path / "graph.ttl.new"
+        fresh.write_text(text, encoding="utf-8")
+        os.replace(fresh, served_file)  # what kg build does
+
+    try:
+        first = graph.folder
+        assert count() == len(open_store(graph_file))
+        assert count() == len(open_store(graph_file)) and graph.folder == first  # unchanged: not loaded again
+        replace('<http://example.org/a> <http://example.org/b> "one" .\n')
+        assert count() == 1
+        assert not first.exists()  # the worker moved on, so the old folder went
+        with caplog.at_level(logging.WARNING, logger="kg.endpoint"):
+            replace("<http://example.org/a> <http://example.org/b> .\n")  # no object: a syntax error
+            assert count() == 1  # the last good graph, still served
+        assert "cannot be read" in caplog.text
+        replace('<http://example.org/a> <http://example.org/b> "one", "two" .\n')
+        assert count() == 2
+    finally:
+        workers.close()
+        graph.close()
+    assert not graph.folder.exists()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.store import FactStore, hold_graph, release_graph
+from kg.io import hold_graph, release_graph
+from kg.store import FactStore
 
 TRIPLE = "<http://example.org/s> <http://example.org/p> \"{}\" .\n"
 
@@ -57,3 +58,31 @@ def test_two_readers_the_folder_waits_for_both(tmp_path):
     assert folder.is_dir()  # the other reader still has it
     release_graph(tmp_path, folder, second)
     assert not folder.exists()
+
+
+def test_open_store_holds_a_store_folder_through_a_swap(tmp_path):
+    from kg.query import open_store
+
+    store = FactStore(tmp_path)
+    store.write_graph((TRIPLE.format(1) + TRIPLE.format(2)).encode())
+    opened = open_store(tmp_path)
+    first = (tmp_path / "oxigraph").resolve()
+    store.write_graph(TRIPLE.format(3).encode())
+    assert first.is_dir() and len(opened) == 2  # held: the swap left it
+    assert len(open_store(tmp_path)) == 1  # a new open gets the new graph
+
+
+def test_reading_holds_the_folder_for_the_block_only(tmp_path):
+    from kg.query import reading
+
+    store = FactStore(tmp_path)
+    store.write_graph((TRIPLE.format(1) + TRIPLE.format(2)).encode())
+    with reading(tmp_path) as opened:
+        first = (tmp_path / "oxigraph").resolve()
+        store.write_graph(TRIPLE.format(3).encode())  # a rebuild while a query runs
+        assert first.is_dir() and len(opened) == 2
+        del opened
+    assert not first.exists()  # let go at the end, and deleted, being replaced
+    with reading(tmp_path) as opened:
+        assert len(opened) == 1
+    assert (tmp_path / "oxigraph").resolve().is_dir()  # the current graph stays
