@@ -186,3 +186,25 @@ def test_a_place_name_as_a_clause_subject_stays_a_person(extract_text, text, nam
     found = extract_text(text)
     assert found.types[name] == "Person"
     assert extract_text("Mike Pompeo flew to Austin on Tuesday.").types["Austin"] != "Person"  # positive control
+
+
+@pytest.mark.parametrize(("text", "pair"), [
+    ("The awards ceremony was held in Pasadena on Sunday. Mel Gibson said backstage at the event that he was "
+     "delighted.", ("Mel Gibson", "Pasadena")),
+    ("The summit opened in Lisbon on Monday. Angela Merkel told reporters at the summit that talks had gone well.",
+     ("Angela Merkel", "Lisbon")),
+])
+def test_a_gathering_named_with_its_place_earlier_gives_its_participants_a_visit_candidate(nlp, finder, text, pair):
+    from kg.articles import Article
+    from kg.extract.candidates import candidates
+
+    def through_gathering(text):
+        doc = nlp(text)
+        doc._.article = Article(id="t", text=text)
+        entities = finder(doc)
+        return {(entities.by_id[c.first].names[0], entities.by_id[c.second].names[0]) for c in candidates(doc, entities)
+                if c.features.get("visit:via_gathering")}
+
+    assert pair in through_gathering(text)
+    # the control: the same gathering with no place said for it gives no such candidate
+    assert not through_gathering(text.replace(" in Pasadena", "").replace(" in Lisbon", ""))

@@ -100,10 +100,12 @@ def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list
 def candidates(doc: Doc, entities: DocEntities) -> Iterator[Candidate]:
     """Every (person, place) and (person, person) pair of every sentence, with features."""
     ruled = _rule_pairs(doc, entities)
+    gatherings: dict[str, tuple[str, ...]] = {}  # gathering lemma -> the places it was last said to be at
     first_sentence = True
     for sentence in sentences(doc):
         people, places = mentions(sentence, entities)
         if not people:
+            _remember_gatherings(sentence, places, gatherings)
             first_sentence = False
             continue
         context = _sentence_features(sentence, first_sentence)
@@ -119,7 +121,60 @@ def candidates(doc: Doc, entities: DocEntities) -> Iterator[Candidate]:
                 if a.entity == b.entity or a.head.i == b.head.i:
                     continue
                 yield _candidate("meet", a, b, sentence, context, people, stated, entities)
+        yield from _gathering_candidates(sentence, people, places, gatherings, context, stated, entities)
         first_sentence = False
+
+
+def _gathering_nouns(sentence: Span) -> list[Token]:
+    classes = triggers()
+    return [t for t in sentence if t.pos_ == "NOUN" and {"gathering", "generic"} & classes.get(t.lemma_.lower(), set())]
+
+
+def _own_places(noun: Token, places: list[Mention]) -> tuple[str, ...]:
+    """The places a gathering noun is said to be at: "the debate in New York", "the Paris summit",
+    "the ceremony was held in Pasadena"."""
+    inside = {t.i for t in noun.subtree}
+    if noun.dep_ in ("nsubj", "nsubjpass"):
+        for child in noun.head.children:
+            if child.dep_ == "prep":
+                inside.update(t.i for t in child.subtree)
+    return tuple(dict.fromkeys(p.entity for p in places if p.head.i in inside and p.head.i != noun.i))
+
+
+def _remember_gatherings(sentence: Span, places: list[Mention], gatherings: dict) -> None:
+    for noun in _gathering_nouns(sentence):
+        own = _own_places(noun, places)
+        if own:
+            gatherings[noun.lemma_.lower()] = own
+            gatherings[""] = own  # the last gathering with a place, for "the event"
+
+
+def _gathering_candidates(sentence: Span, people: list[Mention], places: list[Mention], gatherings: dict,
+                          context: dict, stated: set, entities: DocEntities) -> Iterator[Candidate]:
+    """Visits through a gathering named with its place in an earlier sentence: "the debate in
+    New York" ... "Sanders said at the debate". The person's sentence is the evidence; the
+    gathering noun stands for the place in the features (``via_gathering``)."""
+    classes = triggers()
+    here = {p.entity for p in places}
+    recalled = []
+    for noun in _gathering_nouns(sentence):
+        if _own_places(noun, places):
+            continue
+        lemma = noun.lemma_.lower()
+        known = gatherings.get("" if "generic" in classes[lemma] else lemma, ())
+        recalled.append((noun, known))
+    _remember_gatherings(sentence, places, gatherings)
+    for noun, known in recalled:
+        for place in known:
+            if place in here:
+                continue
+            for person in people:
+                if person.head.i == noun.i:
+                    continue
+                candidate = _candidate("visit", person, Mention(place, noun, "gathering"), sentence, context,
+                                       people, stated, entities)
+                candidate.features["visit:via_gathering"] = 1.0
+                yield candidate
 
 
 def _rule_pairs(doc: Doc, entities: DocEntities) -> set[tuple]:
@@ -230,6 +285,8 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
         add("b_first")
     between = {m.entity for m in people if min(a.head.i, b.head.i) < m.head.i < max(a.head.i, b.head.i)}
     between -= {a.entity, b.entity}
+    # "Macron and Merkel spoke in Brussels": a person coordinated with the first stands beside it
+    between -= {eid for t in a.head.conjuncts if (eid := entities.entity_at(t)) is not None}
     add(f"people_between={min(len(between), 2)}")
     if _in_quotation(b.head):
         add("b_in_quote")
