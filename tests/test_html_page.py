@@ -574,8 +574,15 @@ def test_quotes_can_be_drawn_as_nodes_in_a_small_graph(tmp_path, open_page):
     write_html(sample_graph(), path)
     page, events = open_page(path)
     assert page.locator("#kg-quote-toggle").is_visible()
+    quote_class = page.locator("#kg-legend label", has_text="Quote").locator("input")
+    said = page.locator("#kg-relations label", has_text="said").locator("input")
+    assert quote_class.is_disabled() and said.is_disabled()  # they filter nothing until quotes are drawn
     page.check("#kg-quotes")
+    assert quote_class.is_enabled() and said.is_enabled()
     assert shown(page) == sorted(ENTITIES + ["kg-quote-0"])
+    quote_class.uncheck()
+    assert shown(page) == ENTITIES
+    quote_class.check()
     assert hover(page, "kg-quote-0").endswith(
         "— Vladimir Putin\n2017-12-11\nsource: Putin visits Hmeimim air base (rt-001)\n"
         "source: Putin orders partial pullout (tass-7)")

@@ -588,21 +588,33 @@
     return input;
   }
 
+  const quoteFilters = [];  // the Quote class and the "said" relation: they filter quotes drawn as nodes
   classes.forEach((cls) => {
     if (!cls.count) { return; }
-    checkbox(document.getElementById("kg-legend"), cls.label + " (" + cls.count + ")", cls.colour,
+    const input = checkbox(document.getElementById("kg-legend"), cls.label + " (" + cls.count + ")", cls.colour,
       cls.i === QUOTE_CLASS, (on) => {
         if (on) { state.hiddenClasses.delete(cls.i); } else { state.hiddenClasses.add(cls.i); }
         render(false);
       });
+    if (cls.i === QUOTE_CLASS) { quoteFilters.push(input); }
   });
   relations.forEach((rel) => {
     if (!rel.count) { return; }
-    checkbox(document.getElementById("kg-relations"), rel.label + " (" + rel.count + ")", "", false, (on) => {
-      if (on) { state.hiddenRelations.delete(rel.i); } else { state.hiddenRelations.add(rel.i); }
-      render(false);
-    });
+    const input = checkbox(document.getElementById("kg-relations"), rel.label + " (" + rel.count + ")", "", false,
+      (on) => {
+        if (on) { state.hiddenRelations.delete(rel.i); } else { state.hiddenRelations.add(rel.i); }
+        render(false);
+      });
+    if (rel.i === SAID) { quoteFilters.push(input); }
   });
+  function enableQuoteFilters() {
+    quoteFilters.forEach((input) => {
+      input.disabled = !state.quoteNodes;  // greyed until quotes are drawn: until then they filter nothing
+      input.parentElement.title = state.quoteNodes ? "" : "Quotes are in their speaker's panel; tick "
+        + "\u201cquotes as nodes\u201d to draw them";
+    });
+  }
+  enableQuoteFilters();
 
   const from = document.getElementById("kg-date-from"), to = document.getElementById("kg-date-to");
   const range = document.getElementById("kg-date-range"), undated = document.getElementById("kg-undated");
@@ -647,7 +659,7 @@
   if (data.quoteNodes) {
     const toggle = document.getElementById("kg-quotes");
     document.getElementById("kg-quote-toggle").hidden = false;
-    toggle.addEventListener("change", () => { state.quoteNodes = toggle.checked; render(false); });
+    toggle.addEventListener("change", () => { state.quoteNodes = toggle.checked; enableQuoteFilters(); render(false); });
   }
 
   // ------------------------------------------------------------------ the network
