@@ -132,12 +132,13 @@ def views(tab, name: str, folder: Path) -> None:
     tab.screenshot(path=folder / "page-focus.png")
     tab.click("#kg-trail button:text-is('Overview')")
     for label in tab.locator("#kg-legend label").all():
-        if not label.inner_text().startswith("Person"):
+        if not label.inner_text().startswith("Person") and label.locator("input").is_enabled():
             label.locator("input").uncheck()
     tab.wait_for_timeout(200)
     tab.screenshot(path=folder / "page-people.png")
     for label in tab.locator("#kg-legend label").all():
-        label.locator("input").check()
+        if label.locator("input").is_enabled():
+            label.locator("input").check()
     tab.click("#kg-panel .kg-article-link >> nth=0")
     tab.wait_for_timeout(200)
     tab.screenshot(path=folder / "page-article.png")
