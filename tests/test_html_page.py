@@ -811,3 +811,16 @@ def test_the_date_slider_keeps_what_falls_in_the_range_on_a_thousand_articles(co
     outside = panel_dates(page)  # positive control: unfiltered, his panel has dates out of that range
     assert any(not dates[first] <= d <= dates[last] for d in outside) and inside < outside
     assert events == {"dialogs": [], "errors": [], "remote": []}
+
+
+# ---------------------------------------------------------------- the README's pictures of it
+
+
+def test_the_readme_pictures_of_the_page_exist_and_stay_small():
+    root = Path(__file__).resolve().parent.parent
+    pictures = re.findall(r"!\[[^\]]*\]\((docs/images/[^)]+)\)", (root / "README.md").read_text(encoding="utf-8"))
+    assert len(pictures) >= 2  # the sample graph's page and the 1,000 articles'
+    for picture in pictures:
+        path = root / picture
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", picture
+        assert path.stat().st_size < 300_000, picture
