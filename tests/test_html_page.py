@@ -73,6 +73,18 @@ def visit(g: Graph, name: str, agent, place, source, sentence: str):
     return v
 
 
+def planned(g: Graph, name: str, cls, status: str, source, sentence: str, **roles) -> None:
+    """A visit or meeting an article announced, called off or denied: an event node, no direct triple."""
+    event = R[f"planned/{name}"]
+    g.add((event, RDF.type, cls))
+    g.add((event, KG.status, Literal(status)))
+    g.add((event, PROV.wasDerivedFrom, source))
+    g.add((event, KG.sentence, Literal(sentence)))
+    for role, nodes in roles.items():
+        for node in nodes:
+            g.add((event, KG[role], node))
+
+
 def sample_graph() -> Graph:
     """Putin visits Hmeimim (told by two articles, a day apart) and meets Assad (on the
     first day); 6 entities, 1 position, 1 quote (from both articles)."""
@@ -115,6 +127,7 @@ def hostile_graph() -> Graph:
     evil = entity(g, "evil", KG.Person, "Evil " + HOSTILE, "Mallory")
     quote(g, "evil", evil, HOSTILE, article(g, "x-1", HOSTILE))
     g.add((evil, KG.met, R.putin))
+    planned(g, "evil", KG.PlannedVisit, HOSTILE, R["article/x-1"], HOSTILE, agent=[evil], place=[R.syria])
     return g
 
 
@@ -176,18 +189,6 @@ def test_quotes_belong_to_their_speaker_not_to_the_graph():
     assert sorted(data["articles"][a][0] for a in data["facts"][fact][0]) == ["rt-001", "tass-7"]
     assert "quote/1" not in keys  # not a node: the page may draw it, small graphs only
     assert data["quoteNodes"] is True and isinstance(x, int) and isinstance(y, int)
-
-
-def planned(g: Graph, name: str, cls, status: str, source, sentence: str, **roles) -> None:
-    """A visit or meeting an article announced, called off or denied: an event node, no direct triple."""
-    event = R[f"planned/{name}"]
-    g.add((event, RDF.type, cls))
-    g.add((event, KG.status, Literal(status)))
-    g.add((event, PROV.wasDerivedFrom, source))
-    g.add((event, KG.sentence, Literal(sentence)))
-    for role, nodes in roles.items():
-        for node in nodes:
-            g.add((event, KG[role], node))
 
 
 def test_planned_visits_and_meetings_are_listed_for_both_sides_and_never_edges():
@@ -682,6 +683,9 @@ def test_hostile_text_stays_text_in_the_browser(tmp_path, open_page, bypass_csp)
     assert page.evaluate("network.getSelectedNodes()") == [evil]
     text = panel(page)
     assert f"“{HOSTILE}”" in text and f"{HOSTILE} · 2017-12-11 · x-1" in text
+    assert page.evaluate("[...document.querySelectorAll('#kg-panel .kg-planned')].map(li => "
+                         "[li.querySelector('.kg-status').textContent, li.querySelector('blockquote').textContent])"
+                         ) == [[HOSTILE, HOSTILE]]  # a planned visit's status and sentence, as text
     page.fill("#kg-search", "evil")
     assert "Evil " + HOSTILE in page.inner_text("#kg-suggestions")
     page.fill("#kg-article", "window")
