@@ -183,6 +183,7 @@ def remove(
     store: Annotated[Path, typer.Argument(help="A store folder made by kg build --store.")],
     article_ids: Annotated[list[str], typer.Argument(metavar="ARTICLE_ID...", help="Ids of the articles to remove.")],
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Also write graph.ttl, graph.html and report.json here.")] = None,
+    page_nodes: Annotated[int, typer.Option("--page-nodes", min=1, help="Nodes the graph page opens with, at most (the most important).")] = PAGE_NODES,
 ) -> None:
     """Remove articles from a store, with every fact and entity only they stated."""
     from kg.pipeline import remove as run_remove
@@ -191,7 +192,7 @@ def remove(
         _fail(KGError(f"{store}: not a kg store (no facts/ folder)"))
     _show_store_messages()
     try:
-        result, missing = run_remove(store, article_ids, out_dir)
+        result, missing = run_remove(store, article_ids, out_dir, page_nodes=page_nodes)
     except KGError as error:
         _fail(error)
     for article_id in missing:

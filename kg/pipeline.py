@@ -197,9 +197,11 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
 def remove(
     store: Path | str, article_ids: Iterable[str], out_dir: Path | str | None = None, *,
     base: str = DEFAULT_BASE, formats: Sequence[str] = ("turtle", "html"), validate_graph: bool = True,
+    page_nodes: int = PAGE_NODES,
 ) -> tuple[Build, list[str]]:
     """Remove articles and everything only they stated from a store; returns the new build
-    and the ids that were not in the store."""
+    and the ids that were not in the store. With ``out_dir``, the outputs are written there
+    as :func:`build` writes them, the graph page opening with ``page_nodes`` nodes at most."""
     facts_store = FactStore(store)
     with facts_store.lock():
         missing = [i for i in article_ids if not facts_store.remove(i)]
@@ -207,7 +209,7 @@ def remove(
         result = _assemble(pairs, [], base=base, validate_graph=validate_graph, known=facts_store.registry())
         _update_store(facts_store, result, None)
     if out_dir is not None:
-        _write_outputs(result, Path(out_dir), formats)
+        _write_outputs(result, Path(out_dir), formats, page_nodes)
     return result, missing
 
 
@@ -277,7 +279,7 @@ def _update_store(facts_store: FactStore, result: Build, nlp) -> None:
     result.outputs["store"] = str(facts_store.root)
 
 
-def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes: int = PAGE_NODES) -> None:
+def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes: int) -> None:
     """Write the graph, page, entities and report as one set (:func:`kg.io.output_set`)."""
     with output_set(out) as staging:
         for name in formats:

@@ -89,6 +89,25 @@ def sample_build(tmp_path_factory):
     return build([DATA], out, formats=("turtle",))
 
 
+CORPUS = SHARED / "corpus" / "news-4215.jsonl"
+CORPUS_EVERY, CORPUS_ARTICLES = 4, 1000  # benchmarks/bench_page.py builds the same slice by default
+
+
+@pytest.fixture(scope="session")
+def corpus_1000(tmp_path_factory):
+    """The build of 1,000 corpus articles, every fourth one from the start (557 BBC stories
+    of 2004-2005 with no dates, 252 dated PolNeAR articles of the 2016 US election, 191 ECB+
+    ones, some dated), with its graph page; built once a session (about five minutes)."""
+    if not CORPUS.is_file():
+        pytest.skip("../shared/corpus (research data) is not present")
+    from kg.pipeline import build
+
+    tmp = tmp_path_factory.mktemp("corpus1000")
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()[::CORPUS_EVERY][:CORPUS_ARTICLES]
+    (tmp / "slice.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return build([tmp / "slice.jsonl"], tmp / "out", formats=("turtle", "html"))
+
+
 @pytest.fixture(scope="session")
 def sample_store(sample_build):
     from kg.query import open_store

@@ -19,14 +19,11 @@ from kg.export.html import write_html
 from kg.export.page_data import QUOTE_NODES, page_data
 from kg.vocab import KG
 
-from .conftest import SHARED
-
 R = Namespace("https://w3id.org/kg/resource/")
 DAY, NEXT_DAY = date(2017, 12, 11), date(2017, 12, 12)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-CORPUS = SHARED / "corpus" / "news-4215.jsonl"
 EXTERNAL = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 DATA_BLOCK = re.compile(r'<script id="kg-data" type="application/json">(.*?)</script>', re.DOTALL)
 HOSTILE = ('""" > \\ </script><script>window.__pwned=1</script>'
@@ -76,6 +73,18 @@ def visit(g: Graph, name: str, agent, place, source, sentence: str):
     return v
 
 
+def planned(g: Graph, name: str, cls, status: str, source, sentence: str, **roles) -> None:
+    """A visit or meeting an article announced, called off or denied: an event node, no direct triple."""
+    event = R[f"planned/{name}"]
+    g.add((event, RDF.type, cls))
+    g.add((event, KG.status, Literal(status)))
+    g.add((event, PROV.wasDerivedFrom, source))
+    g.add((event, KG.sentence, Literal(sentence)))
+    for role, nodes in roles.items():
+        for node in nodes:
+            g.add((event, KG[role], node))
+
+
 def sample_graph() -> Graph:
     """Putin visits Hmeimim (told by two articles, a day apart) and meets Assad (on the
     first day); 6 entities, 1 position, 1 quote (from both articles)."""
@@ -118,6 +127,7 @@ def hostile_graph() -> Graph:
     evil = entity(g, "evil", KG.Person, "Evil " + HOSTILE, "Mallory")
     quote(g, "evil", evil, HOSTILE, article(g, "x-1", HOSTILE))
     g.add((evil, KG.met, R.putin))
+    planned(g, "evil", KG.PlannedVisit, HOSTILE, R["article/x-1"], HOSTILE, agent=[evil], place=[R.syria])
     return g
 
 
@@ -179,6 +189,27 @@ def test_quotes_belong_to_their_speaker_not_to_the_graph():
     assert sorted(data["articles"][a][0] for a in data["facts"][fact][0]) == ["rt-001", "tass-7"]
     assert "quote/1" not in keys  # not a node: the page may draw it, small graphs only
     assert data["quoteNodes"] is True and isinstance(x, int) and isinstance(y, int)
+
+
+def test_planned_visits_and_meetings_are_listed_for_both_sides_and_never_edges():
+    g = sample_graph()
+    cairo = entity(g, "cairo", KG.City, "Cairo")
+    src = R["article/rt-001"]
+    planned(g, "v", KG.PlannedVisit, "planned", src, "Putin will go on to Cairo.", agent=[R.putin], place=[cairo])
+    planned(g, "m", KG.PlannedMeeting, "cancelled", src, "A second meeting with Assad was called off.",
+            participant=[R.putin, R.assad])
+    data = page_data(g)
+    keys = [n[0] for n in data["nodes"]]
+    assert data["plannedKinds"] == ["Planned visit", "Planned meeting"]
+    listed = sorted((data["plannedKinds"][kind], keys[a], keys[b], status, data["sentences"][data["facts"][f][1]],
+                     data["dates"][data["facts"][f][2]]) for kind, a, b, status, f in data["planned"])
+    assert listed == [
+        ("Planned meeting", "assad", "putin", "cancelled", "A second meeting with Assad was called off.", "2017-12-11"),
+        ("Planned visit", "putin", "cairo", "planned", "Putin will go on to Cairo.", "2017-12-11")]  # the article's date
+    pairs = {frozenset((keys[e[0]], keys[e[1]])): e for e in data["edges"]}
+    assert frozenset(("putin", "cairo")) not in pairs  # no visit edge for a visit that did not happen
+    met = pairs[frozenset(("putin", "assad"))]  # the meeting that happened is an edge, with its one fact only
+    assert [data["sentences"][data["facts"][f][1]] for f in met[3]] == ["There he met Bashar al-Assad."]
 
 
 def large_graph(people: int = 160) -> Graph:
@@ -278,6 +309,36 @@ def test_kg_build_page_nodes_caps_the_overview(tmp_path):
     assert result.exit_code == 0, result.output
     data = embedded((tmp_path / "graph.html").read_text(encoding="utf-8"))
     assert len(data["overview"]) == 3 and len(data["nodes"]) > 3
+
+
+def test_every_command_that_writes_the_page_takes_page_nodes(tmp_path):
+    """kg build --store S --out O exports a store; kg remove S ID --out O writes what is left."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    from .conftest import DATA
+
+    store = tmp_path / "store"
+
+    def run(*args: str) -> None:
+        result = CliRunner().invoke(app, [*args, "-q"] if args[0] == "build" else list(args))
+        assert result.exit_code == 0, result.output
+
+    def overview(out: str) -> tuple[int, int]:
+        data = embedded((tmp_path / out / "graph.html").read_text(encoding="utf-8"))
+        return len(data["overview"]), len(data["nodes"])
+
+    run("build", str(DATA), "--store", str(store), "--no-html")
+    run("build", "--store", str(store), "--out", str(tmp_path / "default"))
+    run("build", "--store", str(store), "--out", str(tmp_path / "three"), "--page-nodes", "3")
+    run("remove", str(store), "7cb87406dcfc08d4", "--out", str(tmp_path / "two"), "--page-nodes", "2")
+    everything, nodes = overview("default")
+    assert everything > 3  # positive control: without the option the overview is larger
+    assert overview("three") == (3, nodes)
+    two, left = overview("two")
+    assert two == 2 and 2 < left < nodes  # the page of what the remaining article states
+    assert CliRunner().invoke(app, ["remove", str(store), "x", "--page-nodes", "0"]).exit_code == 2
 
 
 # ---------------------------------------------------------------- in a real browser
@@ -514,13 +575,95 @@ def test_quotes_can_be_drawn_as_nodes_in_a_small_graph(tmp_path, open_page):
     write_html(sample_graph(), path)
     page, events = open_page(path)
     assert page.locator("#kg-quote-toggle").is_visible()
+    quote_class = page.locator("#kg-legend label", has_text="Quote").locator("input")
+    said = page.locator("#kg-relations label", has_text="said").locator("input")
+    assert quote_class.is_disabled() and said.is_disabled()  # they filter nothing until quotes are drawn
     page.check("#kg-quotes")
+    assert quote_class.is_enabled() and said.is_enabled()
     assert shown(page) == sorted(ENTITIES + ["kg-quote-0"])
+    quote_class.uncheck()
+    assert shown(page) == ENTITIES
+    quote_class.check()
     assert hover(page, "kg-quote-0").endswith(
         "— Vladimir Putin\n2017-12-11\nsource: Putin visits Hmeimim air base (rt-001)\n"
         "source: Putin orders partial pullout (tass-7)")
     page.click("#kg-quotes")
     assert shown(page) == ENTITIES
+    assert events == {"dialogs": [], "errors": [], "remote": []}
+
+
+def label_pixels(page) -> list[float]:
+    """The font size on screen of each drawn node label, largest first."""
+    return page.evaluate("""nodes.getIds().map(id => network.body.nodes[id].labelModule.fontOptions.size
+                            * network.getScale()).sort((a, b) => b - a)""")
+
+
+def test_labels_stay_readable_zoomed_in_and_grow_zoomed_out(tmp_path, open_page):
+    """A small graph fits at full scale, where the overview's largest label (44 px for the
+    most important node) buried its neighbours: on screen no label passes 22 px."""
+    path = tmp_path / "graph.html"
+    write_html(large_graph(8), path)
+    page, events = open_page(path)
+    scale = page.evaluate("network.getScale()")
+    assert scale >= 1
+    sizes = label_pixels(page)
+    assert sizes[0] <= 22 + scale / 2 and sizes[0] > sizes[-1]  # capped (in whole canvas pixels); importance shows
+    box = page.locator("#mynetwork").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(12):  # zoom out with the wheel, as a reader does
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(30)
+    assert page.evaluate("network.getScale()") < 0.3
+    page.wait_for_timeout(100)
+    canvas = page.evaluate("network.body.nodes[nodes.getIds()[0]].labelModule.fontOptions.size")
+    assert canvas == 44  # positive control: from afar the important labels are large again
+    assert events == {"dialogs": [], "errors": [], "remote": []}
+
+
+@pytest.fixture(scope="module")
+def planned_page(tmp_path_factory):
+    """The page of two tiny articles built with the real model: a planned and a cancelled
+    visit of Angela Merkel's, and a visit of Emmanuel Macron's that happened."""
+    from kg.pipeline import build
+
+    tmp = tmp_path_factory.mktemp("planned")
+    records = [
+        {"id": "plan-1", "title": "Merkel to visit Paris", "date": "2019-03-06",
+         "text": "Angela Merkel is due to visit Paris next week. Emmanuel Macron visited Berlin on Tuesday."},
+        {"id": "plan-2", "title": "Merkel calls off Rome trip", "date": "2019-03-07",
+         "text": "Angela Merkel cancelled her visit to Rome."},
+    ]
+    (tmp / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return Path(build([tmp / "a.jsonl"], tmp / "out", formats=("html",)).outputs["html"])
+
+
+def test_planned_and_cancelled_visits_are_in_the_panel_not_on_the_graph(planned_page, open_page):
+    page, events = open_page(planned_page)
+    merkel = "https://w3id.org/kg/resource/person/angela-merkel"
+    ids = page.evaluate("Object.fromEntries(nodes.get().map(n => [n.label, n.id]))")
+    assert {"Angela Merkel", "Paris", "Rome", "Emmanuel Macron", "Berlin"} <= ids.keys()
+    assert edge_labels(page) == ["visited"]  # Macron's, and no edge of Merkel's
+    assert page.evaluate("id => edges.get().filter(e => e.from === id || e.to === id).length", merkel) == 0
+    search(page, "Merkel")
+    assert shown(page) == [merkel]  # a planned visit brings no neighbour into the focus either
+    text = panel(page)
+    assert "Planned visit (2)" in text and "Visited (" not in text
+    assert "Angela Merkel is due to visit Paris next week." in text and "Merkel to visit Paris · 2019-03-06 · plan-1" in text
+    assert "Angela Merkel cancelled her visit to Rome." in text
+    marks = page.evaluate("""[...document.querySelectorAll('#kg-panel .kg-planned')].map(li =>
+        [li.querySelector('.kg-node-link').textContent, li.querySelector('.kg-status').textContent])""")
+    assert sorted(marks) == [["Paris", "planned"], ["Rome", "cancelled"]]
+    page.focus("#kg-date-to")
+    page.keyboard.press("ArrowLeft")  # up to the 6th: the cancellation of the 7th goes
+    assert page.evaluate("[...document.querySelectorAll('#kg-panel .kg-planned .kg-node-link')]"
+                         ".map(b => b.textContent)") == ["Paris"]
+    assert "Planned visit: 1 more outside the filters" in panel(page)
+    page.click("#kg-panel .kg-node-link:text-is('Paris')")  # the place lists it too
+    assert page.evaluate("network.getSelectedNodes()") == [ids["Paris"]]
+    assert "Planned visit (1)" in panel(page) and "Angela Merkel" in panel(page)
+    search(page, "Macron")  # positive control: a visit that happened is a relation and an edge
+    assert "Visited (1)" in panel(page) and "Planned visit" not in panel(page)
+    assert shown(page) == sorted([ids["Emmanuel Macron"], ids["Berlin"]])
     assert events == {"dialogs": [], "errors": [], "remote": []}
 
 
@@ -540,6 +683,9 @@ def test_hostile_text_stays_text_in_the_browser(tmp_path, open_page, bypass_csp)
     assert page.evaluate("network.getSelectedNodes()") == [evil]
     text = panel(page)
     assert f"“{HOSTILE}”" in text and f"{HOSTILE} · 2017-12-11 · x-1" in text
+    assert page.evaluate("[...document.querySelectorAll('#kg-panel .kg-planned')].map(li => "
+                         "[li.querySelector('.kg-status').textContent, li.querySelector('blockquote').textContent])"
+                         ) == [[HOSTILE, HOSTILE]]  # a planned visit's status and sentence, as text
     page.fill("#kg-search", "evil")
     assert "Evil " + HOSTILE in page.inner_text("#kg-suggestions")
     page.fill("#kg-article", "window")
@@ -565,21 +711,12 @@ def test_large_graph_draws_without_physics(tmp_path, open_page):
 
 
 @pytest.fixture(scope="module")
-def corpus_page(tmp_path_factory):
-    if not CORPUS.is_file():
-        pytest.skip("../shared/corpus (research data) is not present")
-    from kg.pipeline import build
-
-    tmp = tmp_path_factory.mktemp("corpus1000")
-    lines = CORPUS.read_text(encoding="utf-8").splitlines()[:1000]
-    (tmp / "first.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = build([tmp / "first.jsonl"], tmp / "out", formats=("turtle", "html"))
-    return Path(result.outputs["html"])
+def corpus_page(corpus_1000):
+    return Path(corpus_1000.outputs["html"])
 
 
 @pytest.mark.slow
 def test_a_thousand_corpus_articles_can_be_explored(corpus_page, open_page):
-    """The first 1,000 corpus articles (BBC news of 2004–2005, which carry no dates)."""
     assert corpus_page.stat().st_size < 3_000_000
     page, events = open_page(corpus_page)
     assert len(shown(page)) == 200
@@ -596,9 +733,98 @@ def test_a_thousand_corpus_articles_can_be_explored(corpus_page, open_page):
     page.click("#kg-trail button:text-is('Overview')")
     places = page.evaluate("nodes.get().filter(n => n.color !== '#e15759').length")
     assert places > 0
-    for cls in ("Organization", "Place", "Country", "City", "Region", "Military base", "Position"):
-        untick(page, "#kg-legend", cls)
+    for label in page.locator("#kg-legend label").all():
+        if not label.inner_text().startswith("Person "):
+            label.locator("input").uncheck()
     colours = page.evaluate("[...new Set(nodes.get().map(n => n.color))]")
     assert colours == ["#e15759"]  # Person only
-    assert page.inner_text("#kg-date-range") == "no dated facts"
     assert events == {"dialogs": [], "errors": [], "remote": []}
+
+
+def overview_in_range(data: dict, first: int, last: int, undated: bool) -> tuple[list[str], list[str]]:
+    """The node and edge ids the overview should draw with the date slider from
+    ``data["dates"][first]`` to ``[last]``: worked out here from the page's data, as the
+    explorer's rules say (a fact shows when its date is in the range, or it has none and
+    undated facts show; a node when one of its edges or quotes has a fact that shows)."""
+    def fact_shown(f):
+        day = data["facts"][f][2]
+        return undated if day < 0 else first <= day <= last
+
+    def edge_shown(edge):
+        return any(map(fact_shown, edge[3])) if edge[3] else undated
+
+    filtered = not undated or first > 0 or last < len(data["dates"]) - 1
+    touched = {n for e in data["edges"] if edge_shown(e) for n in e[:2]}
+    touched |= {q[0] for q in data["quotes"] if fact_shown(q[2])}
+    drawn = {n for n in data["overview"] if not filtered or n in touched}
+    node_ids = sorted(data["base"] + data["nodes"][n][0] for n in drawn)
+    edge_ids = sorted(f"kg-edge-{i}" for i, e in enumerate(data["edges"])
+                      if e[0] in drawn and e[1] in drawn and edge_shown(e))
+    return node_ids, edge_ids
+
+
+def drawn_edges(page) -> list[str]:
+    return page.evaluate("edges.getIds().sort()")
+
+
+def panel_dates(page) -> set[str]:
+    """The dates the panel gives its relations' facts."""
+    spans = page.evaluate("[...document.querySelectorAll('#kg-panel li > .kg-count')].map(s => s.textContent)")
+    return {d for span in spans for d in re.findall(r"\d{4}-\d{2}-\d{2}", span)}
+
+
+def set_slider(page, slider: str, value: int) -> None:
+    """Move a range input as a drag does: its value, then an input event."""
+    page.evaluate("([id, v]) => { const s = document.getElementById(id); s.value = String(v);"
+                  " s.dispatchEvent(new Event('input', {bubbles: true})); }", [slider, value])
+
+
+@pytest.mark.slow
+def test_the_date_slider_keeps_what_falls_in_the_range_on_a_thousand_articles(corpus_page, open_page):
+    """The slice mixes undated BBC stories with dated PolNeAR and ECB+ articles: from the
+    spring of 2016 only, the overview keeps the nodes and edges with facts of those months."""
+    page, events = open_page(corpus_page)
+    data = embedded(corpus_page.read_text(encoding="utf-8"))
+    dates = data["dates"]
+    first = next(i for i, d in enumerate(dates) if d >= "2016-03-01")
+    last = max(i for i, d in enumerate(dates) if d <= "2016-05-31")
+    assert 0 < first < last < len(dates) - 1  # a range inside the slider's, not all of it
+    assert page.inner_text("#kg-date-range") == f"{dates[0]} – {dates[-1]}"
+    everything = overview_in_range(data, 0, len(dates) - 1, True)
+    assert (shown(page), drawn_edges(page)) == everything  # positive control: the rule agrees unfiltered
+
+    page.click("#kg-undated")  # BBC's facts have no date: leave them out
+    set_slider(page, "kg-date-from", first)
+    set_slider(page, "kg-date-to", last)
+    assert page.inner_text("#kg-date-range") == f"{dates[first]} – {dates[last]}"
+    nodes_in, edges_in = overview_in_range(data, first, last, False)
+    assert (shown(page), drawn_edges(page)) == (nodes_in, edges_in)
+    assert nodes_in and edges_in  # something is left ...
+    assert set(nodes_in) < set(everything[0]) and set(edges_in) < set(everything[1])  # ... and some went
+    titles = page.evaluate("edges.get().map(e => e.title)")
+    days = {d for t in titles for d in re.findall(r"\d{4}-\d{2}-\d{2}", t)}
+    assert days and all(dates[first] <= d <= dates[last] for d in days)  # the tooltips give only those dates
+
+    search(page, "Donald Trump")
+    inside = panel_dates(page)
+    assert inside and all(dates[first] <= d <= dates[last] for d in inside)
+    assert "more outside the filters" in panel(page)
+    page.click("#kg-undated")
+    set_slider(page, "kg-date-from", 0)
+    set_slider(page, "kg-date-to", len(dates) - 1)
+    outside = panel_dates(page)  # positive control: unfiltered, his panel has dates out of that range
+    assert any(not dates[first] <= d <= dates[last] for d in outside) and inside < outside
+    assert events == {"dialogs": [], "errors": [], "remote": []}
+
+
+# ---------------------------------------------------------------- the README's pictures of it
+
+
+def test_the_readme_pictures_of_the_page_exist_and_stay_small():
+    root = Path(__file__).resolve().parent.parent
+    pictures = re.findall(r"!\[[^\]]*\]\((docs/images/[^)]+)\)", (root / "README.md").read_text(encoding="utf-8"))
+    assert len(pictures) >= 2  # the sample graph's page and the 1,000 articles'
+    for picture in pictures:
+        path = root / picture
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", picture
+        assert path.stat().st_size < 300_000, picture

@@ -5,7 +5,9 @@ The page opens on an overview of the most important people, organizations and pl
 zooms in. Search with suggestions, a click or the side panel focus on a node and its
 neighbours; a node can be expanded and collapsed, and a trail leads back. Filters keep
 some classes, relations, a date range or one article. Quotes belong to their speaker's
-panel, with their sentence and article; small graphs can also draw them as nodes.
+panel, with their sentence and article; small graphs can also draw them as nodes. Visits
+and meetings an article announced, called off or denied are listed, with their status, in
+the panels of those involved, and never drawn as an edge.
 
 The whole graph is embedded once, as compact JSON in a data block, with positions
 computed here (:mod:`kg.export.layout`), so the browser runs no physics; it draws only

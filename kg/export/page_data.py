@@ -15,6 +15,10 @@ three megabytes. :func:`page_data` returns a dict of lists:
   important first (so an index is a rank); ``size`` 1–100, positions in pixels;
 - ``edges``: ``[source, target, relation, facts]``, one per related pair and relation;
 - ``quotes``: ``[speaker, text, fact]``, plus ``x, y`` when ``quoteNodes`` is true;
+- ``plannedKinds``: the labels of the classes of visits and meetings that are no facts
+  (announced, called off or denied: ``kg:PlannedVisit``, ``kg:PlannedMeeting``);
+- ``planned``: ``[kind, node, other node, status, fact]`` of each, for both nodes' panels
+  (a visit's person and place, a meeting's two people); never drawn as an edge;
 - ``overview``: the nodes the page opens with; ``quoteNodes``: whether the page offers
   to draw quotes as nodes (graphs with at most :data:`QUOTE_NODES` quotes), and ``said``
   the index of the relation their edges are drawn with (-1 when not offered).
@@ -58,6 +62,7 @@ COLOURS = {
     KG.Quote: "#ff9da7",
 }
 OVERVIEW_CLASSES = (KG.Person, KG.Organization, KG.Place)  # positions and quotes are one click away
+PLANNED = [KG.PlannedVisit, KG.PlannedMeeting]  # events that are no facts, listed in the panels only
 
 
 @dataclass
@@ -112,8 +117,10 @@ def page_data(graph: Graph, *, overview: int = PAGE_NODES) -> dict:
 
     # Facts, their sentences and dates, each once; edges keyed (relation, source, target).
     evidence = _evidence(graph)
+    planned = _planned(graph, nodes)
     fact_nodes = sorted({f for fs in evidence.values() for f in fs}
-                        | {q for q in graph.subjects(RDF.type, KG.Quote) if _speaker(graph, q) in nodes})
+                        | {q for q in graph.subjects(RDF.type, KG.Quote) if _speaker(graph, q) in nodes}
+                        | {event for _, event, _, _, _ in planned})
     dates = sorted({d for f in fact_nodes if (d := _date(graph, f))})
     date_index = {d: i for i, d in enumerate(dates)}
     sentences: dict[str, int] = {}
@@ -174,6 +181,9 @@ def page_data(graph: Graph, *, overview: int = PAGE_NODES) -> dict:
         "edges": sorted([index[s], index[t], r, fs] for (r, s, t), fs in edges.items()),
         "quotes": [[index[s], text, f, *(quote_positions[i] if show_quotes else ())]
                    for i, (s, text, f) in enumerate(quotes)],
+        "plannedKinds": [_label(c) for c in PLANNED],
+        "planned": sorted([PLANNED.index(cls), index[a], index[b], status, fact_index[event]]
+                          for cls, event, a, b, status in planned),
         "overview": top,
         "quoteNodes": show_quotes,
         "said": len(drawn) if show_quotes else -1,
@@ -253,6 +263,21 @@ def _importance(nodes: dict[str, _Node], weights: dict[tuple, int], quotes: list
         return {}
     rank = nx.pagerank(g, weight="weight")
     return {n: round(rank[n], 12) for n in nodes}  # no last-bit noise in the order
+
+
+def _planned(graph: Graph, nodes: dict[str, _Node]) -> list[tuple[URIRef, Node, str, str, str]]:
+    """``(class, event, node, other node, status)`` of each planned, cancelled or denied
+    visit (person, place) and meeting (each pair of its people) between nodes of the page."""
+    found = []
+    for event in graph.subjects(RDF.type, KG.PlannedVisit):
+        status = _text(graph, event, KG.status)
+        found += [(KG.PlannedVisit, event, str(a), str(p), status) for a in graph.objects(event, KG.agent)
+                  for p in graph.objects(event, KG.place) if str(a) in nodes and str(p) in nodes]
+    for event in graph.subjects(RDF.type, KG.PlannedMeeting):
+        status = _text(graph, event, KG.status)
+        people = sorted({str(p) for p in graph.objects(event, KG.participant)} & nodes.keys())
+        found += [(KG.PlannedMeeting, event, a, b, status) for a, b in combinations(people, 2)]
+    return found
 
 
 def _speaker(graph: Graph, quote: Node) -> str | None:

@@ -11,8 +11,11 @@
   const NAME = 60;  // characters of a name drawn on its node
   const EXCERPT = 40;  // characters of a quote drawn on its node
   // The overview draws the labels of important nodes large, to read them from afar; a focus
-  // or an article's graph is seen close up, with labels of about one size.
+  // or an article's graph is seen close up, with labels of about one size. Zoomed in (or in a
+  // small graph, which fits at full scale) no label grows past LABEL_PIXELS on screen, so a big
+  // name does not bury its neighbours: vis-network 9's own scaling.label.maxVisible only fades.
   const LABELS = {far: {min: 12, max: 44}, close: {min: 12, max: 18}};
+  const LABEL_PIXELS = 22;
 
   // ------------------------------------------------------------------ the graph
 
@@ -26,7 +29,7 @@
   const graphNodes = data.nodes.map(([key, label, cls, size, x, y, alts, links, mentioned], i) => {
     classes[cls].count += 1;
     return {i, iri: data.base + key, label, cls, size, x, y, alts, links, articles: mentioned,
-            edges: [], quotes: []};
+            edges: [], quotes: [], planned: []};
   });
   const graphEdges = data.edges.map(([source, target, rel, evidence], i) => {
     const edge = {i, source, target, rel, facts: evidence.map((f) => facts[f])};
@@ -39,6 +42,12 @@
     const quote = {i, id: "kg-quote-" + i, speaker, text, fact: facts[fact], x, y};
     graphNodes[speaker].quotes.push(quote);
     return quote;
+  });
+  // Visits and meetings announced, called off or denied: listed in both nodes' panels with
+  // their status, never drawn as an edge (they are no facts).
+  data.planned.forEach(([kind, a, b, status, fact]) => {
+    graphNodes[a].planned.push({kind, status, fact: facts[fact], other: graphNodes[b]});
+    graphNodes[b].planned.push({kind, status, fact: facts[fact], other: graphNodes[a]});
   });
   const SAID = data.said;  // the relation of a speaker to a quote drawn as a node, or -1
   if (data.quoteNodes) {
@@ -205,14 +214,11 @@
   }
 
   /** Bring the DataSets to what should be in view; fit the camera to it if asked. */
-  let labels = null;  // which of LABELS is set
+  let labels = "far", labelSizes = "";  // which of LABELS applies, and the sizes set
 
   function render(fit) {
-    const wanted = view().kind === "focus" || state.article >= 0 ? "close" : "far";
-    if (wanted !== labels) {
-      labels = wanted;
-      network.setOptions({nodes: {scaling: {label: LABELS[labels]}}});
-    }
+    labels = view().kind === "focus" || state.article >= 0 ? "close" : "far";
+    sizeLabels();
     const at = inView();
     const shown = [...at.keys()].sort((a, b) => a.i - b.i);
     const edgeList = [];  // each edge once, from its source's side
@@ -235,6 +241,20 @@
   /** Fit the camera to what is in view (after the panel took its room). */
   function fitView() {
     network.fit({animation: false});
+    sizeLabels();
+  }
+
+  /** Label sizes of the view, cut down to LABEL_PIXELS on screen at the current zoom
+   * (in whole canvas pixels, so a zoom changes them only now and then). */
+  function sizeLabels() {
+    const cap = Math.max(1, Math.round(LABEL_PIXELS / network.getScale())), {min, max} = LABELS[labels];
+    const sizes = {min: Math.min(min, cap), max: Math.min(max, cap)};
+    const key = sizes.min + " " + sizes.max;
+    if (key !== labelSizes) {
+      labelSizes = key;
+      network.setOptions({nodes: {scaling: {label: sizes}}});
+      nodes.update(nodes.get());  // vis-network sizes labels anew only when its data changes
+    }
   }
 
   function sync(dataset, items) {
@@ -367,6 +387,32 @@
         panelBody.append(section(capital(heading) + " (" + list.children.length + ")"), list);
       }
       if (hidden) { panelBody.append(hiddenNote(hidden, heading)); }
+    });
+
+    data.plannedKinds.forEach((kindLabel, kind) => {
+      const all = node.planned.filter((p) => p.kind === kind);
+      const shown = all.filter((p) => factShown(p.fact));
+      if (shown.length) {
+        const list = document.createElement("ul");
+        shown.forEach((p) => {
+          const item = document.createElement("li");
+          item.className = "kg-planned";
+          const go = button(p.other.label, () => focus(p.other));
+          go.className = "kg-node-link";
+          const status = text("span", p.status);
+          status.className = "kg-status";
+          status.dataset.status = p.status;
+          item.append(go, status);
+          const dates = datesOf([p.fact]);
+          if (dates.length) { item.append(count(dates.join(", "))); }
+          item.append(...evidence(p.fact));
+          list.append(item);
+        });
+        const note = text("p", "Announced, called off or denied: not a fact, and not drawn as an edge.");
+        note.className = "kg-hidden-note";
+        panelBody.append(section(kindLabel + " (" + shown.length + ")"), note, list);
+      }
+      if (shown.length < all.length) { panelBody.append(hiddenNote(all.length - shown.length, kindLabel)); }
     });
 
     if (node.quotes.length) {
@@ -542,21 +588,33 @@
     return input;
   }
 
+  const quoteFilters = [];  // the Quote class and the "said" relation: they filter quotes drawn as nodes
   classes.forEach((cls) => {
     if (!cls.count) { return; }
-    checkbox(document.getElementById("kg-legend"), cls.label + " (" + cls.count + ")", cls.colour,
+    const input = checkbox(document.getElementById("kg-legend"), cls.label + " (" + cls.count + ")", cls.colour,
       cls.i === QUOTE_CLASS, (on) => {
         if (on) { state.hiddenClasses.delete(cls.i); } else { state.hiddenClasses.add(cls.i); }
         render(false);
       });
+    if (cls.i === QUOTE_CLASS) { quoteFilters.push(input); }
   });
   relations.forEach((rel) => {
     if (!rel.count) { return; }
-    checkbox(document.getElementById("kg-relations"), rel.label + " (" + rel.count + ")", "", false, (on) => {
-      if (on) { state.hiddenRelations.delete(rel.i); } else { state.hiddenRelations.add(rel.i); }
-      render(false);
-    });
+    const input = checkbox(document.getElementById("kg-relations"), rel.label + " (" + rel.count + ")", "", false,
+      (on) => {
+        if (on) { state.hiddenRelations.delete(rel.i); } else { state.hiddenRelations.add(rel.i); }
+        render(false);
+      });
+    if (rel.i === SAID) { quoteFilters.push(input); }
   });
+  function enableQuoteFilters() {
+    quoteFilters.forEach((input) => {
+      input.disabled = !state.quoteNodes;  // greyed until quotes are drawn: until then they filter nothing
+      input.parentElement.title = state.quoteNodes ? "" : "Quotes are in their speaker's panel; tick "
+        + "\u201cquotes as nodes\u201d to draw them";
+    });
+  }
+  enableQuoteFilters();
 
   const from = document.getElementById("kg-date-from"), to = document.getElementById("kg-date-to");
   const range = document.getElementById("kg-date-range"), undated = document.getElementById("kg-undated");
@@ -601,7 +659,7 @@
   if (data.quoteNodes) {
     const toggle = document.getElementById("kg-quotes");
     document.getElementById("kg-quote-toggle").hidden = false;
-    toggle.addEventListener("change", () => { state.quoteNodes = toggle.checked; render(false); });
+    toggle.addEventListener("change", () => { state.quoteNodes = toggle.checked; enableQuoteFilters(); render(false); });
   }
 
   // ------------------------------------------------------------------ the network
@@ -612,6 +670,7 @@
     const quote = quotes.find((q) => q.id === id);
     select(quote ? graphNodes[quote.speaker] : byIri.get(id));
   });
+  network.on("zoom", sizeLabels);
   network.on("doubleClick", (params) => {
     const node = byIri.get(params.nodes[0]);
     if (node && node.edges.length) { toggleExpanded(node); }
