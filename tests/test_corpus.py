@@ -43,3 +43,20 @@ def test_the_first_300_corpus_articles_build_with_exit_0(tmp_path):
                                       "--no-html", "-q"])
     assert result.exit_code == 0, result.output
     assert "300 articles" in result.output
+
+
+@pytest.mark.skipif(not CORPUS.is_file(), reason="../shared/corpus (research data) is not present")
+def test_no_entity_is_named_by_punctuation_alone(tmp_path):
+    """Two sports reports once gave an organization named "." (and a SHACL violation on a
+    1,000-article build): every label must hold a letter or a digit."""
+    import json
+
+    from rdflib.namespace import RDFS
+
+    wanted = {"bbc/sport/184", "bbc/sport/340"}
+    records = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if json.loads(line)["id"] in wanted]
+    (tmp_path / "two.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    result = build([tmp_path / "two.jsonl"], None)
+    labels = [str(o) for o in result.graph.objects(None, RDFS.label)]
+    assert len(labels) > 10  # the control: the two articles name many things
+    assert all(any(ch.isalnum() for ch in label) for label in labels), [x for x in labels if not any(c.isalnum() for c in x)]

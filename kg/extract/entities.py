@@ -804,6 +804,8 @@ def _cluster(doc: Doc, mentions: list[tuple[Span, dict]], headlines: "_Headlines
     persons: list[_Cluster] = []
     acronyms = _defined_acronyms(doc, mentions)
     for span, info in mentions:
+        if not any(ch.isalnum() for ch in span.text):
+            continue  # ":" or "." the model tagged: no name at all
         etype = info["type"]
         category = _category(etype)
         if etype == "Person" and info.get("canonical"):  # an alias table names the person
