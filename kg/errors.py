@@ -46,3 +46,16 @@ class QueryError(KGError):
 
 class ServiceRefused(QueryError):
     """A query with a ``SERVICE`` clause, which would reach the network, run without leave."""
+
+
+class WorkerError(KGError):
+    """A process or Dask worker that parses articles stopped working, or cannot be reached."""
+
+
+class ClusterError(WorkerError):
+    """A Dask cluster that cannot be reached or used: no scheduler at the address, no workers,
+    or workers that run another kg."""
+
+    def __init__(self, message: str, *, hint: str = ""):
+        self.hint = hint
+        super().__init__(message)
