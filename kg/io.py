@@ -1,8 +1,9 @@
-"""Small file helpers shared by the exporters."""
+"""Small file helpers shared by the exporters, and the stdio of forked workers."""
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -124,3 +125,11 @@ def output_set(target: Path | str) -> Iterator[Path]:
                 json.dump(names, handle)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def fresh_stdio() -> None:
+    """In a forked child: write through new stream objects on the same descriptors. The
+    parent's may be locked by one of its threads (the progress bar) at the fork, and the
+    child would wait on that lock for ever at its first write or at exit."""
+    sys.stdout = os.fdopen(os.dup(1), "w")
+    sys.stderr = os.fdopen(os.dup(2), "w")

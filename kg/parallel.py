@@ -16,9 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
 import signal
-import sys
 import threading
 import traceback
 from collections import deque
@@ -34,6 +32,7 @@ from kg.errors import WorkerError
 from kg.extract import EXTRACTORS, EntityFinder, EventModel, extract
 from kg.facts import ArticleFacts
 from kg.gazetteer import Alias
+from kg.io import fresh_stdio
 from kg.nlp import foreign_language, language_name, load_model, parse
 
 
@@ -245,10 +244,7 @@ def _start_worker(setup: Setup) -> None:
     global _SETUP
     _SETUP = setup
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build in the parent, which ends the pool
-    # A forked child may inherit the parent's stdio locks held by a thread of the parent
-    # (the progress bar): write through fresh stream objects on the same descriptors.
-    sys.stdout = os.fdopen(os.dup(1), "w")
-    sys.stderr = os.fdopen(os.dup(2), "w")
+    fresh_stdio()
     worker_state(setup)
 
 

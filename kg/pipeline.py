@@ -29,7 +29,7 @@ from kg.io import atomic_write, output_set
 from kg.parallel import Processes, Setup, partitions
 from kg.resolve import Resolution, resolve_entities
 from kg.store import FactStore
-from kg.validate import Report, validate
+from kg.validate import Report, validate, validate_aside
 from kg.vocab import DEFAULT_BASE, KG
 
 log = logging.getLogger(__name__)
@@ -192,8 +192,10 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         if not pairs:
             raise KGError(f"the store {facts_store.root} holds no article and none could be read")
     progress("resolving", 0, None)
-    result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph,
+    aside = n_process > 1 or cluster is not None  # a core to spare: validate while writing
+    result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph and not aside,
                        known=facts_store.registry() if facts_store is not None else None)
+    validation = validate_aside(result.graph) if validate_graph and aside else None
     progress("writing", 0, None)
     result.resumed = resumed
     if facts_store is not None:
@@ -203,7 +205,9 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         if checkpoint is not None:
             checkpoint.discard(article for article, _ in new)  # the store holds them now
     if out_dir is not None:
-        _write_outputs(result, Path(out_dir), formats, page_nodes)
+        _write_outputs(result, Path(out_dir), formats, page_nodes, validation)
+    elif validation is not None:
+        result.validation = validation()
     return result
 
 
@@ -244,8 +248,10 @@ def _update_store(facts_store: FactStore, result: Build, model: str | None) -> N
     result.outputs["store"] = str(facts_store.root)
 
 
-def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes: int = PAGE_NODES) -> None:
-    """Write the graph, page, entities and report as one set (:func:`kg.io.output_set`)."""
+def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes: int = PAGE_NODES,
+                   validation: Callable[[], Report] | None = None) -> None:
+    """Write the graph, page, entities and report as one set (:func:`kg.io.output_set`);
+    ``validation``, when the graph is being validated aside, waits for its report."""
     with output_set(out) as staging:
         for name in formats:
             options = {"page_nodes": page_nodes} if name == "html" else {}
@@ -254,6 +260,8 @@ def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes:
         with atomic_write(staging / "entities.json") as handle:
             json.dump(explain_all(result.resolution), handle, indent=1, ensure_ascii=False)
             handle.write("\n")
+        if validation is not None:
+            result.validation = validation()
         result.outputs["report"] = str(out / "report.json")
         with atomic_write(staging / "report.json") as handle:
             json.dump(result.report(), handle, indent=2, ensure_ascii=False, default=str)
