@@ -40,7 +40,7 @@ def main() -> None:
     from distributed import LocalCluster
 
     with tempfile.TemporaryDirectory() as tmp, LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as standing:
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0") as standing:
         tmp = Path(tmp)
         WAYS["--cluster tcp://"].append(standing.scheduler_address)
         if args.corpus.is_file():

@@ -73,7 +73,8 @@ def open_cluster(address: str, *, timeout: float | None = None) -> Iterator[Dask
     with ExitStack() as stack:
         if workers is not None:
             cluster = stack.enter_context(distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",  # loopback only: workers run the code they are sent
                 silence_logs=logging.ERROR))
             address = cluster.scheduler_address
         try:

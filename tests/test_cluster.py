@@ -24,7 +24,7 @@ OUTPUTS = ("graph.ttl", "entities.json")
 def scheduler():
     """A two-worker LocalCluster for the module, closed at its end (else pytest hangs)."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+                                  host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:
         yield cluster.scheduler_address
 
 
