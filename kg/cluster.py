@@ -71,6 +71,7 @@ def open_cluster(address: str, *, timeout: float | None = None) -> Iterator[Dask
     timeout = CONNECT_TIMEOUT if timeout is None else timeout
     workers = local_workers(address)
     with ExitStack() as stack:
+        stack.enter_context(_quiet("distributed"))  # its workers' comings and goings are no news to a build
         if workers is not None:
             cluster = stack.enter_context(distributed.LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -90,6 +91,18 @@ def open_cluster(address: str, *, timeout: float | None = None) -> Iterator[Dask
                                hint=f"start workers with `dask worker {address}`") from None
         _check_workers(client, address)
         yield DaskCluster(client)
+
+
+@contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """Errors only from the logger ``name`` and its children, for the block."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _check_workers(client, address: str) -> None:
