@@ -13,6 +13,7 @@ A worker loads the spaCy model, the alias matchers and the event model once
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import multiprocessing
@@ -31,7 +32,7 @@ from kg.articles import Article
 from kg.errors import WorkerError
 from kg.extract import EXTRACTORS, EntityFinder, EventModel, extract
 from kg.facts import ArticleFacts
-from kg.gazetteer import Alias
+from kg.gazetteer import RESOURCES, Alias
 from kg.io import fresh_stdio
 from kg.nlp import foreign_language, language_name, load_model, parse
 
@@ -107,9 +108,19 @@ def worker_state(setup: Setup) -> WorkerState:
             nlp = load_model(setup.model)
             loads += 1
             state = WorkerState(nlp, EntityFinder(nlp.tokenizer, setup.aliases), setup.event_model)
+            _warm_up(state)
             _STATES.clear()  # a model is large: keep only the one in use
             _STATES[setup.key] = state
         return state
+
+
+def _warm_up(state: WorkerState) -> None:
+    """Build one short article, so that what the extractors load on first use (the language
+    identifier, the GeoNames index, the date parser) is loaded with the model: forked
+    workers then inherit it instead of each loading it again, and a Dask worker has it
+    before its first partition comes."""
+    text = (RESOURCES / "warm-up.txt").read_text(encoding="utf-8")
+    list(_outcomes(state, [Article("kg-warm-up", text, date=dt.date(2020, 1, 6))]))
 
 
 def extraction_key(setup: Setup) -> dict:
