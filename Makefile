@@ -43,6 +43,7 @@ apt-install:
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_build.py
+	$(PY) benchmarks/bench_cluster.py
 
 # Scores against the gold annotations in ../shared/eval (research data, not shipped).
 eval: $(STAMP)

@@ -66,7 +66,7 @@ def _fail(error: Exception) -> None:
     raise typer.Exit(EXIT_ERROR)
 
 
-@app.command(epilog="Example: kg build data/ --out out/")
+@app.command(epilog="Example: kg build data/ --out out/ -j 2   (or --cluster local:2, --cluster tcp://HOST:8786)")
 def build(
     inputs: Annotated[list[Path] | None, typer.Argument(help="Article files (.txt, .jsonl, .json, .html) or folders of them; none with --store exports the store.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html and report.json (default: out/, or none with --store).")] = None,
@@ -74,7 +74,8 @@ def build(
     aliases: Annotated[Path | None, typer.Option(help="CSV alias file: surface,canonical,type,wikidata.")] = None,
     base: Annotated[str | None, typer.Option(help="Base IRI of the graph's resources.")] = None,
     store: Annotated[Path | None, typer.Option(help="Persistent store folder: add the articles to the graph kept there.")] = None,
-    processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="spaCy worker processes.")] = 1,
+    processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="Worker processes that parse and extract the articles.")] = 1,
+    cluster: Annotated[str | None, typer.Option("--cluster", help="Parse and extract on a Dask cluster: a scheduler's address (tcp://HOST:8786), or local:N for N worker processes here. Needs kg[dask].")] = None,
     no_html: Annotated[bool, typer.Option("--no-html", help="Skip the graph page.")] = False,
     page_nodes: Annotated[int, typer.Option("--page-nodes", min=1, help="Nodes the graph page opens with, at most (the most important).")] = PAGE_NODES,
     also: Annotated[list[str] | None, typer.Option("--also", help="Also write this RDF format: ntriples, jsonld, rdfxml, or trig or nquads (one named graph per article). Repeatable.")] = None,
@@ -99,6 +100,8 @@ def build(
         if name not in EXPORTERS or name in ("turtle", "html"):
             _fail(KGError(f"--also {name}: one of ntriples, jsonld, rdfxml, trig, nquads"))
         formats += (name,)
+    if cluster is not None and processes > 1:
+        _fail(KGError("give --cluster or -j, not both: the cluster's workers do the parsing"))
     if out_dir is None and store is None:
         out_dir = Path("out")
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -115,7 +118,8 @@ def build(
 
             result = run_build(
                 inputs or [], out_dir, model=model, aliases=aliases, base=base or DEFAULT_BASE,
-                formats=formats, store=store, n_process=processes, events_model=events_model, on_progress=report,
+                formats=formats, store=store, n_process=processes, cluster=cluster, events_model=events_model,
+                on_progress=report,
                 page_nodes=page_nodes,
             )
     except KGError as error:

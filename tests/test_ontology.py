@@ -62,6 +62,7 @@ LAYERS = [
     {"articles"},
     {"nlp"},
     {"facts", "extract"},
+    {"parallel", "cluster"},
     {"corpus_names"},
     {"resolve"},
     {"graph"},

