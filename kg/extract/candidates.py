@@ -105,7 +105,7 @@ def candidates(doc: Doc, entities: DocEntities) -> Iterator[Candidate]:
     for sentence in sentences(doc):
         people, places = mentions(sentence, entities)
         if not people:
-            _remember_gatherings(sentence, places, gatherings)
+            _remember_gatherings(_gatherings_of(sentence, places), gatherings)
             first_sentence = False
             continue
         context = _sentence_features(sentence, first_sentence)
@@ -141,9 +141,13 @@ def _own_places(noun: Token, places: list[Mention]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.entity for p in places if p.head.i in inside and p.head.i != noun.i))
 
 
-def _remember_gatherings(sentence: Span, places: list[Mention], gatherings: dict) -> None:
-    for noun in _gathering_nouns(sentence):
-        own = _own_places(noun, places)
+def _gatherings_of(sentence: Span, places: list[Mention]) -> list[tuple[Token, tuple[str, ...]]]:
+    """The sentence's gathering nouns, each with the places it is said to be at."""
+    return [(noun, _own_places(noun, places)) for noun in _gathering_nouns(sentence)]
+
+
+def _remember_gatherings(found: list[tuple[Token, tuple[str, ...]]], gatherings: dict) -> None:
+    for noun, own in found:
         if own:
             gatherings[noun.lemma_.lower()] = own
             gatherings[""] = own  # the last gathering with a place, for "the event"
@@ -156,14 +160,10 @@ def _gathering_candidates(sentence: Span, people: list[Mention], places: list[Me
     gathering noun stands for the place in the features (``via_gathering``)."""
     classes = triggers()
     here = {p.entity for p in places}
-    recalled = []
-    for noun in _gathering_nouns(sentence):
-        if _own_places(noun, places):
-            continue
-        lemma = noun.lemma_.lower()
-        known = gatherings.get("" if "generic" in classes[lemma] else lemma, ())
-        recalled.append((noun, known))
-    _remember_gatherings(sentence, places, gatherings)
+    found = _gatherings_of(sentence, places)
+    recalled = [(noun, gatherings.get("" if "generic" in classes[lemma] else lemma, ()))
+                for noun, own in found if not own and (lemma := noun.lemma_.lower())]
+    _remember_gatherings(found, gatherings)
     for noun, known in recalled:
         for place in known:
             if place in here:
