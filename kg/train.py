@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spacy.tokens import Doc
@@ -33,7 +33,7 @@ from kg.eval import Prediction, names_match, read_gold, score_facts
 from kg.extract import EntityFinder
 from kg.extract.candidates import Candidate, candidates
 from kg.extract.entities import DocEntities
-from kg.extract.event_model import CLASSES, EventModel, events
+from kg.extract.event_model import CLASSES, EventModel, PairModel, Prominence, decide, events, pair_features
 from kg.facts import Meeting, Visit
 from kg.gazetteer import builtin_aliases
 from kg.nlp import load_model, parse
@@ -45,6 +45,9 @@ DEFAULT_C = 0.3  # inverse regularisation strength
 DEFAULT_THRESHOLDS = {"visit": 0.4, "meet": 0.3, "planned": 0.5}
 MIN_COUNT = 3  # features seen in fewer training candidates are dropped
 BALANCED = False  # class weights: balanced ones asserted more and were less precise
+PAIR_C = 0.3  # the pair stage's inverse regularisation strength
+PAIR_THRESHOLDS = {"visit": 0.3}  # meetings: the sentence decides (the pair stage did not help them in 5-fold CV; README)
+INNER_FOLDS = 3  # cross-fitting folds of the sentence model under the pair stage
 
 
 @dataclass
@@ -172,8 +175,74 @@ def label(record: dict, candidate: Candidate, names: dict[str, frozenset[str]]) 
 
 
 def fit(parsed: Iterable[ParsedArticle], *, c: float = DEFAULT_C, min_count: int = MIN_COUNT,
-        balanced: bool = BALANCED, thresholds: dict[str, float] | None = None, meta: dict | None = None) -> EventModel:
-    """Fit the multinomial logistic regression to the labelled candidates.
+        balanced: bool = BALANCED, thresholds: dict[str, float] | None = None, meta: dict | None = None,
+        pair: bool = True, pair_c: float = PAIR_C, pair_thresholds: dict[str, float] | None = None,
+        inner: int = INNER_FOLDS) -> EventModel:
+    """Fit both stages: the sentence model on the labelled candidates, then the pair model
+    on what the sentence model says about each pair of articles it was not trained on
+    (``inner``-fold cross-fitting, so that the pair stage learns how far to trust
+    sentence scores on new text, not on remembered text). ``pair=False``: the sentence
+    model alone (format 1).
+    """
+    parsed = list(parsed)
+    options = {"c": c, "min_count": min_count, "balanced": balanced, "thresholds": thresholds}
+    sentence_model = fit_sentences(parsed, meta=meta, **options)
+    if not pair:
+        return sentence_model
+    rows, targets = [], []
+    for held in folds(parsed, min(inner, len(parsed)), seed=1):
+        held_set = set(held)
+        rest = [a for i, a in enumerate(parsed) if i not in held_set]
+        try:
+            model = fit_sentences(rest, **options)
+        except InputError:  # a fold with no positive example teaches the pair stage nothing
+            continue
+        for i in held:
+            for features, target in pair_rows(model, parsed[i]):
+                rows.append(features)
+                targets.append(target)
+    if len(set(targets)) < 2:
+        return sentence_model
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    classifier = LogisticRegression(C=pair_c, max_iter=2000).fit(vectorizer.fit_transform(rows), targets)
+    weights = {name: round(float(w), 4) for name, w in zip(vectorizer.get_feature_names_out(), classifier.coef_[0])
+               if abs(w) >= 1e-4}
+    stage = PairModel(weights, round(float(classifier.intercept_[0]), 6), dict(pair_thresholds or PAIR_THRESHOLDS))
+    info = {**sentence_model.meta, "pairs": len(targets), "pair_positives": sum(targets), "pair_C": pair_c}
+    return replace(sentence_model, pair=stage, meta=info)
+
+
+def pair_rows(model: EventModel, article: ParsedArticle) -> Iterator[tuple[dict[str, float], int]]:
+    """The pair stage's examples of one article: each pair some sentence asserts, with 1
+    when the gold has it as a fact (in any sentence) and 0 otherwise."""
+    prominence = Prominence.of(article.doc, article.entities)
+    for decision in decide(model, article.candidates):
+        if any(c.asserted for _, _, c in decision.scored):
+            yield pair_features(decision, prominence), int(_is_gold_fact(article, decision.candidate))
+
+
+def _is_gold_fact(article: ParsedArticle, candidate: Candidate) -> bool:
+    rel = "visited" if candidate.kind == "visit" else "met"
+    aliases = {e["name"]: {e["name"], *e.get("aliases", [])} for e in article.record.get("entities", [])}
+    first, second = article.names[candidate.first], article.names[candidate.second]
+    for fact in article.record.get("facts", []):
+        if fact["rel"] != rel:
+            continue
+        subject = aliases.get(fact["subject"], {fact["subject"]})
+        obj = aliases.get(fact["object"], {fact["object"]})
+        if (names_match(first, subject) and names_match(second, obj)) or (
+                rel == "met" and names_match(first, obj) and names_match(second, subject)):
+            return True
+    return False
+
+
+def fit_sentences(parsed: Iterable[ParsedArticle], *, c: float = DEFAULT_C, min_count: int = MIN_COUNT,
+                  balanced: bool = BALANCED, thresholds: dict[str, float] | None = None,
+                  meta: dict | None = None) -> EventModel:
+    """Fit the sentence model: a multinomial logistic regression on the labelled candidates.
 
     Features seen in fewer than ``min_count`` candidates are dropped: a path seen once
     is a sentence remembered, not a pattern learnt.
@@ -196,6 +265,8 @@ def fit(parsed: Iterable[ParsedArticle], *, c: float = DEFAULT_C, min_count: int
         raise InputError("gold", "the gold articles give no positive example to learn from")
     vectorizer = DictVectorizer()
     x = vectorizer.fit_transform(rows)
+    if x.shape[1] == 0:
+        raise InputError("gold", f"no feature is seen in {min_count} or more candidates: too few gold articles")
     classifier = LogisticRegression(C=c, max_iter=2000, class_weight="balanced" if balanced else None)
     classifier.fit(x, targets)
     learnt = list(classifier.classes_)

@@ -36,6 +36,34 @@ def test_a_bad_model_file_is_named(tmp_path, content, message):
         EventModel.load(tmp_path / "missing.json")
 
 
+def test_the_shipped_model_decides_a_visit_from_the_whole_article():
+    pair = default_model().pair
+    assert pair is not None and 0 < pair.thresholds["visit"] < 1
+    weak = {"visit:bias": 1.0, "visit:logit1": -2.0, "visit:best=1": 1.0, "visit:sentences=1": 1.0}
+    strong = {**weak, "visit:logit1": 2.0, "visit:best=1": 0.0, "visit:best=8": 1.0}
+    ruled = {**weak, "visit:any_rule": 1.0}  # a grammar rule fired in one of its sentences
+    in_lede = {**weak, "visit:a_lede": 1.0, "visit:b_lede": 1.0}
+    for better in (strong, ruled, in_lede):
+        assert pair.probability(better) > pair.probability(weak)
+    assert pair.probability(strong) >= pair.thresholds["visit"] > pair.probability(weak)
+
+
+def test_a_model_without_the_pair_stage_still_loads(tmp_path):
+    shipped = default_model().to_json()
+    del shipped["pair"]
+    shipped["format"] = "kg-events-model/1"
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps(shipped))
+    old = EventModel.load(path)
+    assert old.pair is None and old.weights == default_model().weights
+    shipped = default_model().to_json()
+    shipped["pair"]["thresholds"]["visit"] = 2.0
+    path.write_text(json.dumps(shipped))
+    with pytest.raises(InputError, match="pair thresholds must be probabilities") as caught:
+        EventModel.load(path)
+    assert str(path) in str(caught.value)
+
+
 def test_trigger_classes_are_data():
     classes = word_classes("event_triggers.tsv")
     assert "visit" in classes["visit"] and "meet" in classes["meet"] and "cancel" in classes["postpone"]

@@ -106,6 +106,15 @@ def test_future_and_negated_speech_is_not_a_quote(extract_text, text):
     assert not result.quotes and not result.unattributed
 
 
+def test_a_speaker_whose_name_is_a_modal_still_speaks(extract_text):
+    # the parser makes "Will" an auxiliary of "said"; a modal never governs a past tense, so the
+    # quote was said (the small model tags "Will Carling" as no person: the speaker stays text)
+    said = extract_text('"The deal is done," Will Carling said on Tuesday.')
+    assert {text for text, _ in said.quotes | said.unattributed} == {"The deal is done,"}
+    will = extract_text('Will Carling will say on Saturday that "the deal is done".')
+    assert not will.quotes and not will.unattributed
+
+
 @pytest.mark.parametrize(
     "verb", ["said", "told reporters", "added", "noted", "insisted", "argued", "warned", "sighed", "claimed", "stressed"]
 )

@@ -6,11 +6,15 @@ The model is a multinomial logistic regression over the sparse features of
 as plain JSON (feature -> one weight per class), so it loads offline, diffs in review
 and needs no pickle. ``kg/resources/events-model.json`` ships with the package.
 
-For each pair an article mentions, the sentence that scores highest decides: a pair is
-a fact when its "fact" probability reaches the kind's threshold, beats its "planned"
-one and the clause is asserted (:func:`kg.extract.grammar.is_asserted`); otherwise it
-is kept as a planned, cancelled or denied event when its "planned" probability reaches
-the threshold, or when it is an event (fact or planned) in a clause that is not asserted.
+A second, article-level stage decides each pair an article mentions from what all its
+sentences say together: the best and second-best sentence scores, how many sentences
+name the pair, how prominent the person and the place are in the article (mentions,
+the lede, the headline, the dateline), the best "planned" score. A pair is a fact when
+that pair probability reaches the kind's threshold and a sentence asserts it
+(:func:`kg.extract.grammar.is_asserted`); models without the pair stage (format 1) let
+the best asserted sentence decide alone. A pair is kept as a planned, cancelled or
+denied event when its "planned" probability reaches the threshold, or when it is an
+event (fact or planned) in a clause that is not asserted.
 """
 
 from __future__ import annotations
@@ -31,9 +35,27 @@ from kg.extract.entities import DocEntities
 from kg.extract.grammar import event_date, sentence_evidence, sentences
 from kg.facts import Meeting, Visit
 
-EXTRACTOR = "events.v2"
+EXTRACTOR = "events.v3"
 CLASSES = ("none", "fact", "planned")
-FORMAT = "kg-events-model/1"
+FORMAT = "kg-events-model/2"
+FORMATS = ("kg-events-model/1", FORMAT)  # format 1: no pair stage
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """The article-level stage: a logistic regression over :func:`pair_features`."""
+
+    weights: dict[str, float]
+    intercept: float
+    thresholds: dict[str, float]
+
+    def probability(self, features: dict[str, float]) -> float:
+        score = self.intercept + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, score))))
+
+    def to_json(self) -> dict:
+        return {"intercept": self.intercept, "thresholds": dict(sorted(self.thresholds.items())),
+                "weights": dict(sorted(self.weights.items()))}
 
 
 @dataclass(frozen=True)
@@ -44,6 +66,7 @@ class EventModel:
     intercept: tuple[float, ...]
     thresholds: dict[str, float]
     meta: dict
+    pair: PairModel | None = None
 
     def probabilities(self, features: dict[str, float]) -> tuple[float, ...]:
         """Class probabilities, in :data:`CLASSES` order, for one candidate's features."""
@@ -59,9 +82,13 @@ class EventModel:
         return tuple(e / total for e in exps)
 
     def to_json(self) -> dict:
-        return {"format": FORMAT, "classes": list(CLASSES), "intercept": list(self.intercept),
-                "thresholds": dict(sorted(self.thresholds.items())), "meta": self.meta,
-                "weights": {k: list(v) for k, v in sorted(self.weights.items())}}
+        data = {"format": FORMAT if self.pair is not None else FORMATS[0], "classes": list(CLASSES),
+                "intercept": list(self.intercept), "thresholds": dict(sorted(self.thresholds.items())),
+                "meta": self.meta}
+        if self.pair is not None:
+            data["pair"] = self.pair.to_json()
+        data["weights"] = {k: list(v) for k, v in sorted(self.weights.items())}
+        return data
 
     def save(self, path: Path | str) -> None:
         from kg.io import atomic_write
@@ -86,7 +113,7 @@ class EventModel:
             raise InputError(path, "no such events model file") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             raise InputError(path, f"not an events model (invalid JSON: {err})") from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT or list(data.get("classes", [])) != list(CLASSES):
+        if not isinstance(data, dict) or data.get("format") not in FORMATS or list(data.get("classes", [])) != list(CLASSES):
             raise InputError(path, f"not an events model (expected format {FORMAT!r}, made by 'kg train')")
 
         def row(values, what: str) -> tuple[float, ...]:
@@ -101,7 +128,22 @@ class EventModel:
         if not all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in thresholds.values()):
             raise InputError(path, "events model: thresholds must be probabilities")
         return cls({str(k): row(v, f"weight {k!r}") for k, v in weights.items()}, row(data.get("intercept"), "intercept"),
-                   {str(k): float(v) for k, v in thresholds.items()}, dict(data.get("meta") or {}))
+                   {str(k): float(v) for k, v in thresholds.items()}, dict(data.get("meta") or {}),
+                   _load_pair(path, data.get("pair")) if data["format"] == FORMAT else None)
+
+
+def _load_pair(path: Path | str, data) -> PairModel:
+    def number(value) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+    if not isinstance(data, dict) or not isinstance(data.get("weights"), dict) or not isinstance(data.get("thresholds"), dict):
+        raise InputError(path, "events model: the pair stage needs weights and thresholds")
+    if not number(data.get("intercept")) or not all(number(v) for v in data["weights"].values()):
+        raise InputError(path, "events model: pair weights and intercept must be finite numbers")
+    if not all(number(v) and 0 <= v <= 1 for v in data["thresholds"].values()):
+        raise InputError(path, "events model: pair thresholds must be probabilities")
+    return PairModel({str(k): float(v) for k, v in data["weights"].items()}, float(data["intercept"]),
+                     {str(k): float(v) for k, v in data["thresholds"].items()})
 
 
 DEFAULT_MODEL = "events-model.json"
@@ -145,6 +187,83 @@ def decide(model: EventModel, found: Iterable[Candidate]) -> list[Decision]:
             for key in sorted(groups)]
 
 
+@dataclass(frozen=True)
+class Prominence:
+    """How much an article is about each of its entities: what :func:`pair_features` reads."""
+
+    mentions: dict[str, int]  # entity id -> names written
+    rank: dict[str, int]  # entity id -> 1 for the most named of its category, 2, ...
+    lede: frozenset[str]  # named in the first sentence
+    headline: frozenset[str]  # named in the title
+    dateline: frozenset[str]  # a place written in capitals at the start ("MYRTLE BEACH, S.C. -")
+    types: dict[str, str]  # entity id -> its class ("City", "Country", ...)
+
+    @classmethod
+    def of(cls, doc: Doc, entities: DocEntities) -> Prominence:
+        mentions = {e.id: len(e.spans) for e in entities.entities}
+        rank: dict[str, int] = {}
+        for category in ("Person", "Place"):
+            ordered = sorted((e for e in entities.entities if e.category == category),
+                             key=lambda e: (-mentions[e.id], e.id))
+            rank.update({e.id: n for n, e in enumerate(ordered, 1)})
+        first = next(iter(sentences(doc)), None)
+        lede = {entities.entity_at(t) for t in first} - {None} if first is not None else set()
+        article = doc._.article
+        title = (article.title or "").lower() if article else ""
+        headline = {e.id for e in entities.entities if title and any(n.lower() in title for n in e.names)}
+        start = len(doc.text) - len(doc.text.lstrip())
+        dateline = {e.id for e in entities.entities if e.category == "Place" and any(
+            a - start < 40 and doc.text[a:b].isupper() for a, b in e.spans)}
+        return cls(mentions, rank, frozenset(lede), frozenset(headline), frozenset(dateline),
+                   {e.id: e.type for e in entities.entities})
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def pair_features(decision: Decision, prominence: Prominence) -> dict[str, float]:
+    """What the article says about one pair, over all its sentences (the pair stage's input)."""
+    kind = decision.candidate.kind
+    asserted = [f for f, _, c in decision.scored if c.asserted]
+    found: dict[str, float] = {}
+
+    def add(name: str, value: float = 1.0) -> None:
+        found[f"{kind}:{name}"] = value
+
+    add("bias")
+    best = asserted[0] if asserted else 0.0
+    second = asserted[1] if len(asserted) > 1 else 0.0
+    add("logit1", _logit(best))
+    add(f"best={min(int(best * 10), 9)}")
+    add("logit2", _logit(second) if second else _logit(1e-4))
+    add(f"second={min(int(second * 5), 4)}")
+    add("noisy_or", 1 - math.prod(1 - f for f in asserted))
+    add(f"sentences={min(len({c.sentence.start for _, _, c in decision.scored}), 4)}")
+    add(f"asserted={min(len(asserted), 4)}")
+    add(f"planned={min(int(decision.planned * 5), 4)}")
+    if len(asserted) < len(decision.scored):
+        add("some_unasserted")
+    candidates = [c for _, _, c in decision.scored]
+    for flag in ("rule", "via_gathering", "agent"):
+        if any(c.features.get(f"{kind}:{flag}") for c in candidates):
+            add(f"any_{flag}")
+    first, second_entity = decision.candidate.first, decision.candidate.second
+    if kind == "visit":
+        add(f"place_type={prominence.types.get(second_entity, '-')}")
+    for role, eid in (("a", first), ("b", second_entity)):
+        add(f"{role}_rank={min(prominence.rank.get(eid, 9), 4)}")
+        add(f"{role}_mentions={min(prominence.mentions.get(eid, 0), 4)}")
+        if eid in prominence.lede:
+            add(f"{role}_lede")
+        if eid in prominence.headline:
+            add(f"{role}_headline")
+        if eid in prominence.dateline:
+            add(f"{role}_dateline")
+    return found
+
+
 def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
            found: Iterable[Candidate] | None = None) -> Iterator[Visit | Meeting]:
     """Yield the visits and meetings of one article, and the planned or called-off ones
@@ -156,6 +275,7 @@ def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
     article = doc._.article
     first = next(iter(sentences(doc)), None)
     threshold_planned = model.thresholds.get("planned", 0.5)
+    prominence = Prominence.of(doc, entities) if model.pair is not None else None  # kinds without a pair threshold: the sentence decides
     for decision in decide(model, candidates(doc, entities) if found is None else found):
         kind = decision.candidate.kind
         threshold = model.thresholds.get(kind, 0.5)
@@ -163,7 +283,12 @@ def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
         # undo "X met Y", nor a pronoun in a negated clause of the same sentence
         asserted = [(f, p, c) for f, p, c in decision.scored if c.asserted]
         fact, planned, best = asserted[0] if asserted else decision.scored[0]
-        happened = bool(asserted) and fact >= threshold and fact > planned
+        if model.pair is not None and kind in model.pair.thresholds:
+            happened = bool(asserted) and fact > planned and model.pair.probability(
+                pair_features(decision, prominence)) >= model.pair.thresholds.get(kind, 0.5)
+            threshold = min(threshold, fact)
+        else:
+            happened = bool(asserted) and fact >= threshold and fact > planned
         if happened:
             date = None  # the day the strongest sentence that states it gives, from its own clause
             for score, _, supporting in decision.scored:

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import lexicon
 from kg.extract.entities import DocEntities
-from kg.extract.grammar import INTENTION_FORMS, MODALS, event_date, sentence_of
+from kg.extract.grammar import INTENTION_FORMS, event_date, is_modal, sentence_of
 from kg.facts import Evidence, Quote
 
 EXTRACTOR = "quotes.v1"
@@ -169,7 +169,7 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote]:
 def _reported_speech(cue: Token) -> bool:
     """Whether the cue reports speech that happened: not "will say", "did not say", "is to tell"."""
     children = list(cue.children)
-    if any(c.dep_ == "neg" or (c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS) for c in children):
+    if any(c.dep_ == "neg" or is_modal(c) for c in children):
         return False
     infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in children)
     head = cue.head
