@@ -347,7 +347,7 @@ def _work(connection, max_rows: int, allow_service: bool, in_memory: bool) -> No
 def _open_copy(folder: str) -> ox.Store:
     """The graph of an Oxigraph folder, copied into an in-memory store. Its queries run
     three to eight times faster than on the folder (RocksDB) here; the copy takes about
-    0.5 GB a million triples. The folder is closed once copied."""
+    0.4 GB a million triples (1,013,372 triples: 380 MB). The folder is closed once copied."""
     on_disk = ox.Store.read_only(folder)
     quads = on_disk.dump(format=ox.RdfFormat.N_QUADS)
     del on_disk
