@@ -1,6 +1,7 @@
 """Answering SPARQL protocol queries over a built graph, safely: what ``kg serve`` runs.
 
-Each query runs in a worker process on a read-only pyoxigraph store. pyoxigraph cannot
+Each query runs in a worker process, on an in-memory copy of the graph (or, with
+``in_memory=False``, on the Oxigraph folder opened read-only). pyoxigraph cannot
 cancel a running query, so a query that outlives the timeout is stopped by ending its
 process, and a fresh worker takes its place. Before a query runs it is checked:
 ``SERVICE`` clauses are refused unless allowed (:func:`kg.query.refuse_service`), and
@@ -8,10 +9,10 @@ updates are refused (the store is opened read-only besides). A result with more 
 than the cap is refused with a clear error rather than cut silently.
 
 A store folder (``kg build --store``) is served from its current Oxigraph folder. When
-a build swaps in a new one, the next query moves the workers to it, and the old folder
-is released only when no worker has it open (:func:`kg.io.hold_graph`), so a store
+a build swaps in a new one, each worker moves to it with its next query, and the old
+folder is released only when no worker reads it (:func:`kg.io.hold_graph`), so a store
 being rebuilt is served without a pause. A graph file is loaded once into a temporary
-Oxigraph folder.
+Oxigraph folder, and again when it changes.
 """
 
 from __future__ import annotations
