@@ -308,6 +308,7 @@ def serve(
     max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Largest result (rows or triples) answered; a larger one is refused.")] = 10_000,
     workers: Annotated[int, typer.Option(min=1, help="Queries answered at once (one process each).")] = 2,
     allow_service: Annotated[bool, typer.Option("--allow-service", help="Run SERVICE clauses (they fetch from other endpoints over the network); refused without it.")] = False,
+    in_memory: Annotated[bool, typer.Option("--in-memory/--on-disk", help="Copy the graph into each worker's memory (queries 3-8x faster; about 0.4 GB a million triples each, and slower to start), or read it from the Oxigraph folder.")] = True,
 ) -> None:
     """Serve a graph read-only over the SPARQL 1.1 Protocol at /query and /sparql, with a query page at /."""
     from kg.serve import is_loopback, serve as run_serve
@@ -323,7 +324,7 @@ def serve(
 
     try:
         run_serve(graph, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
-                  allow_service=allow_service, on_ready=ready)
+                  allow_service=allow_service, in_memory=in_memory, on_ready=ready)
     except KGError as error:
         _fail(error)
 

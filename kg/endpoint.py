@@ -1,6 +1,7 @@
 """Answering SPARQL protocol queries over a built graph, safely: what ``kg serve`` runs.
 
-Each query runs in a worker process on a read-only pyoxigraph store. pyoxigraph cannot
+Each query runs in a worker process, on an in-memory copy of the graph (or, with
+``in_memory=False``, on the Oxigraph folder opened read-only). pyoxigraph cannot
 cancel a running query, so a query that outlives the timeout is stopped by ending its
 process, and a fresh worker takes its place. Before a query runs it is checked:
 ``SERVICE`` clauses are refused unless allowed (:func:`kg.query.refuse_service`), and
@@ -8,10 +9,10 @@ updates are refused (the store is opened read-only besides). A result with more 
 than the cap is refused with a clear error rather than cut silently.
 
 A store folder (``kg build --store``) is served from its current Oxigraph folder. When
-a build swaps in a new one, the next query moves the workers to it, and the old folder
-is released only when no worker has it open (:func:`kg.io.hold_graph`), so a store
+a build swaps in a new one, each worker moves to it with its next query, and the old
+folder is released only when no worker reads it (:func:`kg.io.hold_graph`), so a store
 being rebuilt is served without a pause. A graph file is loaded once into a temporary
-Oxigraph folder.
+Oxigraph folder, and again when it changes.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import signal
 import tempfile
 import threading
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -120,7 +120,15 @@ def answer(store: ox.Store, query: Query, *, max_rows: int, allow_service: bool)
         )
         if isinstance(result, ox.QueryBoolean):
             return _write(query.solutions_type, SOLUTION_TYPES, "ASK", lambda fmt: result.serialize(format=fmt))
-        rows = list(islice(result, max_rows + 1))
+        solutions = isinstance(result, ox.QuerySolutions)
+        # Written once by pyoxigraph in a line-per-row format while the rows are counted
+        # (the query is evaluated as it is written, so a result over the cap stops there).
+        lines = _LineCap(max_rows + 1 if solutions else max_rows)  # TSV has a header line
+        result.serialize(lines, format=ox.QueryResultsFormat.TSV if solutions else ox.RdfFormat.N_TRIPLES)
+    except _OverCap:
+        unit = "rows" if solutions else "triples"
+        return Reply(400, TEXT, (f"the result has more than {max_rows} {unit}, the endpoint's cap: add a LIMIT "
+                                 "(and OFFSET to page), or start kg serve with a larger --max-rows").encode())
     except ServiceRefused as error:
         return Reply(403, TEXT, f"{error} (kg serve --allow-service runs such queries)".encode())
     except QueryError as error:
@@ -133,15 +141,52 @@ def answer(store: ox.Store, query: Query, *, max_rows: int, allow_service: bool)
         return Reply(400, TEXT, f"invalid request: {error}".encode())
     except (OSError, RuntimeError) as error:
         return Reply(500, TEXT, f"query failed: {error}".encode())
-    if len(rows) > max_rows:
-        unit = "rows" if isinstance(result, ox.QuerySolutions) else "triples"
-        return Reply(400, TEXT, (f"the result has more than {max_rows} {unit}, the endpoint's cap: add a LIMIT "
-                                 "(and OFFSET to page), or start kg serve with a larger --max-rows").encode())
-    if isinstance(result, ox.QuerySolutions):
-        return _write(query.solutions_type, SOLUTION_TYPES, "SELECT",
-                      lambda fmt: _solutions(result.variables, rows).serialize(format=fmt))
-    return _write(query.graph_type, GRAPH_TYPES, "CONSTRUCT and DESCRIBE",
-                  lambda fmt: ox.serialize(rows, format=fmt, prefixes=PREFIXES))
+    written = lines.getvalue()
+    if solutions:
+        return _write(query.solutions_type, SOLUTION_TYPES, "SELECT", lambda fmt: _solutions(written, fmt))
+    return _write(query.graph_type, GRAPH_TYPES, "CONSTRUCT and DESCRIBE", lambda fmt: _triples(written, fmt))
+
+
+class _OverCap(Exception):
+    pass
+
+
+class _LineCap:
+    """A binary writer for pyoxigraph's serializers that keeps what it is given and raises
+    :class:`_OverCap` once it holds more than ``cap`` lines. In TSV results and in
+    N-Triples a line is a row or a triple: both escape line breaks inside terms."""
+
+    def __init__(self, cap: int):
+        self._left = cap
+        self._parts: list[bytes] = []
+
+    def write(self, chunk) -> int:
+        self._left -= chunk.count(b"\n")
+        if self._left < 0:
+            raise _OverCap
+        self._parts.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._parts)
+
+
+def _solutions(tsv: bytes, fmt: ox.QueryResultsFormat) -> bytes:
+    """SPARQL TSV results in ``fmt``. A TSV cell is the term in SPARQL syntax, so TSV
+    is lossless, and the conversion runs inside pyoxigraph, with no Python per row."""
+    if fmt == ox.QueryResultsFormat.TSV:
+        return tsv
+    return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt)
+
+
+def _triples(ntriples: bytes, fmt: ox.RdfFormat) -> bytes:
+    """N-Triples in ``fmt``, Turtle with kg's prefixes."""
+    if fmt == ox.RdfFormat.N_TRIPLES:
+        return ntriples
+    return ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=fmt, prefixes=PREFIXES)
 
 
 def _write(media: str | None, types: dict, kind: str, serialize) -> Reply:
@@ -150,14 +195,6 @@ def _write(media: str | None, types: dict, kind: str, serialize) -> Reply:
         return Reply(406, TEXT, f"no result format the Accept header takes; {kind} results are {listed}".encode())
     fmt, answered = types[media]
     return Reply(200, answered, serialize(fmt))
-
-
-def _solutions(variables, rows) -> ox.QuerySolutions:
-    """The first rows of a result as a pyoxigraph result again, for its serializers. A TSV
-    cell is the term in SPARQL syntax, exactly what ``str`` gives, so TSV is the bridge."""
-    lines = ["\t".join(str(v) for v in variables)]
-    lines += ["\t".join("" if row[v] is None else str(row[v]) for v in variables) for row in rows]
-    return ox.parse_query_results(("\n".join(lines) + "\n").encode(), format=ox.QueryResultsFormat.TSV)
 
 
 def _is_update(text: str) -> bool:
@@ -290,7 +327,7 @@ class Timeout(Exception):
     pass
 
 
-def _work(connection, max_rows: int, allow_service: bool) -> None:
+def _work(connection, max_rows: int, allow_service: bool, in_memory: bool) -> None:
     """A worker process: open the folder each message names, answer its query."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which ends us
     opened, store = None, None
@@ -301,33 +338,59 @@ def _work(connection, max_rows: int, allow_service: bool) -> None:
         except EOFError:  # the server has gone
             return
         if folder != opened:
-            store = None  # let go of the old folder first
-            store = ox.Store.read_only(folder)
+            store = None  # let go of the old graph first
+            store = _open_copy(folder) if in_memory else ox.Store.read_only(folder)
             opened = folder
         connection.send(None if query is None else answer(store, query, max_rows=max_rows,
                                                           allow_service=allow_service))
 
 
+def _open_copy(folder: str) -> ox.Store:
+    """The graph of an Oxigraph folder, copied into an in-memory store. Its queries run
+    three to eight times faster than on the folder (RocksDB) here; the copy takes about
+    0.4 GB a million triples (1,013,372 triples: 380 MB). The folder is closed once copied."""
+    on_disk = ox.Store.read_only(folder)
+    quads = on_disk.dump(format=ox.RdfFormat.N_QUADS)
+    del on_disk
+    store = ox.Store()
+    store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
 class _Worker:
-    def __init__(self, folder: Path, max_rows: int, allow_service: bool):
+    """One worker process. Starting it returns at once; :meth:`wait` waits until it has
+    opened (or copied) ``folder``, so that several start side by side."""
+
+    def __init__(self, folder: Path, max_rows: int, allow_service: bool, in_memory: bool):
         context = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_work, args=(child, max_rows, allow_service), daemon=True,
+        self.process = context.Process(target=_work, args=(child, max_rows, allow_service, in_memory), daemon=True,
                                        name="kg-serve-worker")
         self.process.start()
         child.close()
-        if not self.connection.poll(120) or self.connection.recv() != "ready":
+        self.folder = folder  # the graph to answer the next query on
+        self.opened: Path | None = None  # the graph the process has open (or copied)
+        self.connection.send((str(folder), None))
+
+    def wait(self) -> _Worker:
+        try:
+            if not self.connection.poll(120) or self.connection.recv() != "ready":
+                raise EOFError
+            self.connection.recv()  # the graph is open
+            self.opened = self.folder
+        except (EOFError, OSError):
             self.stop()
-            raise GraphError("a kg serve worker process did not start")
-        self.folder = folder
-        self.ask(None)
+            raise GraphError(f"a kg serve worker process did not start on {self.folder}") from None
+        return self
 
     def ask(self, query: Query | None, timeout: float | None = None) -> Reply | None:
         """Answer ``query`` on :attr:`folder` (None: only open the folder)."""
         self.connection.send((str(self.folder), query))
         if not self.connection.poll(timeout):
             raise Timeout
-        return self.connection.recv()
+        reply = self.connection.recv()
+        self.opened = self.folder
+        return reply
 
     def stop(self) -> None:
         self.process.kill()
@@ -336,15 +399,28 @@ class _Worker:
 
 
 class Workers:
-    """A pool of worker processes answering queries on a :class:`ServedGraph`."""
+    """A pool of worker processes answering queries on a :class:`ServedGraph`.
+
+    With ``in_memory`` (the default) each worker copies the graph into memory and needs
+    the folder only while it copies; a worker moves to a newer graph when it is given its
+    next query, before the query's time starts. Without it, each worker reads the folder
+    (RocksDB), and idle workers move as soon as a newer graph is there.
+    """
 
     def __init__(self, graph: ServedGraph, *, count: int = 2, timeout: float = 30.0, max_rows: int = 10_000,
-                 allow_service: bool = False):
+                 allow_service: bool = False, in_memory: bool = True):
         self.graph = graph
         self.timeout = timeout
-        self._options = (max_rows, allow_service)
+        self.in_memory = in_memory
+        self._options = (max_rows, allow_service, in_memory)
         self._free = threading.Condition()
-        self._all = [_Worker(graph.current(), *self._options) for _ in range(count)]
+        starting = [_Worker(graph.current(), *self._options) for _ in range(count)]
+        try:
+            self._all = [worker.wait() for worker in starting]
+        except GraphError:
+            for worker in starting:
+                worker.stop()
+            raise
         self._idle = list(self._all)
 
     def answer(self, query: Query) -> Reply:
@@ -353,9 +429,11 @@ class Workers:
             while not self._idle:
                 self._free.wait()
             worker = self._idle.pop()
-            worker.folder = self.graph.current()  # it opens the latest graph with the query
+            worker.folder = self.graph.current()
             self._follow()
         try:
+            if worker.opened != worker.folder:
+                worker.ask(None)  # opened or copied outside the query's timeout
             return worker.ask(query, self.timeout)
         except Timeout:
             log.warning("query stopped after %s s", self.timeout)
@@ -372,17 +450,20 @@ class Workers:
                 self._free.notify()
 
     def _follow(self) -> None:
-        """Move the idle workers to the latest graph; release the graphs none has open."""
+        """Move idle workers that read a folder to the latest graph; release the graphs no
+        worker needs (an in-memory worker needs its folder only while busy: copying)."""
         folder = self.graph.current()
-        for worker in self._idle:
-            if worker.folder != folder:
-                worker.folder = folder
-                worker.ask(None)
-        self.graph.release_unused({w.folder for w in self._all})
+        if not self.in_memory:
+            for worker in self._idle:
+                if worker.folder != folder:
+                    worker.folder = folder
+                    worker.ask(None)
+        needed = [w for w in self._all if not self.in_memory or w not in self._idle]
+        self.graph.release_unused({w.folder for w in needed} | {w.opened for w in needed})
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.stop()
-        fresh = _Worker(self.graph.current(), *self._options)
+        fresh = _Worker(self.graph.current(), *self._options).wait()
         with self._free:
             self._all[self._all.index(worker)] = fresh
         return fresh

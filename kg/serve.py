@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -112,41 +113,69 @@ def serve(
     max_rows: int = 10_000,
     workers: int = 2,
     allow_service: bool = False,
+    in_memory: bool = True,
     on_ready: Callable[[str], None] = print,
     log_level: str = "info",
 ) -> None:
     """Serve ``graph`` (a graph file, an Oxigraph folder or a kg store) until interrupted.
 
-    ``on_ready`` gets the endpoint's base URL once the port is bound (``port=0`` picks a
-    free one). Raises :class:`~kg.errors.GraphError` for a graph it cannot read and
+    ``on_ready`` gets the endpoint's base URL once the server takes connections
+    (``port=0`` picks a free one). ``in_memory`` copies the graph into each worker's
+    memory, for faster queries; without it the workers read the Oxigraph folder. Raises
+    :class:`~kg.errors.GraphError` for a graph it cannot read and
     :class:`~kg.errors.KGError` for an address it cannot bind.
     """
-    import uvicorn
-
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host.strip("[]"), port))
-    except OSError as err:
-        sock.close()
-        raise KGError(f"cannot listen on {host}:{port}: {err.strerror}") from None
+    sock = listening_socket(host, port)
     served = pool = None
     try:
         served = ServedGraph(graph)
-        pool = Workers(served, count=workers, timeout=timeout, max_rows=max_rows, allow_service=allow_service)
+        pool = Workers(served, count=workers, timeout=timeout, max_rows=max_rows, allow_service=allow_service,
+                       in_memory=in_memory)
         bound = sock.getsockname()[1]
         config = uvicorn.Config(create_app(pool, host=host), host=host, port=bound, log_level=log_level,
                                 server_header=False)
-        name = f"[{host}]" if family == socket.AF_INET6 else host
-        on_ready(f"http://{name}:{bound}/")
-        uvicorn.Server(config).run(sockets=[sock])
+        name = f"[{host}]" if sock.family == socket.AF_INET6 else host
+        ReadyServer(config, lambda: on_ready(f"http://{name}:{bound}/")).run(sockets=[sock])
     finally:
         if pool is not None:
             pool.close()
         if served is not None:
             served.close()
         sock.close()
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host`` and ``port``, for uvicorn to listen on.
+
+    It is made as an ``IPPROTO_TCP`` socket, not protocol 0: asyncio turns Nagle's
+    algorithm off (``TCP_NODELAY``) only on sockets that say TCP, and with it on, each
+    answer on a kept-open connection waited some 40 ms for a delayed ACK.
+
+    Raises:
+        KGError: the address cannot be bound (in use, not this machine's).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as err:
+        sock.close()
+        raise KGError(f"cannot listen on {host}:{port}: {err.strerror}") from None
+    return sock
+
+
+class ReadyServer(uvicorn.Server):
+    """A uvicorn server that says when it takes connections: after its startup, not before."""
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None]):
+        super().__init__(config)
+        self._on_ready = on_ready
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started and not self.should_exit:
+            self._on_ready()
 
 
 # ---------------------------------------------------------------- the query page
