@@ -513,9 +513,11 @@ def resolve_entities(
 
     ``known`` maps (article id, entity id) to the node key an earlier build gave it
     (a persistent store's registry): a node keeps the IRI it was first given, so saved
-    queries and links survive later additions.
+    queries and links survive later additions; a key goes on naming the entity that holds
+    most of what it named (:func:`_kept_keys`). Keys of a :class:`Registry`'s ``retired``
+    set are given to no one.
     """
-    known = known or {}
+    known = known if known is not None else {}
     articles = sorted(articles, key=lambda facts: facts.article_id)  # the same joins whatever the input order
     uf = _UnionFind()
     entities: dict[tuple[str, str], Entity] = {}
@@ -570,15 +572,12 @@ def resolve_entities(
     members: dict[tuple[str, str], str] = {}
     merges: list[Merge] = []
     pending = sorted((_node_parts([entities[i] for i in items]), sorted(items)) for items in groups.values())
-    reserved = set(known.values())
-    taken: set[str] = set()
-    for (category, etype, label, alt_labels, link), items in pending:
-        held = Counter(known[i] for i in items if i in known and known[i] not in taken)
-        if held:
-            # The IRI this entity already had; when a new article joins two nodes, the IRI of
-            # the one with more mentions ("Reggie Bush", not a stray "Bush") stays.
-            key = min(held, key=lambda k: (-held[k], k))
-        else:
+    kept = _kept_keys([(parts[0], items) for parts, items in pending], known)
+    reserved = set(known.values()) | (known.retired if isinstance(known, Registry) else set())
+    taken: set[str] = set(kept.values())
+    for index, ((category, etype, label, alt_labels, link), items) in enumerate(pending):
+        key = kept.get(index)
+        if key is None:
             base_key = f"{CATEGORY_PATH[category]}/{slug(label)}"
             key, number = base_key, 1
             while key in taken or key in reserved:
@@ -598,6 +597,41 @@ def resolve_entities(
     countries: dict[str, str] = {}
     positions = _positions(articles, nodes, members, countries)
     return Resolution(nodes, members, positions, merges, countries)
+
+
+def _kept_keys(groups: list[tuple[str, list[tuple[str, str]]]], known: dict[tuple[str, str], str]) -> dict[int, str]:
+    """Which of the ``groups`` (category, items) keep a key an earlier build gave: index -> key.
+
+    A key stays with the entity that holds most of the mentions it named before, so that
+    it goes on naming that entity whatever later articles join or split: when a new article
+    joins two nodes, the IRI of the one with more mentions stays ("Reggie Bush", not a stray
+    "Bush"); when more evidence splits a node that sparse evidence had joined ("Gazprom and
+    Rosneft" taken for a longer name of "Rosneft"), the key goes with the larger part, never
+    to the smaller part because of where its label sorts. A key whose entity now has
+    another key is retired. A key names one category (``person/``), and only an entity of
+    that category keeps it.
+    """
+    votes: dict[str, Counter] = defaultdict(Counter)  # key -> group index -> mentions it named
+    for index, (category, items) in enumerate(groups):
+        prefix = CATEGORY_PATH[category] + "/"
+        for item in items:
+            key = known.get(item)
+            if key is not None and key.startswith(prefix):
+                votes[key][index] += 1
+    won: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for key, counts in votes.items():
+        index = min(counts, key=lambda i: (-counts[i], i))
+        won[index].append((-counts[index], key))
+    return {index: min(keys)[1] for index, keys in won.items()}
+
+
+class Registry(dict):
+    """The node key each (article id, entity id) was given by earlier builds, and the keys
+    no entity holds any more (:attr:`retired`): those are never given to another entity."""
+
+    def __init__(self, members: dict[tuple[str, str], str] | None = None, retired: Iterable[str] = ()):
+        super().__init__(members or {})
+        self.retired = set(retired) - set(self.values())
 
 
 def _node_parts(group: list[Entity]) -> tuple:

@@ -40,7 +40,9 @@ from pathlib import Path
 from kg.articles import Article
 from kg.errors import GraphError
 from kg.facts import ArticleFacts, Entity, Evidence, HoldsPosition, Located, Meeting, Quote, Visit
-from kg.io import atomic_write, remove_unheld
+from kg.io import atomic_write, hold_graph, release_graph, remove_unheld
+from kg.resolve import Registry
+from kg.vocab import DEFAULT_BASE
 
 FACT_TYPES = {cls.__name__: cls for cls in (Visit, Meeting, Quote, Located, HoldsPosition)}
 log = logging.getLogger(__name__)
@@ -105,21 +107,27 @@ class FactStore:
 
     # ------------------------------------------------------------ registry and graph
 
-    def registry(self) -> dict[tuple[str, str], str]:
+    def registry(self) -> Registry:
+        """The IRI registry: the node key each (article, entity) was given, and the keys
+        retired since (their entity took another key); both kept so that no key ever names
+        another entity. Reads the older form too, a bare list of rows."""
         path = self.root / "registry.json"
         if not path.exists():
-            return {}
+            return Registry()
         try:
-            return {(row[0], row[1]): row[2] for row in json.loads(path.read_text(encoding="utf-8"))}
-        except (ValueError, IndexError, TypeError):
+            record = json.loads(path.read_text(encoding="utf-8"))
+            rows, retired = (record, []) if isinstance(record, list) else (record["members"], record["retired"])
+            return Registry({(row[0], row[1]): row[2] for row in rows}, (str(key) for key in retired))
+        except (ValueError, IndexError, TypeError, KeyError):
             raise GraphError(f"{path}: unreadable IRI registry") from None
 
     def save_registry(self, members: dict[tuple[str, str], str]) -> None:
         old = self.registry()
         merged = {**old, **members}  # a removed article's entries keep its IRIs reserved
+        retired = sorted((old.retired | set(old.values())) - set(merged.values()))
         rows = sorted([a, e, key] for (a, e), key in merged.items())
         with atomic_write(self.root / "registry.json") as handle:
-            json.dump(rows, handle, ensure_ascii=False)
+            json.dump({"members": rows, "retired": retired}, handle, ensure_ascii=False)
 
     def write_meta(self, model: str) -> None:
         try:
@@ -169,6 +177,34 @@ class FactStore:
         for old in self.root.glob("oxigraph-*"):
             if old != fresh and old.is_dir() and not remove_unheld(old):
                 log.info("%s is still open in a reader (kg serve); it goes when the reader lets go", old)
+
+
+def canonical_graph(root: Path | str, base: str = DEFAULT_BASE):
+    """The graph of the store in ``root`` with every node kg named itself (entities, positions,
+    statements: every IRI under ``base`` but the articles') as a blank node, canonicalized.
+
+    Two stores of the same articles say the same thing when their canonical graphs are
+    equal, whatever IRIs their nodes were given: an incremental build keeps the IRIs of
+    its first articles where a one-shot build of all of them names some nodes otherwise.
+    """
+    import pyoxigraph as ox
+
+    folder, handle = hold_graph(root)
+    try:
+        store = ox.Store.read_only(str(folder))
+        articles = base + "article/"
+
+        def term(value):
+            if isinstance(value, ox.NamedNode) and value.value.startswith(base) and not value.value.startswith(articles):
+                return ox.BlankNode(hashlib.sha256(value.value.encode("utf-8")).hexdigest())
+            return value
+
+        dataset = ox.Dataset(ox.Quad(term(q.subject), q.predicate, term(q.object)) for q in store)
+        del store
+    finally:
+        release_graph(root, folder, handle)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return dataset
 
 
 class Checkpoint:
