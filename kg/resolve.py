@@ -249,6 +249,7 @@ def _join_bare_names(articles: list[ArticleFacts], bare: list, alternates: dict,
             otherwise[_form(entity)][uf.find(item)] += 1
     decisions = []
     owners_of: dict[str, Counter] = {}  # the graph does not change while names are decided
+    dominant_of: dict[str, tuple[str, str] | None] = {}  # key -> what _dominant says of its owners
     for item, key in bare:
         if key not in owners_of:
             owners_of[key] = _roots(alternates.get(("Person", key), Counter()), uf)
@@ -259,12 +260,17 @@ def _join_bare_names(articles: list[ArticleFacts], bare: list, alternates: dict,
         if len(owners) == 1:
             owner, rule = next(iter(owners)), "the one person named in full with this name"
         elif owners:
-            scores = heapq.nsmallest(2, ((-context.shared(item[0], o), o) for o in owners))
-            scores = [(-score, o) for score, o in scores]
+            # Only the owners sharing something with the article can score above 0, and a
+            # decision needs the best score above 0 and the second (0 if none) at most half.
+            scores = heapq.nsmallest(2, ((-score, o) for o, score in context.shared(item[0], key, owners).items()))
+            scores = [(-score, o) for score, o in scores] + [(0.0, None)] * 2
             if scores[0][0] > 0 and scores[0][0] >= 2 * scores[1][0]:
                 owner, rule = scores[0][1], "the person of this name whose articles share most with this one"
-            elif owner := _dominant(owners, item):
-                rule = "the person most articles called by this name"
+            else:
+                if key not in dominant_of or item in owners:
+                    dominant_of[key] = _dominant(owners, item)
+                if owner := dominant_of[key]:
+                    rule = "the person most articles called by this name"
         decisions.append((item, key, owner, rule, bool(owners)))
     undecided = Counter(key for _, key, owner, _, _ in decisions if owner is None)
     first_of: dict[str, tuple[str, str]] = {}
@@ -295,6 +301,7 @@ class _Context:
             for root in roots:
                 self.articles_of[root].add(article)
         self._neighbours: dict = {}
+        self._near: dict[str, dict] = {}  # one-word name -> root -> its owners whose articles name it
 
     def named(self, articles: list[ArticleFacts]):
         for facts in articles:
@@ -302,12 +309,31 @@ class _Context:
                 if (facts.article_id, entity.id) not in self._bare:
                     yield (facts.article_id, entity.id), entity
 
-    def shared(self, article: str, candidate) -> float:
-        """The rarity-weighted count of entities ``article`` shares with ``candidate``'s articles."""
+    def shared(self, article: str, name: str, owners: Counter) -> dict:
+        """The owners of the one-word ``name`` that share entities with ``article``'s
+        articles, with the rarity-weighted count of entities shared: for each owner, what
+        ``article`` names of the entities its articles name (itself excepted). Owners
+        sharing nothing are left out, so that a name many people bear ("Smith") costs what
+        the article names, not what every owner's articles name."""
+        if name not in self._near:
+            near: dict = defaultdict(list)  # root -> the owners whose articles name it
+            for owner in owners:
+                for root in self._around(owner):
+                    near[root].append(owner)
+            self._near[name] = near
+        near = self._near[name]
+        hits: dict = defaultdict(list)
+        for root in self.in_article[article]:
+            for owner in near.get(root, ()):
+                hits[owner].append(self.weight[root])
+        return {owner: math.fsum(weights) for owner, weights in hits.items()}
+
+    def _around(self, candidate) -> set:
+        """The roots named by ``candidate``'s articles, ``candidate`` excepted."""
         if candidate not in self._neighbours:
             around = set().union(*(self.in_article[a] for a in self.articles_of[candidate]))
             self._neighbours[candidate] = around - {candidate}
-        return math.fsum(self.weight[r] for r in self.in_article[article] & self._neighbours[candidate])
+        return self._neighbours[candidate]
 
 
 def _is_place_name(text: str) -> bool:

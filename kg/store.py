@@ -4,7 +4,8 @@ The folder holds what a rebuild needs without parsing again, and the graph itsel
 
 - ``facts/<hash>.json``: each article's metadata and extracted facts (one file each);
 - ``registry.json``: the node key (IRI path) each (article, entity) was given, so an
-  entity keeps its IRI when later articles arrive;
+  entity keeps its IRI when later articles arrive, and the keys retired since (their
+  entity was joined to another node, or took another category), never given again;
 - ``oxigraph/``: a pyoxigraph (RocksDB) store with the current graph, for ``kg query DIR``
   and for other tools (``oxigraph serve-read-only --location DIR/oxigraph``);
 - ``meta.json``: the model and kg version that extracted the facts;
@@ -14,8 +15,10 @@ The folder holds what a rebuild needs without parsing again, and the graph itsel
 
 Adding articles parses only the new ones; entities are then resolved again over all
 stored facts, so an incremental build equals the one-shot build of the same articles
-(IRIs excepted where a later article changes an entity's preferred name: the entity
-keeps its first IRI). Adding an article twice changes nothing. Every file is replaced
+(:func:`canonical_graph`), up to the names of nodes: an entity keeps its first IRI where
+a later article changes its preferred name, and a key stays with the entity that holds
+most of the mentions it named (:func:`kg.resolve.resolve_entities`). Adding an article
+twice changes nothing. Every file is replaced
 atomically, and the Oxigraph folder is built beside the old one and swapped in; an old
 folder that a reader still has open (:func:`kg.io.hold_graph`) stays until it is released.
 """
