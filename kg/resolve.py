@@ -29,6 +29,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nicknames import NickNamer
 from rapidfuzz.distance import DamerauLevenshtein
@@ -96,6 +97,7 @@ class _UnionFind:
             self.rule.setdefault(b, rule)
 
 
+@lru_cache(maxsize=1 << 17)  # every phase asks for the keys of the same entities
 def entity_key(entity: Entity) -> str:
     """The key under which spellings of one entity's name meet."""
     if entity.canonical:
@@ -115,6 +117,7 @@ def _links_conflict(a: Entity, b: Entity) -> bool:
     return a is not b and a.link is not None and b.link is not None and a.link != b.link
 
 
+@lru_cache(maxsize=1 << 17)
 def _longest_name(entity: Entity) -> str:
     """The name of most words an entity was written with (the first in sort order on a tie)."""
     return min(entity.names, key=lambda n: (-len(n.split()), n))
