@@ -241,3 +241,19 @@ def test_the_registry_keeps_retired_keys_and_reads_its_older_form(tmp_path):
 
     with pytest.raises(GraphError, match="registry.json: unreadable IRI registry"):
         store.registry()
+
+
+def test_canonical_graphs_are_equal_but_for_the_names_kg_gave_its_nodes(tmp_path):
+    from kg.store import FactStore, canonical_graph
+    from kg.vocab import DEFAULT_BASE as B
+
+    def store(name, entity, label, article="a1"):
+        FactStore(tmp_path / name).write_graph((
+            f'<{B}{entity}> <http://www.w3.org/2000/01/rdf-schema#label> "{label}" .\n'
+            f'<{B}article/{article}> <{B}mentions> <{B}{entity}> .\n').encode())
+        return canonical_graph(tmp_path / name)
+
+    first = store("one", "person/clinton", "Bill Clinton")
+    assert store("two", "person/bill-clinton", "Bill Clinton") == first
+    assert store("three", "person/clinton", "Hillary Clinton") != first  # the controls: what is said
+    assert store("four", "person/clinton", "Bill Clinton", article="a2") != first  # and articles' IRIs count
