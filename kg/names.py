@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from unidecode import unidecode
 
@@ -39,6 +40,7 @@ _TRANSLIT = (
 )
 
 
+@lru_cache(maxsize=1 << 17)  # resolution asks for the keys of one name many times
 def ascii_fold(text: str) -> str:
     """Lower case, accents and scripts transliterated to ASCII, spaces folded.
 
@@ -81,6 +83,7 @@ def _joined_apostrophes(text: str) -> str:
 GENERATIONAL = lexicon.words("name_words.tsv", "generational")
 
 
+@lru_cache(maxsize=1 << 17)
 def person_key(text: str) -> str:
     """Key of a person's name: folded; honorifics, titles, Arabic articles, middle initials and
     generational suffixes removed.
@@ -105,6 +108,7 @@ COMPANY_SUFFIXES = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 17)
 def place_key(text: str, *, transliterate: bool = True) -> str:
     """Key of a place, group or company name, robust to legal suffixes ("Hewlett-Packard Co." /
     "Hewlett-Packard Corp") and, with ``transliterate``, to transliteration variants

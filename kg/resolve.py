@@ -29,6 +29,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nicknames import NickNamer
 from rapidfuzz.distance import DamerauLevenshtein
@@ -96,6 +97,7 @@ class _UnionFind:
             self.rule.setdefault(b, rule)
 
 
+@lru_cache(maxsize=1 << 17)  # every phase asks for the keys of the same entities
 def entity_key(entity: Entity) -> str:
     """The key under which spellings of one entity's name meet."""
     if entity.canonical:
@@ -115,6 +117,7 @@ def _links_conflict(a: Entity, b: Entity) -> bool:
     return a is not b and a.link is not None and b.link is not None and a.link != b.link
 
 
+@lru_cache(maxsize=1 << 17)
 def _longest_name(entity: Entity) -> str:
     """The name of most words an entity was written with (the first in sort order on a tie)."""
     return min(entity.names, key=lambda n: (-len(n.split()), n))
@@ -249,6 +252,7 @@ def _join_bare_names(articles: list[ArticleFacts], bare: list, alternates: dict,
             otherwise[_form(entity)][uf.find(item)] += 1
     decisions = []
     owners_of: dict[str, Counter] = {}  # the graph does not change while names are decided
+    dominant_of: dict[str, tuple[str, str] | None] = {}  # key -> what _dominant says of its owners
     for item, key in bare:
         if key not in owners_of:
             owners_of[key] = _roots(alternates.get(("Person", key), Counter()), uf)
@@ -259,12 +263,17 @@ def _join_bare_names(articles: list[ArticleFacts], bare: list, alternates: dict,
         if len(owners) == 1:
             owner, rule = next(iter(owners)), "the one person named in full with this name"
         elif owners:
-            scores = heapq.nsmallest(2, ((-context.shared(item[0], o), o) for o in owners))
-            scores = [(-score, o) for score, o in scores]
+            # Only the owners sharing something with the article can score above 0, and a
+            # decision needs the best score above 0 and the second (0 if none) at most half.
+            scores = heapq.nsmallest(2, ((-score, o) for o, score in context.shared(item[0], key, owners).items()))
+            scores = [(-score, o) for score, o in scores] + [(0.0, None)] * 2
             if scores[0][0] > 0 and scores[0][0] >= 2 * scores[1][0]:
                 owner, rule = scores[0][1], "the person of this name whose articles share most with this one"
-            elif owner := _dominant(owners, item):
-                rule = "the person most articles called by this name"
+            else:
+                if key not in dominant_of or item in owners:
+                    dominant_of[key] = _dominant(owners, item)
+                if owner := dominant_of[key]:
+                    rule = "the person most articles called by this name"
         decisions.append((item, key, owner, rule, bool(owners)))
     undecided = Counter(key for _, key, owner, _, _ in decisions if owner is None)
     first_of: dict[str, tuple[str, str]] = {}
@@ -295,6 +304,7 @@ class _Context:
             for root in roots:
                 self.articles_of[root].add(article)
         self._neighbours: dict = {}
+        self._near: dict[str, dict] = {}  # one-word name -> root -> its owners whose articles name it
 
     def named(self, articles: list[ArticleFacts]):
         for facts in articles:
@@ -302,12 +312,31 @@ class _Context:
                 if (facts.article_id, entity.id) not in self._bare:
                     yield (facts.article_id, entity.id), entity
 
-    def shared(self, article: str, candidate) -> float:
-        """The rarity-weighted count of entities ``article`` shares with ``candidate``'s articles."""
+    def shared(self, article: str, name: str, owners: Counter) -> dict:
+        """The owners of the one-word ``name`` that share entities with ``article``'s
+        articles, with the rarity-weighted count of entities shared: for each owner, what
+        ``article`` names of the entities its articles name (itself excepted). Owners
+        sharing nothing are left out, so that a name many people bear ("Smith") costs what
+        the article names, not what every owner's articles name."""
+        if name not in self._near:
+            near: dict = defaultdict(list)  # root -> the owners whose articles name it
+            for owner in owners:
+                for root in self._around(owner):
+                    near[root].append(owner)
+            self._near[name] = near
+        near = self._near[name]
+        hits: dict = defaultdict(list)
+        for root in self.in_article[article]:
+            for owner in near.get(root, ()):
+                hits[owner].append(self.weight[root])
+        return {owner: math.fsum(weights) for owner, weights in hits.items()}
+
+    def _around(self, candidate) -> set:
+        """The roots named by ``candidate``'s articles, ``candidate`` excepted."""
         if candidate not in self._neighbours:
             around = set().union(*(self.in_article[a] for a in self.articles_of[candidate]))
             self._neighbours[candidate] = around - {candidate}
-        return math.fsum(self.weight[r] for r in self.in_article[article] & self._neighbours[candidate])
+        return self._neighbours[candidate]
 
 
 def _is_place_name(text: str) -> bool:
@@ -513,9 +542,11 @@ def resolve_entities(
 
     ``known`` maps (article id, entity id) to the node key an earlier build gave it
     (a persistent store's registry): a node keeps the IRI it was first given, so saved
-    queries and links survive later additions.
+    queries and links survive later additions; a key goes on naming the entity that holds
+    most of what it named (:func:`_kept_keys`). Keys of a :class:`Registry`'s ``retired``
+    set are given to no one.
     """
-    known = known or {}
+    known = known if known is not None else {}
     articles = sorted(articles, key=lambda facts: facts.article_id)  # the same joins whatever the input order
     uf = _UnionFind()
     entities: dict[tuple[str, str], Entity] = {}
@@ -570,15 +601,12 @@ def resolve_entities(
     members: dict[tuple[str, str], str] = {}
     merges: list[Merge] = []
     pending = sorted((_node_parts([entities[i] for i in items]), sorted(items)) for items in groups.values())
-    reserved = set(known.values())
-    taken: set[str] = set()
-    for (category, etype, label, alt_labels, link), items in pending:
-        held = Counter(known[i] for i in items if i in known and known[i] not in taken)
-        if held:
-            # The IRI this entity already had; when a new article joins two nodes, the IRI of
-            # the one with more mentions ("Reggie Bush", not a stray "Bush") stays.
-            key = min(held, key=lambda k: (-held[k], k))
-        else:
+    kept = _kept_keys([(parts[0], items) for parts, items in pending], known)
+    reserved = set(known.values()) | (known.retired if isinstance(known, Registry) else set())
+    taken: set[str] = set(kept.values())
+    for index, ((category, etype, label, alt_labels, link), items) in enumerate(pending):
+        key = kept.get(index)
+        if key is None:
             base_key = f"{CATEGORY_PATH[category]}/{slug(label)}"
             key, number = base_key, 1
             while key in taken or key in reserved:
@@ -598,6 +626,41 @@ def resolve_entities(
     countries: dict[str, str] = {}
     positions = _positions(articles, nodes, members, countries)
     return Resolution(nodes, members, positions, merges, countries)
+
+
+def _kept_keys(groups: list[tuple[str, list[tuple[str, str]]]], known: dict[tuple[str, str], str]) -> dict[int, str]:
+    """Which of the ``groups`` (category, items) keep a key an earlier build gave: index -> key.
+
+    A key stays with the entity that holds most of the mentions it named before, so that
+    it goes on naming that entity whatever later articles join or split: when a new article
+    joins two nodes, the IRI of the one with more mentions stays ("Reggie Bush", not a stray
+    "Bush"); when more evidence splits a node that sparse evidence had joined ("Gazprom and
+    Rosneft" taken for a longer name of "Rosneft"), the key goes with the larger part, never
+    to the smaller part because of where its label sorts. A key whose entity now has
+    another key is retired. A key names one category (``person/``), and only an entity of
+    that category keeps it.
+    """
+    votes: dict[str, Counter] = defaultdict(Counter)  # key -> group index -> mentions it named
+    for index, (category, items) in enumerate(groups):
+        prefix = CATEGORY_PATH[category] + "/"
+        for item in items:
+            key = known.get(item)
+            if key is not None and key.startswith(prefix):
+                votes[key][index] += 1
+    won: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for key, counts in votes.items():
+        index = min(counts, key=lambda i: (-counts[i], i))
+        won[index].append((-counts[index], key))
+    return {index: min(keys)[1] for index, keys in won.items()}
+
+
+class Registry(dict):
+    """The node key each (article id, entity id) was given by earlier builds, and the keys
+    no entity holds any more (:attr:`retired`): those are never given to another entity."""
+
+    def __init__(self, members: dict[tuple[str, str], str] | None = None, retired: Iterable[str] = ()):
+        super().__init__(members or {})
+        self.retired = set(retired) - set(self.values())
 
 
 def _node_parts(group: list[Entity]) -> tuple:

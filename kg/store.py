@@ -4,7 +4,8 @@ The folder holds what a rebuild needs without parsing again, and the graph itsel
 
 - ``facts/<hash>.json``: each article's metadata and extracted facts (one file each);
 - ``registry.json``: the node key (IRI path) each (article, entity) was given, so an
-  entity keeps its IRI when later articles arrive;
+  entity keeps its IRI when later articles arrive, and the keys retired since (their
+  entity was joined to another node, or took another category), never given again;
 - ``oxigraph/``: a pyoxigraph (RocksDB) store with the current graph, for ``kg query DIR``
   and for other tools (``oxigraph serve-read-only --location DIR/oxigraph``);
 - ``meta.json``: the model and kg version that extracted the facts;
@@ -14,8 +15,10 @@ The folder holds what a rebuild needs without parsing again, and the graph itsel
 
 Adding articles parses only the new ones; entities are then resolved again over all
 stored facts, so an incremental build equals the one-shot build of the same articles
-(IRIs excepted where a later article changes an entity's preferred name: the entity
-keeps its first IRI). Adding an article twice changes nothing. Every file is replaced
+(:func:`canonical_graph`), up to the names of nodes: an entity keeps its first IRI where
+a later article changes its preferred name, and a key stays with the entity that holds
+most of the mentions it named (:func:`kg.resolve.resolve_entities`). Adding an article
+twice changes nothing. Every file is replaced
 atomically, and the Oxigraph folder is built beside the old one and swapped in; an old
 folder that a reader still has open (:func:`kg.io.hold_graph`) stays until it is released.
 """
@@ -40,7 +43,9 @@ from pathlib import Path
 from kg.articles import Article
 from kg.errors import GraphError
 from kg.facts import ArticleFacts, Entity, Evidence, HoldsPosition, Located, Meeting, Quote, Visit
-from kg.io import atomic_write, remove_unheld
+from kg.io import atomic_write, hold_graph, release_graph, remove_unheld
+from kg.resolve import Registry
+from kg.vocab import DEFAULT_BASE
 
 FACT_TYPES = {cls.__name__: cls for cls in (Visit, Meeting, Quote, Located, HoldsPosition)}
 log = logging.getLogger(__name__)
@@ -105,21 +110,27 @@ class FactStore:
 
     # ------------------------------------------------------------ registry and graph
 
-    def registry(self) -> dict[tuple[str, str], str]:
+    def registry(self) -> Registry:
+        """The IRI registry: the node key each (article, entity) was given, and the keys
+        retired since (their entity took another key); both kept so that no key ever names
+        another entity. Reads the older form too, a bare list of rows."""
         path = self.root / "registry.json"
         if not path.exists():
-            return {}
+            return Registry()
         try:
-            return {(row[0], row[1]): row[2] for row in json.loads(path.read_text(encoding="utf-8"))}
-        except (ValueError, IndexError, TypeError):
+            record = json.loads(path.read_text(encoding="utf-8"))
+            rows, retired = (record, []) if isinstance(record, list) else (record["members"], record["retired"])
+            return Registry({(row[0], row[1]): row[2] for row in rows}, (str(key) for key in retired))
+        except (ValueError, IndexError, TypeError, KeyError):
             raise GraphError(f"{path}: unreadable IRI registry") from None
 
     def save_registry(self, members: dict[tuple[str, str], str]) -> None:
         old = self.registry()
         merged = {**old, **members}  # a removed article's entries keep its IRIs reserved
+        retired = sorted((old.retired | set(old.values())) - set(merged.values()))
         rows = sorted([a, e, key] for (a, e), key in merged.items())
         with atomic_write(self.root / "registry.json") as handle:
-            json.dump(rows, handle, ensure_ascii=False)
+            json.dump({"members": rows, "retired": retired}, handle, ensure_ascii=False)
 
     def write_meta(self, model: str) -> None:
         try:
@@ -169,6 +180,34 @@ class FactStore:
         for old in self.root.glob("oxigraph-*"):
             if old != fresh and old.is_dir() and not remove_unheld(old):
                 log.info("%s is still open in a reader (kg serve); it goes when the reader lets go", old)
+
+
+def canonical_graph(root: Path | str, base: str = DEFAULT_BASE):
+    """The graph of the store in ``root`` with every node kg named itself (entities, positions,
+    statements: every IRI under ``base`` but the articles') as a blank node, canonicalized.
+
+    Two stores of the same articles say the same thing when their canonical graphs are
+    equal, whatever IRIs their nodes were given: an incremental build keeps the IRIs of
+    its first articles where a one-shot build of all of them names some nodes otherwise.
+    """
+    import pyoxigraph as ox
+
+    folder, handle = hold_graph(root)
+    try:
+        store = ox.Store.read_only(str(folder))
+        articles = base + "article/"
+
+        def term(value):
+            if isinstance(value, ox.NamedNode) and value.value.startswith(base) and not value.value.startswith(articles):
+                return ox.BlankNode(hashlib.sha256(value.value.encode("utf-8")).hexdigest())
+            return value
+
+        dataset = ox.Dataset(ox.Quad(term(q.subject), q.predicate, term(q.object)) for q in store)
+        del store
+    finally:
+        release_graph(root, folder, handle)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return dataset
 
 
 class Checkpoint:

@@ -185,3 +185,75 @@ def test_a_second_writer_says_it_waits_for_the_store_lock(tmp_path):
     with FactStore(root).lock(on_wait=quiet.append):  # positive control: a free store says nothing
         pass
     assert quiet == []
+
+
+def org_articles(*names, first=0):
+    from kg.facts import ArticleFacts, Entity
+
+    return [ArticleFacts(f"a{n}", (Entity("e1", "Organization", (name,)),), ()) for n, name in enumerate(names, first)]
+
+
+def test_a_key_stays_with_the_part_that_holds_most_of_what_it_named():
+    """Sparse evidence joined "Gazprom and Rosneft" to Rosneft (one longer name ending with it);
+    a later article ending with it too splits them. The key goes with the two Rosneft
+    mentions, not to the one mention whose label sorts first."""
+    from kg.resolve import resolve_entities
+
+    articles = org_articles("Rosneft", "Rosneft", "Gazprom and Rosneft")
+    joined = resolve_entities(articles)
+    assert len(set(joined.members.values())) == 1  # the control: with three articles the three are one
+    key = joined.node_of("a0", "e1")
+    grown = resolve_entities(articles + org_articles("Yukos and Rosneft", first=3), known=joined.members)
+    assert grown.node_of("a0", "e1") == grown.node_of("a1", "e1") == key
+    assert grown.nodes[key].label == "Rosneft"
+    assert grown.node_of("a2", "e1") != key and grown.nodes[grown.node_of("a2", "e1")].label == "Gazprom and Rosneft"
+
+
+def test_a_retired_key_is_never_given_again_and_a_key_keeps_its_category():
+    from kg.facts import ArticleFacts, Entity
+    from kg.resolve import Registry, resolve_entities
+
+    person = [ArticleFacts("p", (Entity("e1", "Person", ("Ryanair",)),), ())]
+    assert resolve_entities(person).node_of("p", "e1") == "person/ryanair"  # the control
+    retired = Registry({}, retired=["person/ryanair"])
+    assert resolve_entities(person, known=retired).node_of("p", "e1") == "person/ryanair-2"
+    # the model typed it ORG this time: a key that says person/ names no organisation
+    org = [ArticleFacts("p", (Entity("e1", "Organization", ("Ryanair",)),), ())]
+    assert resolve_entities(org, known={("p", "e1"): "person/ryanair"}).node_of("p", "e1") == "organization/ryanair"
+    assert resolve_entities(person, known={("p", "e1"): "person/ryanair-7"}).node_of("p", "e1") == "person/ryanair-7"
+
+
+def test_the_registry_keeps_retired_keys_and_reads_its_older_form(tmp_path):
+    from kg.store import FactStore
+
+    store = FactStore(tmp_path / "s")
+    store.save_registry({("a", "e1"): "person/ryanair", ("b", "e1"): "organization/ryanair"})
+    store.save_registry({("a", "e1"): "organization/ryanair", ("b", "e1"): "organization/ryanair"})
+    registry = store.registry()
+    assert registry == {("a", "e1"): "organization/ryanair", ("b", "e1"): "organization/ryanair"}
+    assert registry.retired == {"person/ryanair"}
+    store.save_registry({("a", "e1"): "organization/ryanair"})
+    assert store.registry().retired == {"person/ryanair"}  # retired for good, not only until the next build
+    (tmp_path / "s" / "registry.json").write_text(json.dumps([["a", "e1", "person/x"]]))
+    assert store.registry() == {("a", "e1"): "person/x"} and store.registry().retired == set()
+    (tmp_path / "s" / "registry.json").write_text('{"members": 3}')
+    from kg.errors import GraphError
+
+    with pytest.raises(GraphError, match="registry.json: unreadable IRI registry"):
+        store.registry()
+
+
+def test_canonical_graphs_are_equal_but_for_the_names_kg_gave_its_nodes(tmp_path):
+    from kg.store import FactStore, canonical_graph
+    from kg.vocab import DEFAULT_BASE as B
+
+    def store(name, entity, label, article="a1"):
+        FactStore(tmp_path / name).write_graph((
+            f'<{B}{entity}> <http://www.w3.org/2000/01/rdf-schema#label> "{label}" .\n'
+            f'<{B}article/{article}> <{B}mentions> <{B}{entity}> .\n').encode())
+        return canonical_graph(tmp_path / name)
+
+    first = store("one", "person/clinton", "Bill Clinton")
+    assert store("two", "person/bill-clinton", "Bill Clinton") == first
+    assert store("three", "person/clinton", "Hillary Clinton") != first  # the controls: what is said
+    assert store("four", "person/clinton", "Bill Clinton", article="a2") != first  # and articles' IRIs count
