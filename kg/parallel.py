@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import json
 import multiprocessing
 import signal
@@ -91,7 +90,6 @@ class WorkerState:
     lock: threading.Lock = field(default_factory=threading.Lock)  # one parse at a time per model
 
 
-WORKER_PARTITIONS = 32  # partitions a worker process parses before a fresh one takes over (-j N)
 _STATES: dict[str, WorkerState] = {}
 _STATES_LOCK = threading.Lock()
 loads = 0  # how often this process loaded a model: once per worker, however many partitions
@@ -229,23 +227,12 @@ class Processes:
 
 
 def _in_processes(setup: Setup, parts: Iterable[Sequence[Article]], processes: int) -> Iterator[Outcome]:
-    """The outcomes of ``parts`` from a pool of worker processes, renewed every
-    :data:`WORKER_PARTITIONS` partitions per worker: spaCy's vocabulary and kg's lookup caches grow
-    with every new word a worker meets, so a worker kept for the whole corpus would grow
-    with it. Forked workers inherit the loaded model; a new generation costs a fork."""
+    # Forked workers inherit the loaded model; elsewhere each loads its own at start.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    parts = iter(parts)
-    while True:
-        batch = list(itertools.islice(parts, WORKER_PARTITIONS * processes))
-        if not batch:
-            return
-        yield from _in_pool(setup, batch, processes, method)
-
-
-def _in_pool(setup: Setup, parts: Sequence[Sequence[Article]], processes: int, method: str) -> Iterator[Outcome]:
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(method),
                                initializer=_start_worker, initargs=(setup,))
     window: deque = deque()  # a few partitions in flight: memory stays flat however many there are
+    parts = iter(parts)
     try:
         for part in parts:
             window.append(pool.submit(_extract_in_worker, part))

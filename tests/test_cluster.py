@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 from typer.testing import CliRunner
@@ -77,21 +76,6 @@ def test_a_store_built_on_a_cluster_holds_the_facts_of_a_local_one(scheduler, tm
 def test_two_worker_processes_give_the_local_bytes(local_sample, tmp_path):
     build([DATA], tmp_path, formats=("turtle",), n_process=2, batch_size=1)
     same_outputs(local_sample, tmp_path)
-
-
-def test_worker_processes_renewed_every_partition_give_the_local_bytes(tmp_path, monkeypatch):
-    import kg.parallel
-
-    inputs = [DATA, *sorted((DATA.parent / "tests" / "golden").glob("*/article.txt"))]  # six articles
-    build(inputs, tmp_path / "local", formats=("turtle",))
-    pools = []
-    monkeypatch.setattr(kg.parallel, "WORKER_PARTITIONS", 1)  # a new pool of two for every two partitions
-    monkeypatch.setattr(kg.parallel, "ProcessPoolExecutor",
-                        lambda *args, **kwargs: pools.append(1) or ProcessPoolExecutor(*args, **kwargs))
-    build(inputs, tmp_path / "renewed", formats=("turtle",), n_process=2, batch_size=1)
-    assert len(pools) == 3
-    for name in OUTPUTS:
-        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "renewed" / name).read_bytes()
 
 
 def test_a_model_missing_on_the_workers_names_the_worker(scheduler, tmp_path):
