@@ -60,7 +60,7 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles: {len(articles)} from {origin}, {words} words")
     print(f"parse only : {parse_seconds:8.2f} s  ({words / parse_seconds:,.0f} words/s)")
-    print(f"full build : {build_seconds:8.2f} s  ({words / build_seconds:,.0f} words/s), {len(result.graph)} triples")
+    print(f"full build : {build_seconds:8.2f} s  ({words / build_seconds:,.0f} words/s), {len(result.triples)} triples")
     print(f"build / parse ratio: {build_seconds / parse_seconds:.2f}   (1.00 = limited by the parse alone)")
     print(f"peak memory: {peak:.0f} MiB")
 

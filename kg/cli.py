@@ -201,7 +201,7 @@ def remove(
         _fail(error)
     for article_id in missing:
         err.print(f"[yellow]not in the store:[/] {article_id}", highlight=False)
-    out.print(f"{len(result.articles)} articles left -> {len(result.graph)} triples", highlight=False)
+    out.print(f"{len(result.articles)} articles left -> {len(result.triples)} triples", highlight=False)
     if missing:
         raise typer.Exit(EXIT_ERROR)
 

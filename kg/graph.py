@@ -15,7 +15,7 @@ built graph by source, for TriG and N-Quads.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -30,6 +30,8 @@ from kg.vocab import DEFAULT_BASE, KG, PREFIXES, SCHEMA, ontology
 
 NODE_KINDS = ("person", "organization", "place", "position", "article",  # format: kinds of page nodes
               "visit", "meeting", "quote", "location", "role")
+ENTITY_PART = 2000  # entities and positions written (and validated) as one graph when streaming
+ARTICLE_PART = 64  # articles written (and validated) as one graph when streaming
 ENTITY_GRAPH = "graph/entities"  # the named graph of entity descriptions, under the base
 LINK_IRIS = {
     "wikidata": "http://www.wikidata.org/entity/{}",
@@ -52,48 +54,69 @@ class GraphBuilder:
     def __init__(self, resolution: Resolution, base: str = DEFAULT_BASE):
         self.resolution = resolution
         self.ns = Namespace(base)
-        self.graph = Graph()
         self.rejected: list[Rejected] = []
         self._onto = ontology()
-        for prefix, namespace in PREFIXES.items():
-            self.graph.bind(prefix, namespace)
-        for kind in NODE_KINDS:  # place:hmeimim-air-base reads better than a full IRI
-            self.graph.bind(kind, self.ns[kind + "/"])
-        self._types: dict[URIRef, URIRef] = {}
+        self.namespaces = {**PREFIXES, **{kind: str(self.ns[kind + "/"]) for kind in NODE_KINDS}}
+        self.graph = self._new_graph()
+        self._types: dict[URIRef, URIRef] = {}  # entities and positions: their class
+
+    def _new_graph(self) -> Graph:
+        graph = Graph()
+        for prefix, namespace in self.namespaces.items():  # place:hmeimim-air-base reads better than a full IRI
+            graph.bind(prefix, namespace)
+        return graph
 
     # ------------------------------------------------------------- nodes
 
     def add_entities(self) -> None:
-        g = self.graph
-        for node in sorted(self.resolution.nodes.values(), key=lambda n: n.key):
-            iri = self.ns[node.key]
-            cls = getattr(KG, node.type)  # a type the ontology lacks fails here
-            self._types[iri] = cls
-            g.add((iri, RDF.type, cls))
-            g.add((iri, RDFS.label, Literal(node.label)))
-            for alt in node.alt_labels:
-                g.add((iri, SKOS.altLabel, Literal(alt)))
-            if node.link:
-                scheme, _, value = node.link.partition(":")
-                if scheme in LINK_IRIS:
-                    g.add((iri, OWL.sameAs, URIRef(LINK_IRIS[scheme].format(quote(value, safe="")))))
-                else:
-                    g.add((iri, SCHEMA.identifier, Literal(node.link)))
-                if scheme == "iso3166" and (geonameid := gazetteer.country_geonameid(value)):
-                    g.add((iri, OWL.sameAs, URIRef(LINK_IRIS["geonames"].format(geonameid))))
-        written: set[str] = set()
+        for _ in self.entity_parts(None):
+            pass
+
+    def entity_parts(self, size: int | None = ENTITY_PART) -> Iterator[Graph]:
+        """Write the entities and positions into :attr:`graph`, ``size`` nodes a graph (all
+        in one with None), yielding each graph once written; the next starts a new one, so
+        that no graph holds them all."""
+        positions, written = [], set()
         for (title, country), key in sorted(self.resolution.positions.items(), key=lambda i: (i[1], i[0][0])):
-            if key in written:  # two spellings of one office ("Vice President", "Vice-President"): one label
-                continue
-            written.add(key)
-            iri = self.ns[key]
-            self._types[iri] = KG.Position
-            g.add((iri, RDF.type, KG.Position))
-            g.add((iri, RDFS.label, Literal(position_label(title, country))))
-            if country:
-                place = self._country(country)
-                if place is not None:
-                    g.add((iri, KG.jurisdiction, place))
+            if key not in written:  # two spellings of one office ("Vice President", "Vice-President"): one label
+                written.add(key)
+                positions.append((key, title, country))
+        items = [(self._add_entity, node) for node in sorted(self.resolution.nodes.values(), key=lambda n: n.key)]
+        items += [(self._add_position, position) for position in positions]
+        for number, (add, item) in enumerate(items, 1):
+            add(item)
+            if size is not None and number % size == 0 and number < len(items):
+                yield self.graph
+                self.graph = self._new_graph()
+        yield self.graph
+
+    def _add_entity(self, node) -> None:
+        g, iri = self.graph, self.ns[node.key]
+        cls = getattr(KG, node.type)  # a type the ontology lacks fails here
+        self._types[iri] = cls
+        g.add((iri, RDF.type, cls))
+        g.add((iri, RDFS.label, Literal(node.label)))
+        for alt in node.alt_labels:
+            g.add((iri, SKOS.altLabel, Literal(alt)))
+        if node.link:
+            scheme, _, value = node.link.partition(":")
+            if scheme in LINK_IRIS:
+                g.add((iri, OWL.sameAs, URIRef(LINK_IRIS[scheme].format(quote(value, safe="")))))
+            else:
+                g.add((iri, SCHEMA.identifier, Literal(node.link)))
+            if scheme == "iso3166" and (geonameid := gazetteer.country_geonameid(value)):
+                g.add((iri, OWL.sameAs, URIRef(LINK_IRIS["geonames"].format(geonameid))))
+
+    def _add_position(self, position: tuple[str, str, str | None]) -> None:
+        key, title, country = position
+        g, iri = self.graph, self.ns[key]
+        self._types[iri] = KG.Position
+        g.add((iri, RDF.type, KG.Position))
+        g.add((iri, RDFS.label, Literal(position_label(title, country))))
+        if country:
+            place = self._country(country)
+            if place is not None:
+                g.add((iri, KG.jurisdiction, place))
 
     def article_iri(self, article_id: str) -> URIRef:
         # Every character but letters, digits, "-" and "_" is percent-encoded: no "/" or ".."
@@ -203,7 +226,6 @@ class GraphBuilder:
         ).hexdigest()[:16]
         node = self.ns[f"{kind}/{digest}"]
         g = self.graph
-        self._types[node] = cls
         g.add((node, RDF.type, cls))
         g.add((node, PROV.wasDerivedFrom, self.article_iri(evidence.article_id)))
         g.add((node, KG.sentence, Literal(evidence.sentence)))

@@ -24,12 +24,14 @@ from kg.export import PAGE_NODES, export
 from kg.extract import EventModel
 from kg.facts import ArticleFacts
 from kg.gazetteer import builtin_aliases, read_aliases
-from kg.graph import Rejected, build_graph
+from kg.assemble import stream_graph
+from kg.graph import Rejected
 from kg.io import atomic_write, output_set
 from kg.parallel import Processes, Setup, partitions
 from kg.resolve import Resolution, resolve_entities
 from kg.store import FactStore
-from kg.validate import Report, validate, validate_aside
+from kg.streamed import StreamedGraph
+from kg.validate import Report
 from kg.vocab import DEFAULT_BASE, KG
 
 log = logging.getLogger(__name__)
@@ -38,9 +40,14 @@ PARTITION = 8  # articles parsed as one spaCy batch, on one worker, and checkpoi
 
 @dataclass
 class Build:
-    """What a build produced."""
+    """What a build produced.
 
-    graph: Graph
+    ``triples`` is the graph as the build wrote it: a :class:`kg.streamed.StreamedGraph`
+    (a pyoxigraph store on disk, read with rdflib's methods), so that a corpus is never
+    held in memory; ``graph`` gives it as an rdflib ``Graph``, read on first use.
+    """
+
+    triples: Graph | StreamedGraph
     articles: list[Article]
     facts: list[ArticleFacts]
     resolution: Resolution
@@ -49,18 +56,29 @@ class Build:
     validation: Report | None = None
     outputs: dict[str, str] = field(default_factory=dict)
     resumed: int = 0  # articles whose facts an interrupted build had checkpointed
+    _graph: Graph | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def graph(self) -> Graph:
+        """The graph as an rdflib ``Graph`` (of a streamed build: read from its store on
+        first use, and kept; its memory grows with the graph, unlike :attr:`triples`)."""
+        if isinstance(self.triples, Graph):
+            return self.triples
+        if self._graph is None:
+            self._graph = self.triples.rdflib_graph()
+        return self._graph
 
     def report(self) -> dict:
         """The build report as written to ``report.json``."""
-        g = self.graph
+        g = self.triples
         classes = Counter(
             str(cls).rsplit("#", 1)[-1] for cls in g.objects(None, RDF.type) if str(cls).startswith(str(KG._NS))
         )
-        relations = Counter(
-            str(p).rsplit("#", 1)[-1]
-            for p in g.predicates()
-            if p in (KG.visited, KG.met, KG.said, KG.locatedIn, KG.holdsPosition, KG.mentions)
-        )
+        relations = Counter({
+            prop.rsplit("#", 1)[-1]: count
+            for prop in (KG.visited, KG.met, KG.said, KG.locatedIn, KG.holdsPosition, KG.mentions)
+            if (count := sum(1 for _ in g.triples((None, prop, None))))
+        })
         warnings = [{"source": a.source, "warning": w} for a in self.articles for w in a.warnings]
         return {
             "articles": {"read": len(self.articles), "resumed": self.resumed, "skipped": self.skipped,
@@ -192,10 +210,8 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         if not pairs:
             raise KGError(f"the store {facts_store.root} holds no article and none could be read")
     progress("resolving", 0, None)
-    aside = n_process > 1 or cluster is not None  # a core to spare: validate while writing
-    result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph and not aside,
+    result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph,
                        known=facts_store.registry() if facts_store is not None else None)
-    validation = validate_aside(result.graph) if validate_graph and aside else None
     progress("writing", 0, None)
     result.resumed = resumed
     if facts_store is not None:
@@ -205,9 +221,7 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         if checkpoint is not None:
             checkpoint.discard(article for article, _ in new)  # the store holds them now
     if out_dir is not None:
-        _write_outputs(result, Path(out_dir), formats, page_nodes, validation)
-    elif validation is not None:
-        result.validation = validation()
+        _write_outputs(result, Path(out_dir), formats, page_nodes)
     return result
 
 
@@ -235,35 +249,28 @@ def _assemble(pairs, skipped, *, base, validate_graph, known) -> Build:
     facts = add_corpus_names([f for _, f in pairs])
     pairs = list(zip(articles, facts))
     resolution = resolve_entities(facts, known=known)
-    graph, rejected = build_graph(pairs, resolution, base=base)
-    result = Build(graph, articles, facts, resolution, skipped, rejected)
-    if validate_graph:
-        result.validation = validate(graph)
-    return result
+    graph, rejected, validation = stream_graph(pairs, resolution, base=base, validate=validate_graph)
+    return Build(graph, articles, facts, resolution, skipped, rejected, validation)
 
 
 def _update_store(facts_store: FactStore, result: Build, model: str | None) -> None:
     facts_store.save_registry(result.resolution.members)
     if model is not None:
         facts_store.write_meta(model)
-    facts_store.write_graph(result.graph.serialize(format="nt", encoding="utf-8"))
+    facts_store.write_graph(result.triples.serialize(format="nt", encoding="utf-8"))
     result.outputs["store"] = str(facts_store.root)
 
 
-def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes: int = PAGE_NODES,
-                   validation: Callable[[], Report] | None = None) -> None:
-    """Write the graph, page, entities and report as one set (:func:`kg.io.output_set`);
-    ``validation``, when the graph is being validated aside, waits for its report."""
+def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes: int = PAGE_NODES) -> None:
+    """Write the graph, page, entities and report as one set (:func:`kg.io.output_set`)."""
     with output_set(out) as staging:
         for name in formats:
             options = {"page_nodes": page_nodes} if name == "html" else {}
-            result.outputs[name] = str(out / export(result.graph, name, staging, **options).name)
+            result.outputs[name] = str(out / export(result.triples, name, staging, **options).name)
         result.outputs["entities"] = str(out / "entities.json")
         with atomic_write(staging / "entities.json") as handle:
             json.dump(explain_all(result.resolution), handle, indent=1, ensure_ascii=False)
             handle.write("\n")
-        if validation is not None:
-            result.validation = validation()
         result.outputs["report"] = str(out / "report.json")
         with atomic_write(staging / "report.json") as handle:
             json.dump(result.report(), handle, indent=2, ensure_ascii=False, default=str)

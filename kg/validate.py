@@ -1,16 +1,14 @@
-"""SHACL validation of a graph against ``ontology/shapes.ttl`` with pySHACL."""
+"""SHACL validation of a graph against ``ontology/shapes.ttl`` with pySHACL: whole, or part by part."""
 
 from __future__ import annotations
 
-import multiprocessing
 import warnings
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.namespace import SH
 
-from kg.io import fresh_stdio
 from kg.vocab import ontology, shapes
 
 
@@ -31,6 +29,35 @@ class Report:
 
 def validate(graph: Graph) -> Report:
     """Validate a graph; the ontology is loaded alongside so sh:class follows subclasses."""
+    conforms, found, text = _validate(graph)
+    return Report(conforms, sorted(found.values(), key=_order), text)
+
+
+def validate_parts(parts: Iterable[Graph]) -> Report:
+    """Validate a graph given as parts, each validated alone; a result found in several
+    parts counts once (the same focus node, path, value, shape and constraint).
+
+    The report is that of :func:`validate` on the union of the parts when every part holds
+    whatever its shapes look at beyond its own triples: :func:`kg.assemble.stream_graph`
+    adds to each part the descriptions (type, names, links, jurisdiction) of the entities
+    its triples name, so that a shape spanning articles, one label per entity, checks each
+    entity in whole. Each part goes through pySHACL as it comes, so memory holds one part.
+    """
+    conforms, found, texts = True, {}, []
+    for part in parts:
+        part_conforms, results, text = _validate(part)
+        conforms &= part_conforms
+        new = [key for key in results if key not in found]
+        found.update((key, results[key]) for key in new)
+        if new:
+            texts.append(text.split("\n", 3)[-1] if text.startswith("Validation Report") else text)
+    header = f"Validation Report\nConforms: {conforms}\n"
+    text = header + (f"Results ({len(found)}):\n" + "".join(texts) if found else "")
+    return Report(conforms, sorted(found.values(), key=_order), text)
+
+
+def _validate(graph: Graph) -> tuple[bool, dict[tuple, Violation], str]:
+    """pySHACL's verdict, its results keyed by what identifies one, and its text report."""
     import pyshacl
 
     with warnings.catch_warnings():
@@ -43,51 +70,34 @@ def validate(graph: Graph) -> Report:
             advanced=True,
             allow_warnings=True,
         )
-    violations = []
+    found = {}
     for result in results.subjects(SH.resultSeverity, None):
         path = results.value(result, SH.resultPath)
-        violations.append(Violation(
+        violation = Violation(
             focus=str(results.value(result, SH.focusNode)),
             path=str(path) if path is not None else None,
             message=str(results.value(result, SH.resultMessage) or ""),
             severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-        ))
-    violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
-    return Report(bool(conforms), violations, text)
+        )
+        key = (violation.focus, violation.path, violation.message, violation.severity,
+               _n3(results.value(result, SH.value)), _n3(results.value(result, SH.sourceConstraintComponent)),
+               _shape(results, results.value(result, SH.sourceShape)))
+        found[key] = violation
+    return bool(conforms), found, text
 
 
-def validate_aside(graph: Graph) -> Callable[[], Report]:
-    """Start validating ``graph`` in a forked process, so that the caller can write the
-    graph meanwhile; returns the function that waits for the report. Where processes are
-    not forked, or the child dies, the graph is validated here instead: the same report.
-    """
-    if "fork" not in multiprocessing.get_all_start_methods():
-        report = validate(graph)
-        return lambda: report
-    context = multiprocessing.get_context("fork")  # the child has the graph: nothing is sent to it
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_validate_into, args=(graph, send), daemon=True)
-    child.start()
-    send.close()
-
-    def report() -> Report:
-        try:
-            found = receive.recv()
-        except EOFError:  # the child died: validate here
-            found = None
-        finally:
-            receive.close()
-            child.join()
-        return found if isinstance(found, Report) else validate(graph)
-
-    return report
+def _n3(term) -> str:
+    return "" if term is None else term.n3()
 
 
-def _validate_into(graph: Graph, send) -> None:
-    fresh_stdio()
-    try:
-        send.send(validate(graph))
-    except Exception:  # noqa: BLE001 - the parent validates again and raises the error itself
-        send.send(None)
-    finally:
-        send.close()
+def _shape(results: Graph, shape) -> str:
+    """A name for the shape that gave a result, the same in every run: a property shape is
+    a blank node, named by what the results graph copies of it (its path and constraints)."""
+    if not isinstance(shape, BNode):
+        return _n3(shape)
+    return " ".join(sorted(f"{p.n3()}={o.n3() if not isinstance(o, BNode) else '_'}"
+                           for p, o in results.predicate_objects(shape)))
+
+
+def _order(violation: Violation) -> tuple[str, str, str]:
+    return violation.focus, violation.path or "", violation.message

@@ -1,0 +1,90 @@
+"""The streamed graph: the same triples as the graph built in one piece, and SHACL by parts
+finding the same violations as pySHACL over the whole graph, on good and on broken graphs."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import RDF, RDFS, Literal
+from rdflib.compare import isomorphic
+
+import kg.assemble
+from kg.assemble import stream_graph
+from kg.graph import GraphBuilder, build_graph
+from kg.validate import validate
+from kg.vocab import KG
+
+from .conftest import CORPUS
+
+
+class BrokenBuilder(GraphBuilder):
+    """Writes what the shapes forbid, within one article and across articles: a second
+    label on the first entity each article mentions (one entity, many articles), a fact
+    without its sentence, a visit to a person, and an article with two identifiers."""
+
+    def add_article(self, article, facts):
+        super().add_article(article, facts)
+        g = self.graph
+        mentioned = sorted(g.objects(self.article_iri(article.id), KG.mentions))
+        if mentioned:
+            g.add((mentioned[0], RDFS.label, Literal(f"also named in {article.id}")))
+        persons = sorted(p for p in mentioned if self._types.get(p) == KG.Person)
+        if len(persons) >= 2:
+            g.add((persons[0], KG.visited, persons[1]))  # a person is no place
+        for node in sorted(g.subjects(RDF.type, KG.Quote))[:1]:
+            g.remove((node, KG.sentence, None))
+        g.add((self.article_iri(article.id), KG.mentions, Literal("not an entity")))
+
+
+def _pairs(build):
+    return list(zip(build.articles, build.facts))
+
+
+def test_the_streamed_graph_is_the_graph_built_in_one_piece(sample_build):
+    whole, rejected = build_graph(_pairs(sample_build), sample_build.resolution)
+    streamed, streamed_rejected, _ = stream_graph(_pairs(sample_build), sample_build.resolution,
+                                                  entity_part=3, article_part=1)
+    assert isomorphic(streamed.rdflib_graph(), whole)
+    assert len(streamed) == len(whole) > 300
+    assert streamed_rejected == rejected
+
+
+@pytest.mark.parametrize(("entity_part", "article_part"), [(3, 1), (7, 2), (10_000, 64)])
+def test_validation_by_parts_finds_what_validating_the_whole_graph_finds(sample_build, entity_part, article_part):
+    streamed, _, report = stream_graph(_pairs(sample_build), sample_build.resolution,
+                                       entity_part=entity_part, article_part=article_part)
+    whole = validate(streamed.rdflib_graph())
+    assert whole.conforms and report.conforms
+    assert report.violations == whole.violations == []
+
+
+@pytest.mark.parametrize(("entity_part", "article_part"), [(3, 1), (10_000, 64)])
+def test_broken_graphs_give_the_same_violations_by_parts_as_whole(sample_build, monkeypatch, entity_part,
+                                                                   article_part):
+    monkeypatch.setattr(kg.assemble, "GraphBuilder", BrokenBuilder)
+    streamed, _, report = stream_graph(_pairs(sample_build), sample_build.resolution,
+                                       entity_part=entity_part, article_part=article_part)
+    whole = validate(streamed.rdflib_graph())
+    assert not whole.conforms and not report.conforms
+    assert report.violations == whole.violations
+    paths = {v.path.rsplit("#", 1)[-1] for v in whole.violations if v.path}
+    assert {"label", "visited", "sentence", "mentions"} <= paths  # each break was found
+    # the entity two articles named twice: one violation, though both its parts saw it
+    labels = [v for v in whole.violations if v.path == str(RDFS.label)]
+    assert len(labels) == len({v.focus for v in labels})
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.is_file(), reason="../shared/corpus (research data) is not present")
+def test_a_corpus_slice_gives_the_same_violations_by_parts_as_whole(tmp_path, monkeypatch):
+    from kg.pipeline import build
+
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()[::100]  # 43 articles from all sources
+    (tmp_path / "slice.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    built = build([tmp_path / "slice.jsonl"], None)
+    assert built.validation.conforms
+    assert validate(built.graph).violations == []
+    monkeypatch.setattr(kg.assemble, "GraphBuilder", BrokenBuilder)
+    streamed, _, report = stream_graph(_pairs(built), built.resolution, article_part=8)
+    whole = validate(streamed.rdflib_graph())
+    assert len(whole.violations) > len(lines)
+    assert report.violations == whole.violations
