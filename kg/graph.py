@@ -25,11 +25,11 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from kg import gazetteer
 from kg.articles import Article
 from kg.facts import ArticleFacts, Evidence, HoldsPosition, Located, Meeting, Quote, Visit
+from kg.lexicon import rows
 from kg.resolve import Resolution, position_label
 from kg.vocab import DEFAULT_BASE, KG, PREFIXES, SCHEMA, ontology
 
-NODE_KINDS = ("person", "organization", "place", "position", "article",  # format: kinds of page nodes
-              "visit", "meeting", "quote", "location", "role")
+NODE_KINDS = tuple(kind for kind, in rows("page_node_kinds.tsv"))
 ENTITY_PART = 2000  # entities and positions written (and validated) as one graph when streaming
 ARTICLE_PART = 64  # articles written (and validated) as one graph when streaming
 ENTITY_GRAPH = "graph/entities"  # the named graph of entity descriptions, under the base

@@ -14,7 +14,9 @@ from functools import cache
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import DefinedNamespace
+
+from kg.lexicon import rows
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 if not ONTOLOGY_DIR.is_dir():  # installed from a wheel: the data files went to <prefix>/share
@@ -76,17 +78,7 @@ class KG(DefinedNamespace):
     extractor: URIRef
 
 
-PREFIXES = {
-    "kg": str(KG._NS),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "dcterms": str(DCTERMS),
-    "schema": str(SCHEMA),
-}
+PREFIXES = {prefix: namespace for prefix, namespace in rows("prefixes.tsv")}
 
 
 @dataclass(frozen=True)

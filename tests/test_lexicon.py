@@ -102,3 +102,22 @@ def test_the_ner_label_map_is_the_ontologys():
 
     assert ner_types()["PERSON"] == "Person" and ner_types()["GPE"] == "Place" and ner_types()["ORG"] == "Organization"
     assert "NORP" not in ner_types()  # nationalities populate no class
+
+
+def test_the_prefixes_file_names_the_namespaces_the_code_writes():
+    from rdflib import OWL, RDF, RDFS
+    from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
+
+    from kg.vocab import KG, PREFIXES, SCHEMA
+
+    expected = {"kg": KG._NS, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "prov": PROV,
+                "dcterms": DCTERMS, "schema": SCHEMA}
+    assert PREFIXES == {prefix: str(namespace) for prefix, namespace in expected.items()}
+
+
+def test_the_format_and_node_kind_tables_load():
+    from kg.export.rdf import FORMATS
+    from kg.graph import NODE_KINDS
+
+    assert FORMATS["turtle"] == ("turtle", ".ttl") and FORMATS["nquads"] == ("nquads", ".nq") and len(FORMATS) == 6
+    assert NODE_KINDS[0] == "person" and "role" in NODE_KINDS and len(set(NODE_KINDS)) == len(NODE_KINDS) == 10

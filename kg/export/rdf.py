@@ -17,17 +17,11 @@ from rdflib import Graph
 
 from kg.graph import NODE_KINDS, named_graphs
 from kg.io import atomic_write
+from kg.lexicon import rows
 from kg.streamed import StreamedGraph
 from kg.vocab import PREFIXES
 
-FORMATS = {  # format: RDF formats
-    "turtle": ("turtle", ".ttl"),
-    "ntriples": ("nt", ".nt"),
-    "rdfxml": ("xml", ".rdf"),
-    "jsonld": ("json-ld", ".jsonld"),
-    "trig": ("trig", ".trig"),
-    "nquads": ("nquads", ".nq"),
-}
+FORMATS = {name: (rdflib_format, suffix) for name, rdflib_format, suffix in rows("rdf_formats.tsv")}
 STREAMED_FORMATS = ("turtle", "ntriples")  # written by pyoxigraph, streamed (kg.streamed)
 NAMED_GRAPH_FORMATS = ("trig", "nquads")  # one named graph per article (kg.graph.named_graphs)
 
