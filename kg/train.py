@@ -142,22 +142,13 @@ def parse_gold(paths: Sequence[Path | str], *, model: str | None = None,
 
 def label(record: dict, candidate: Candidate, names: dict[str, frozenset[str]]) -> int | None:
     """The class of a candidate under the record's gold facts (see the module text)."""
-    rel = "visited" if candidate.kind == "visit" else "met"
-    aliases = {e["name"]: {e["name"], *e.get("aliases", [])} for e in record.get("entities", [])}
     text = record["text"]
     start, end = candidate.sentence.start_char, candidate.sentence.end_char
-    first, second = names[candidate.first], names[candidate.second]
+    is_pair = _pair_test(record, candidate, names)
 
     def matches(fact: dict) -> bool | None:
         """True: this pair in this sentence; None: this pair elsewhere; False: another pair."""
-        if fact["rel"] != rel:
-            return False
-        subject = aliases.get(fact["subject"], {fact["subject"]})
-        obj = aliases.get(fact["object"], {fact["object"]})
-        pair = names_match(first, subject) and names_match(second, obj)
-        if rel == "met":
-            pair = pair or (names_match(first, obj) and names_match(second, subject))
-        if not pair:
+        if not is_pair(fact):
             return False
         evidence = (fact.get("evidence") or "").strip()
         at = text.find(evidence) if evidence else -1
@@ -225,18 +216,25 @@ def pair_rows(model: EventModel, article: ParsedArticle) -> Iterator[tuple[dict[
 
 
 def _is_gold_fact(article: ParsedArticle, candidate: Candidate) -> bool:
+    is_pair = _pair_test(article.record, candidate, article.names)
+    return any(is_pair(fact) for fact in article.record.get("facts", []))
+
+
+def _pair_test(record: dict, candidate: Candidate, names: dict[str, frozenset[str]]):
+    """A test of whether a gold fact is about the candidate's pair (either order for meetings)."""
     rel = "visited" if candidate.kind == "visit" else "met"
-    aliases = {e["name"]: {e["name"], *e.get("aliases", [])} for e in article.record.get("entities", [])}
-    first, second = article.names[candidate.first], article.names[candidate.second]
-    for fact in article.record.get("facts", []):
+    aliases = {e["name"]: {e["name"], *e.get("aliases", [])} for e in record.get("entities", [])}
+    first, second = names[candidate.first], names[candidate.second]
+
+    def is_pair(fact: dict) -> bool:
         if fact["rel"] != rel:
-            continue
+            return False
         subject = aliases.get(fact["subject"], {fact["subject"]})
         obj = aliases.get(fact["object"], {fact["object"]})
-        if (names_match(first, subject) and names_match(second, obj)) or (
-                rel == "met" and names_match(first, obj) and names_match(second, subject)):
-            return True
-    return False
+        return (names_match(first, subject) and names_match(second, obj)) or (
+            rel == "met" and names_match(first, obj) and names_match(second, subject))
+
+    return is_pair
 
 
 def fit_sentences(parsed: Iterable[ParsedArticle], *, c: float = DEFAULT_C, min_count: int = MIN_COUNT,
