@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.entities import PRONOUN_GENDER, DocEntities
 from kg.extract.events import meetings, visits
-from kg.extract.grammar import FUTURE, is_asserted, is_modal, sentence_evidence, sentences
+from kg.extract.grammar import FUTURE, doc_text, is_asserted, is_modal, sentence_evidence, sentences
 from kg.lexicon import word_classes
 
 MAX_PATH = 8  # longer dependency paths are described by their length only
@@ -483,7 +483,7 @@ def _modality(verb: Token) -> dict[str, float]:
 
 def _in_quotation(token: Token) -> bool:
     """Whether the token stands inside quotation marks opened in its paragraph."""
-    text = token.doc.text
+    text = doc_text(token.doc)
     start = text.rfind("\n", 0, token.idx) + 1
     before = text[start:token.idx]
     straight = before.count('"')

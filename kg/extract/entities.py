@@ -21,7 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer, lexicon
-from kg.extract.grammar import sentence_of
+from kg.extract.grammar import doc_text, sentence_of, tokens
 from kg.facts import PLACE_TYPES, Entity
 from kg.names import HONORIFICS, compact, name_tokens, person_key, place_key, strip_possessive
 from kg.vocab import ontology
@@ -84,7 +84,7 @@ class DocEntities:
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entities}
         self.titles: dict[str, set[str]] = {}  # entity id -> descriptions that referred to it
-        self._subject_tokens = [t for t in self.doc if t.dep_ in ("nsubj", "nsubjpass")]
+        self._subject_tokens = [t for t in tokens(self.doc) if t.dep_ in ("nsubj", "nsubjpass")]
         self._subject_memo: dict[int, str | None] = {}
 
     def _salient_subjects(self, token: Token) -> list[Token]:
@@ -306,7 +306,7 @@ class EntityFinder:
 
 def _base_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
     """Named military bases: "Hmeimim air base", "the Khmeimim base", "Hmeymim airbase"."""
-    for token in doc:
+    for token in tokens(doc):
         if token.lower_ not in BASE_HEADS or token.lower_ == "bases":
             continue
         start = token.i
@@ -326,11 +326,12 @@ def _team_names(doc: Doc, headlines: "_Headlines") -> Iterable[tuple[Span, dict]
     """Sports teams: "the Colts", "the Saints" (a capitalised plural after "the", where the
     model sees no entity; not "the Russians", a nationality), and a team after its place,
     "Indianapolis Colts", "Philadelphia 76ers", "Boston Red Sox", whatever the model saw."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
+    toks = tokens(doc)
+    for token in toks[1:]:
+        previous = toks[token.i - 1]
         if (previous.lower_ == "the" and token.text[:1].isupper() and token.text.endswith("s") and len(token) > 3
                 and token.is_alpha and not token.ent_type_ and token.pos_ in ("PROPN", "NOUN")
-                and not (token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper())
+                and not (token.i + 1 < len(doc) and toks[token.i + 1].text[:1].isupper())
                 and gazetteer.demonym(token.text[:-1]) is None and gazetteer.demonym(token.text[:-2]) is None):
             yield doc[token.i:token.i + 1], {"type": "Organization"}
     yield from _place_teams(doc, headlines)
@@ -363,9 +364,10 @@ def _place_teams(doc: Doc, headlines: "_Headlines") -> Iterable[tuple[Span, dict
     """ "Indianapolis Colts", "North Carolina Tar Heels": a place (a GeoNames city, a US state
     or a span the model typed GPE) followed by one or two capitalised words that end in a
     plural the article never writes in lower case and writes outside its headlines."""
-    lower = {t.lower_ for t in doc if t.is_alpha and t.text.islower()}
+    toks = tokens(doc)
+    lower = {t.lower_ for t in toks if t.is_alpha and t.text.islower()}
     # Team words are rare: look for places only before them.
-    tails = [t.i for t in doc if _team_word(t.text) and t.lower_ not in lower]
+    tails = [t.i for t in toks if _team_word(t.text) and t.lower_ not in lower]
     if not tails:
         return
     body = {doc[i].text for i in tails if not headlines.is_headline_line(doc[i])}
@@ -403,7 +405,7 @@ def _place_before(doc: Doc, end: int, gpe_ends: dict[int, int]) -> int | None:
 
 def _district_names(doc: Doc) -> Iterable[tuple[Span, dict]]:
     """ "Washington, D.C.": the district is part of the city's name, not a second place."""
-    for token in doc[2:]:
+    for token in tokens(doc)[2:]:
         if token.text in ("D.C.", "DC", "D.C") and doc[token.i - 1].text == "," and doc[token.i - 2].ent_type_ == "GPE":
             start = token.i - 2
             while start > 0 and doc[start - 1].ent_iob_ == "I" and doc[start - 1].ent_type_ == "GPE":
@@ -413,7 +415,7 @@ def _district_names(doc: Doc) -> Iterable[tuple[Span, dict]]:
 
 def _honorific_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
     """ "Mr Straw", "Mrs Howard": a person even where the model saw no entity."""
-    for token in doc[:-1]:
+    for token in tokens(doc)[:-1]:
         if token.lower_ not in HONORIFICS or token.text[:1].islower():
             continue
         end = token.i + 1
@@ -443,7 +445,7 @@ def _consistent_surnames(doc: Doc, mentions: list[tuple[Span, dict]], taken: set
                 and not info.get("canonical") and not info.get("link")):
             info = {"type": "Person"}  # "Kathina" typed GPE beside "Kathina Thomas"
         result.append((span, info))
-    for token in doc:
+    for token in tokens(doc):
         if (token.i not in taken and token.text in surnames and _as_name(token, headlines)
                 and (headlines.is_headline(token) or not (
                     token.i > 0 and doc[token.i - 1].pos_ == "PROPN"
@@ -532,14 +534,17 @@ def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
     if not names:
         return []
     lengths = sorted({len(w) for w in names} | {len(w) for w in shouting}, reverse=True)
+    texts = [t.text for t in tokens(doc)]
     found = []
     for start in range(len(doc)):
         if start in taken:
             continue
         for length in lengths:
             end = start + length
-            words = tuple(t.text for t in doc[start:end])
-            info = names.get(words) or (shouting.get(words) if headlines.is_upper(doc[start]) else None)
+            words = tuple(texts[start:end])
+            info = names.get(words)
+            if info is None and (upper := shouting.get(words)) is not None and headlines.is_upper(doc[start]):
+                info = upper
             if info is None or any(i in taken for i in range(start, end)):
                 continue
             if not headlines.is_headline(doc[start]) and _in_longer_name(doc, start, end):
@@ -559,7 +564,7 @@ def unclaimed_names(doc: Doc, token_entity: dict[int, str]) -> tuple[tuple[int, 
     """
     runs: list[tuple[int, str]] = []
     start = None
-    for token in [*doc, None]:
+    for token in [*tokens(doc), None]:
         capitalised = (token is not None and token.i not in token_entity and token.text[:1].isupper()
                        and (token.is_alpha or "-" in token.text or "'" in token.text)
                        and not (token.is_sent_start and token.pos_ != "PROPN" and start is None))
@@ -975,9 +980,9 @@ def _join_team_places(doc: Doc, clusters: list[_Cluster]) -> list[_Cluster]:
         for cut in range(len(words) - 1, 0, -1):
             if is_team_tail(words[cut:]):
                 teams.setdefault(" ".join(words[:cut]), cluster)
-    sports_words = len({t.lower_ for t in doc} & SPORTS_WORDS)
+    sports_words = len({t.lower_ for t in tokens(doc)} & SPORTS_WORDS)
     # A report names a team, or has the words and a score of a game: "Creighton defeated Drake, 65-53".
-    sports = sports_words >= 2 and names_team or sports_words >= 3 and bool(_GAME_SCORE.search(doc.text))
+    sports = sports_words >= 2 and names_team or sports_words >= 3 and bool(_GAME_SCORE.search(doc_text(doc)))
     if not sports and not teams:
         return clusters
     kept = []

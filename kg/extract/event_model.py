@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 from kg.errors import InputError
 from kg.extract.candidates import Candidate, candidates
 from kg.extract.entities import DocEntities
-from kg.extract.grammar import event_date, sentence_evidence, sentences
+from kg.extract.grammar import doc_text, event_date, sentence_evidence, sentences
 from kg.facts import Meeting, Visit
 
 EXTRACTOR = "events.v3"
@@ -211,9 +211,9 @@ class Prominence:
         article = doc._.article
         title = (article.title or "").lower() if article else ""
         headline = {e.id for e in entities.entities if title and any(n.lower() in title for n in e.names)}
-        start = len(doc.text) - len(doc.text.lstrip())
+        start = len(doc_text(doc)) - len(doc_text(doc).lstrip())
         dateline = {e.id for e in entities.entities if e.category == "Place" and any(
-            a - start < 40 and doc.text[a:b].isupper() for a, b in e.spans)}
+            a - start < 40 and doc_text(doc)[a:b].isupper() for a, b in e.spans)}
         return cls(mentions, rank, frozenset(lede), frozenset(headline), frozenset(dateline),
                    {e.id: e.type for e in entities.entities})
 

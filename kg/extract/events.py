@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Token
 
 from kg.extract.entities import DocEntities
-from kg.extract.grammar import event_date, is_asserted, sentence_evidence, sentence_of, sentences
+from kg.extract.grammar import event_date, is_asserted, sentence_evidence, sentence_of, sentences, tokens
 from kg.facts import Meeting, Visit
 from kg.lexicon import rows
 
@@ -41,7 +41,7 @@ def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit]:
     """Yield the visits of named persons to named places."""
     article = doc._.article
     first_sentence = next(iter(sentences(doc)), None)
-    for token in doc:
+    for token in tokens(doc):
         lemma = token.lemma_.lower()
         if token.pos_ in ("VERB", "AUX") and lemma in VISIT_VERBS:
             verb, places = token, _objects(token, VISIT_VERBS[lemma])
@@ -87,7 +87,7 @@ def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
     """
     article = doc._.article
     first_sentence = next(iter(sentences(doc)), None)
-    for token in doc:
+    for token in tokens(doc):
         lemma = token.lemma_.lower()
         groups: list[list[str]] = []  # each: the people one meeting joins
         if token.pos_ in ("VERB", "AUX") and lemma in MEET_VERBS:

@@ -40,6 +40,24 @@ WEEKDAYS = tuple(sorted(table("weekdays.tsv"), key=lambda day: int(table("weekda
 SAME_DAY = re.compile(r"^(?:on\s+)?(?:today|this\s+(?:morning|afternoon|evening)|tonight|earlier today)$", re.I)
 
 
+def doc_text(doc: Doc) -> str:
+    """The text of a parsed article, joined once per Doc: spaCy's ``Doc.text`` joins every
+    token's text on each call, and the extractors ask for it per mention."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
+
+def tokens(doc: Doc) -> list[Token]:
+    """The tokens of a parsed article, made once per Doc: iterating a Doc or indexing it
+    makes a new Token object each time, and the extractors walk the whole article often."""
+    made = doc.user_data.get("kg_tokens")
+    if made is None:
+        made = doc.user_data["kg_tokens"] = list(doc)
+    return made
+
+
 def sentences(doc: Doc) -> list[Span]:
     """The sentences of a parsed article, computed once per Doc."""
     cached = doc.user_data.get("kg_sentences")
@@ -181,7 +199,7 @@ def _context_sentences(verb: Token) -> list[Span]:
     found = [sentence]
     if sentence.start > 0:
         previous = sentence_of(verb.doc[sentence.start - 1])
-        if "\n" not in verb.doc.text[previous.end_char:sentence.start_char] and "\n" not in previous.text.strip():
+        if "\n" not in doc_text(verb.doc)[previous.end_char:sentence.start_char] and "\n" not in previous.text.strip():
             found.append(previous)
     return found
 
@@ -259,4 +277,4 @@ def sentence_evidence(doc: Doc, sentence: Span, article) -> Evidence:
     text = sentence.text
     start = sentence.start_char + (len(text) - len(text.lstrip()))
     end = sentence.end_char - (len(text) - len(text.rstrip()))
-    return Evidence(article.id if article is not None else "", start, end, doc.text[start:end])
+    return Evidence(article.id if article is not None else "", start, end, doc_text(doc)[start:end])

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Token
 
 from kg.extract.entities import REGION_WORDS, DocEntities
-from kg.extract.grammar import sentence_evidence, sentence_of
+from kg.extract.grammar import sentence_evidence, sentence_of, tokens
 from kg.facts import Located
 
 EXTRACTOR = "locations.v1"
@@ -23,7 +23,7 @@ def locations(doc: Doc, entities: DocEntities) -> Iterator[Located]:
     """Yield (place, container) pairs the article states."""
     article = doc._.article
     seen: set[tuple[str, str]] = set()
-    for token in doc:
+    for token in tokens(doc):
         place = _place(token, entities)
         if place is None or entities.entity_at(token) is not None and token.head.i != token.i and (
             entities.entity_at(token.head) == place

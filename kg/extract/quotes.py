@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import lexicon
 from kg.extract.entities import DocEntities
-from kg.extract.grammar import INTENTION_FORMS, event_date, is_modal, sentence_of
+from kg.extract.grammar import INTENTION_FORMS, doc_text, event_date, is_modal, sentence_of
 from kg.facts import Evidence, Quote
 
 EXTRACTOR = "quotes.v1"
@@ -132,8 +132,8 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote]:
     article_date = article.date if article is not None else None
     last_speaker: dict[int, tuple[str | None, str | None]] = {}  # paragraph -> last (speaker, words)
     chain: tuple[str | None, str | None] | None = None
-    spans = quotation_spans(doc.text)
-    paragraph_of = _paragraph_index(doc.text)
+    spans = quotation_spans(doc_text(doc))
+    paragraph_of = _paragraph_index(doc_text(doc))
     quoted = [(s.start, s.end) for s in spans]
     for span in spans:
         tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
@@ -150,7 +150,7 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote]:
         if who is None and cue is None:
             # A quote standing alone: the one before it goes on, or the paragraph's speaker speaks.
             who = chain or last_speaker.get(paragraph) or (
-                last_speaker.get(paragraph - 1) if _whole_paragraph(doc.text, span) else None
+                last_speaker.get(paragraph - 1) if _whole_paragraph(doc_text(doc), span) else None
             )
         chain = who if span.continues else None
         if who is None:
@@ -159,7 +159,7 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote]:
         yield Quote(
             speaker=who[0],
             speaker_text=who[1],
-            text=doc.text[span.start:span.end],
+            text=doc_text(doc)[span.start:span.end],
             date=event_date(cue, article_date) if cue is not None else None,
             evidence=Evidence(article_id, span.start, span.end, _sentence_text(doc, tokens)),
             extractor=EXTRACTOR,
@@ -194,7 +194,7 @@ def _whole_paragraph(text: str, span: QuoteSpan) -> bool:
 def _sentence_text(doc: Doc, tokens: Span) -> str:
     start = sentence_of(tokens[0]).start_char
     end = sentence_of(tokens[-1]).end_char
-    return doc.text[start:end].strip()
+    return doc_text(doc)[start:end].strip()
 
 
 def _cue(doc: Doc, quote: Span, quoted: list[tuple[int, int]]) -> Token | None:
