@@ -5,7 +5,7 @@
 ``facts_planned`` with an ``evidence`` snippet), parses them, generates every candidate
 pair (:mod:`kg.extract.candidates`) and labels it:
 
-- *fact* when the pair matches a gold visit or meeting and its sentence holds the
+- *fact* when the pair matches a gold visit or meeting and a sentence it reads holds the
   fact's evidence (any sentence, when the gold gives no evidence or it is paraphrased);
 - *planned* when it matches a planned, cancelled or negated one in the same way;
 - *none* when the pair matches nothing; a matching pair in another sentence than the
@@ -20,6 +20,7 @@ so a gain that does not generalize shows.
 from __future__ import annotations
 
 import logging
+import math
 import random
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -143,18 +144,18 @@ def parse_gold(paths: Sequence[Path | str], *, model: str | None = None,
 def label(record: dict, candidate: Candidate, names: dict[str, frozenset[str]]) -> int | None:
     """The class of a candidate under the record's gold facts (see the module text)."""
     text = record["text"]
-    start, end = candidate.sentence.start_char, candidate.sentence.end_char
+    read = [(s.start_char, s.end_char) for s in (candidate.sentence, *candidate.support)]
     is_pair = _pair_test(record, candidate, names)
 
     def matches(fact: dict) -> bool | None:
-        """True: this pair in this sentence; None: this pair elsewhere; False: another pair."""
+        """True: this pair in a sentence the candidate reads; None: this pair elsewhere; False: another pair."""
         if not is_pair(fact):
             return False
         evidence = (fact.get("evidence") or "").strip()
         at = text.find(evidence) if evidence else -1
         if at < 0:
             return True
-        return True if at < end and at + len(evidence) > start else None
+        return True if any(at < end and at + len(evidence) > start for start, end in read) else None
 
     for cls, facts in ((1, record.get("facts", [])), (2, record.get("facts_planned", []))):
         outcomes = [matches(f) for f in facts]
@@ -240,56 +241,74 @@ def _pair_test(record: dict, candidate: Candidate, names: dict[str, frozenset[st
 def fit_sentences(parsed: Iterable[ParsedArticle], *, c: float = DEFAULT_C, min_count: int = MIN_COUNT,
                   balanced: bool = BALANCED, thresholds: dict[str, float] | None = None,
                   meta: dict | None = None) -> EventModel:
-    """Fit the sentence model: a multinomial logistic regression on the labelled candidates.
+    """Fit the sentence model: a multinomial logistic regression per kind (visits, meetings)
+    on its labelled candidates, so that what one kind's examples teach never moves the other.
 
-    Features seen in fewer than ``min_count`` candidates are dropped: a path seen once
-    is a sentence remembered, not a pattern learnt.
+    Every feature is the kind's own (``visit:...``, ``meet:...``); each kind's intercept is
+    folded into its ``bias:KIND`` weight, so one model file holds both. Features seen in
+    fewer than ``min_count`` candidates are dropped: a path seen once is a sentence
+    remembered, not a pattern learnt.
     """
+    by_kind: dict[str, tuple[list[dict], list[int]]] = {}
+    for article in parsed:
+        for candidate, target in zip(article.candidates, article.labels):
+            if target is not None:
+                rows, targets = by_kind.setdefault(candidate.kind, ([], []))
+                rows.append(candidate.features)
+                targets.append(target)
+    if not any(len(set(targets)) > 1 for _, targets in by_kind.values()):
+        raise InputError("gold", "the gold articles give no positive example to learn from")
+    weights: dict[str, tuple[float, ...]] = {}
+    for kind, (rows, targets) in sorted(by_kind.items()):
+        weights.update(_fit_kind(kind, rows, targets, c=c, min_count=min_count, balanced=balanced))
+    if all(name.startswith("bias:") for name in weights):
+        raise InputError("gold", f"no feature is seen in {min_count} or more candidates: too few gold articles")
+    examples = [t for _, targets in by_kind.values() for t in targets]
+    info = {"examples": len(examples), "positives": {CLASSES[k]: examples.count(k) for k in range(len(CLASSES))},
+            "C": c, **(meta or {})}
+    return EventModel(weights, (0.0,) * len(CLASSES), dict(thresholds or DEFAULT_THRESHOLDS), info)
+
+
+def _fit_kind(kind: str, rows: list[dict], targets: list[int], *, c: float, min_count: int,
+              balanced: bool) -> dict[str, tuple[float, ...]]:
+    """One kind's weights, its intercept in ``bias:KIND``; a class it never saw is never predicted."""
     from collections import Counter
 
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    rows, targets = [], []
-    for article in parsed:
-        for candidate, target in zip(article.candidates, article.labels):
-            if target is not None:
-                rows.append(candidate.features)
-                targets.append(target)
+    bias = f"bias:{kind}"
+    missing = -30.0
+    learnt = sorted(set(targets))
+    if len(learnt) < 2:
+        return {bias: tuple(0.0 if k in learnt else missing for k in range(len(CLASSES)))}
     if min_count > 1:
         counts = Counter(name for row in rows for name in row)
-        rows = [{k: v for k, v in row.items() if counts[k] >= min_count} for row in rows]
-    if len(set(targets)) < 2:
-        raise InputError("gold", "the gold articles give no positive example to learn from")
+        rows = [{k: v for k, v in row.items() if counts[k] >= min_count and k != bias} for row in rows]
     vectorizer = DictVectorizer()
     x = vectorizer.fit_transform(rows)
-    if x.shape[1] == 0:
-        raise InputError("gold", f"no feature is seen in {min_count} or more candidates: too few gold articles")
+    if x.shape[1] == 0:  # too few examples of this kind to learn a pattern: its class priors only
+        return {bias: tuple(round(math.log(targets.count(k) / len(targets)), 6) if k in learnt else missing
+                            for k in range(len(CLASSES)))}
     classifier = LogisticRegression(C=c, max_iter=2000, class_weight="balanced" if balanced else None)
     classifier.fit(x, targets)
-    learnt = list(classifier.classes_)
-    names = vectorizer.get_feature_names_out()
-    weights, intercept = {}, [0.0] * len(CLASSES)
     if len(learnt) == 2:  # a binary fit has one row: spread it as softmax logits
         coefficients = [[-w / 2 for w in classifier.coef_[0]], [w / 2 for w in classifier.coef_[0]]]
         intercepts = [-classifier.intercept_[0] / 2, classifier.intercept_[0] / 2]
     else:
         coefficients, intercepts = classifier.coef_, classifier.intercept_
-    missing = -30.0  # a class never seen in training is never predicted
-    for k in range(len(CLASSES)):
-        if k not in learnt:
-            intercept[k] = missing
-    for row, cls in enumerate(learnt):
-        intercept[cls] = round(float(intercepts[row]), 6)
-    for column, name in enumerate(names):
+    weights: dict[str, tuple[float, ...]] = {}
+    for column, name in enumerate(vectorizer.get_feature_names_out()):
         values = [0.0] * len(CLASSES)
         for row, cls in enumerate(learnt):
             values[cls] = round(float(coefficients[row][column]), 4)
         if any(abs(v) >= 1e-3 for v in values):
             weights[name] = tuple(values)
-    info = {"examples": len(targets), "positives": {CLASSES[k]: targets.count(k) for k in range(len(CLASSES))},
-            "C": c, **(meta or {})}
-    return EventModel(weights, tuple(intercept), dict(thresholds or DEFAULT_THRESHOLDS), info)
+    intercept = [missing] * len(CLASSES)
+    for row, cls in enumerate(learnt):
+        intercept[cls] = round(float(intercepts[row]), 6)
+    weights[bias] = tuple(intercept)
+    return weights
 
 
 def predict(model: EventModel, parsed: Iterable[ParsedArticle]) -> Prediction:

@@ -145,27 +145,31 @@ def test_kg_train_on_a_tiny_gold_file(tmp_path):
 
     from kg.cli import app
 
-    people = [{"name": "Angela Merkel", "type": "Person", "aliases": ["Angela Merkel", "Merkel"]},
-              {"name": "Paris", "type": "City", "aliases": ["Paris"]},
-              {"name": "Emmanuel Macron", "type": "Person", "aliases": ["Emmanuel Macron"]}]
-    records = [
-        _gold("Angela Merkel visited Paris on Monday. Emmanuel Macron criticised Merkel.",
-              [{"rel": "visited", "subject": "Angela Merkel", "object": "Paris", "date": "2019-03-04",
-                "evidence": "Angela Merkel visited Paris on Monday"}], [], people, "a1"),
-        _gold("Angela Merkel will visit Paris next week. Emmanuel Macron met Angela Merkel.",
-              [{"rel": "met", "subject": "Emmanuel Macron", "object": "Angela Merkel", "date": None,
-                "evidence": "Emmanuel Macron met Angela Merkel"}],
-              [{"rel": "visited", "subject": "Angela Merkel", "object": "Paris", "date": None,
-                "evidence": "Angela Merkel will visit Paris next week"}], people, "a2"),
-    ]
+    cast = [("Angela Merkel", "Merkel", "Emmanuel Macron", "Paris"),
+            ("Boris Johnson", "Johnson", "Justin Trudeau", "Ottawa"),
+            ("Jacinda Ardern", "Ardern", "Scott Morrison", "Sydney")]
+    records = []
+    for n, (name, surname, other, place) in enumerate(cast):
+        people = [{"name": name, "type": "Person", "aliases": [name, surname]},
+                  {"name": other, "type": "Person", "aliases": [other]},
+                  {"name": place, "type": "City", "aliases": [place]}]
+        visit = {"rel": "visited", "subject": name, "object": place}
+        records.append(_gold(f"{name} visited {place} on Monday. {other} criticised {surname}.",
+                             [{**visit, "date": "2019-03-04", "evidence": f"{name} visited {place} on Monday"}],
+                             [], people, f"a{n}"))
+        records.append(_gold(f"{name} will visit {place} next week. {other} met {name}.",
+                             [{"rel": "met", "subject": other, "object": name, "date": None,
+                               "evidence": f"{other} met {name}"}],
+                             [{**visit, "date": None, "evidence": f"{name} will visit {place} next week"}],
+                             people, f"b{n}"))
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps(r) + "\n" for r in records))
     model_path = tmp_path / "model.json"
     result = CliRunner().invoke(app, ["train", str(gold), "--out", str(model_path), "--c", "10"])
     assert result.exit_code == 0, result.output
-    assert "2 articles" in result.output
+    assert "6 articles" in result.output
     trained = EventModel.load(model_path)
-    assert trained.meta["positives"] == {"none": trained.meta["examples"] - 3, "fact": 2, "planned": 1}
+    assert trained.meta["positives"] == {"none": trained.meta["examples"] - 9, "fact": 6, "planned": 3}
 
     article = tmp_path / "new.txt"
     article.write_text("Angela Merkel visited Paris on Monday.\n")

@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.entities import PRONOUN_GENDER, DocEntities
 from kg.extract.events import meetings, visits
+from kg.extract.frames import Participation, participations, shared
 from kg.extract.grammar import FUTURE, doc_text, is_asserted, is_modal, sentence_evidence, sentences
 from kg.lexicon import word_classes
 
@@ -57,6 +58,7 @@ class Candidate:
     anchor: Token
     status: str | None  # None: asserted; else "planned", "cancelled" or "denied"
     features: dict[str, float]
+    support: tuple[Span, ...] = ()  # other sentences it reads: the first mention of a gathering's participant
 
     @property
     def asserted(self) -> bool:
@@ -98,11 +100,13 @@ def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list
 
 
 def candidates(doc: Doc, entities: DocEntities) -> Iterator[Candidate]:
-    """Every (person, place) and (person, person) pair of every sentence, with features."""
+    """Every (person, place) and (person, person) pair of every sentence, with features,
+    and the pairs of people who take part in one gathering named in two sentences."""
     ruled = _rule_pairs(doc, entities)
     gatherings: dict[str, tuple[str, ...]] = {}  # gathering lemma -> the places it was last said to be at
+    attended: dict[str, list[tuple[int, Participation]]] = {}  # gathering lemma -> who took part, where
     first_sentence = True
-    for sentence in sentences(doc):
+    for number, sentence in enumerate(sentences(doc)):
         people, places = mentions(sentence, entities)
         if not people:
             _remember_gatherings(_gatherings_of(sentence, places), gatherings)
@@ -111,6 +115,7 @@ def candidates(doc: Doc, entities: DocEntities) -> Iterator[Candidate]:
         context = _sentence_features(sentence, first_sentence)
         start = sentence_evidence(doc, sentence, None).start
         stated = {(kind, a, b) for kind, a, b, at in ruled if at == start}  # what the rules find here
+        frames = {(m.entity, m.head.i): participations(m.entity, m.head) for m in people}
         for person in people:
             for place in places:
                 if place.head.i == person.head.i:
@@ -120,9 +125,100 @@ def candidates(doc: Doc, entities: DocEntities) -> Iterator[Candidate]:
             for b in people[i + 1:]:
                 if a.entity == b.entity or a.head.i == b.head.i:
                     continue
-                yield _candidate("meet", a, b, sentence, context, people, stated, entities)
+                candidate = _candidate("meet", a, b, sentence, context, people, stated, entities)
+                _frame_features(candidate.features, frames[a.entity, a.head.i], frames[b.entity, b.head.i])
+                yield candidate
         yield from _gathering_candidates(sentence, people, places, gatherings, context, stated, entities)
+        yield from _attendance_candidates(number, sentence, frames, places, attended, entities)
         first_sentence = False
+
+
+def _frame_features(features: dict, first: list[Participation], second: list[Participation]) -> None:
+    """What a meeting candidate's two people share: the gathering or meeting word both take
+    part in ("joined at the launch by A and B", "A, B and C, who met")."""
+    add = _adder(features, "meet")
+    for a, b in shared(first, second):
+        add("frame")
+        add(f"frame_pos={a.trigger.pos_}")
+        for cls in a.classes:
+            add(f"frame_class={cls}")
+        add("frame_roles=" + "+".join(sorted((a.role.split("^")[0], b.role.split("^")[0]))))
+    if first and second and not features.get("meet:frame"):
+        add("frame_apart")  # both take part in something, not the same
+
+
+CROSS_WINDOW = 12  # sentences between two mentions of one gathering's participants
+
+
+def _attendance_candidates(number: int, sentence: Span, frames: dict, places: list[Mention], attended: dict,
+                           entities: DocEntities) -> Iterator[Candidate]:
+    """Meetings of people said to take part in one gathering in different sentences: "Kasich
+    ... at the final debate Saturday" ... "he declared at Saturday's debate". The later
+    sentence is the candidate's, the earlier one its support."""
+    classes = triggers()
+    here: list[tuple[Participation, tuple[str, ...]]] = []
+    for taken in frames.values():
+        here.extend((p, _where(p.trigger, places)) for p in taken
+                    if "gathering" in p.classes and p.trigger.pos_ in ("NOUN", "PROPN"))
+    seen: set[tuple[str, str]] = set()
+    for participation, where in here:
+        lemma = participation.trigger.lemma_.lower()
+        if "generic" in classes.get(lemma, ()):
+            continue
+        for earlier_number, earlier, earlier_where in reversed(attended.get(lemma, [])):
+            if number - earlier_number > CROSS_WINDOW:
+                break
+            pair = (earlier.entity, participation.entity)
+            if earlier.entity == participation.entity or pair in seen:
+                continue
+            seen.add(pair)
+            places_named = "same" if set(where) & set(earlier_where) else "other" if where and earlier_where else "-"
+            yield _attendance_candidate(earlier, participation, number - earlier_number, sentence, entities,
+                                        places_named)
+    for participation, where in here:
+        attended.setdefault(participation.trigger.lemma_.lower(), []).append((number, participation, where))
+
+
+def _where(noun: Token, places: list[Mention]) -> tuple[str, ...]:
+    """The places of a gathering noun, or else of the clause it is in: "spoke at a rally in
+    Detroit" (the parser often hangs "in Detroit" on the verb)."""
+    own = _own_places(noun, places)
+    if own or noun.dep_ != "pobj" or noun.head.dep_ != "prep":
+        return own
+    clause = noun.head.head
+    inside = {t.i for child in clause.children if child.dep_ == "prep" and child != noun.head
+              for t in child.subtree}
+    return tuple(dict.fromkeys(p.entity for p in places if p.head.i in inside))
+
+
+def _attendance_candidate(earlier: Participation, later: Participation, distance: int, sentence: Span,
+                          entities: DocEntities, places_named: str) -> Candidate:
+    features: dict[str, float] = {"bias:meet": 1.0}
+    add = _adder(features, "meet")
+    add("cross")
+    add(f"cross_dist={min(distance, 4)}")
+    add(f"cross_det={_determiner(later.trigger)}")  # "the debate" recalls one; "a rally" may be another
+    add(f"cross_places={places_named}")  # "a rally in Detroit" ... "a rally in Ohio" may be two
+    for role, p in (("a", earlier), ("b", later)):
+        add(f"cross_role_{role}={p.role.split('^')[0]}")
+        add(f"cross_kind_{role}={'name' if entities.entity_at(p.mention) else p.mention.pos_}")
+    statuses = [_status(_verb_above(p.trigger), None) for p in (earlier, later)]
+    status = next((s for s, _ in statuses if s is not None), None)
+    add(f"status={status}")
+    for _, modality in statuses:
+        for name, value in modality.items():
+            add(f"cross_{name}", value)
+    return Candidate("meet", earlier.entity, later.entity, sentence, _verb_above(later.trigger), status, features,
+                     (earlier.mention.sent,))
+
+
+def _determiner(noun: Token) -> str:
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return "poss"
+        if child.dep_ == "det":
+            return child.lower_ if child.lower_ in ("the", "a", "an", "this", "that") else "other"
+    return "none"
 
 
 def _gathering_nouns(sentence: Span) -> list[Token]:
@@ -196,7 +292,7 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
     target = _lift(b.head, entities) if kind == "visit" else b.head
     up, lca, down = _path(a.head, target)
     anchor = _verb_above(lca)
-    features = dict(context)
+    features = {f"{kind}:{name}": value for name, value in context.items()}  # each kind learns its own
     features[f"bias:{kind}"] = 1.0
     add = _adder(features, kind)
     classes = triggers()
@@ -259,21 +355,10 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
             add(f"qualifies_b_class={cls}")
     if a.head.head.i == b.head.i or b.head.head.i == a.head.i:
         add("adjacent_heads")
-    # the clause: "cancelled her visit", "called off the talks" are no visit and no talks
-    modality = _modality(anchor)
-    # the clause of the place (or partner) counts too: "told Rugby Special he would be fit in time
+    # the clause: "cancelled her visit", "called off the talks" are no visit and no talks; the
+    # clause of the place (or partner) counts too: "told Rugby Special he would be fit in time
     # for the tour to New Zealand", "Monday's debate in New York will be ..."
-    own = governor if governor is not None and governor != anchor else None
-    negated = modality.get("neg") or (own is not None and _modality(own).get("neg"))
-    if _cancelled(anchor) or (own is not None and _cancelled(own)) or modality.get("above_cancel") \
-            or modality.get("child_cancel"):
-        status = "cancelled"
-    elif negated:
-        status = "denied"  # "did not visit", "never met"
-    elif not is_asserted(anchor) or (own is not None and not is_asserted(own)) or _due(anchor):
-        status = "planned"
-    else:
-        status = None
+    status, modality = _status(anchor, governor if governor is not None and governor != anchor else None)
     add(f"status={status}")
     for name, value in modality.items():
         add(name, value)
@@ -297,6 +382,21 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
     if kind == "meet" and b.head in a.head.conjuncts:
         add("conjuncts")
     return Candidate(kind, a.entity, b.entity, sentence, anchor, status, features)
+
+
+def _status(anchor: Token, own: Token | None) -> tuple[str | None, dict[str, float]]:
+    """Whether the clause of an event asserts it (None) or has it "cancelled", "denied" or
+    "planned", and the clause's modality features; ``own``: the verb the second mention hangs on."""
+    modality = _modality(anchor)
+    negated = modality.get("neg") or (own is not None and _modality(own).get("neg"))
+    if _cancelled(anchor) or (own is not None and _cancelled(own)) or modality.get("above_cancel") \
+            or modality.get("child_cancel"):
+        return "cancelled", modality
+    if negated:
+        return "denied", modality  # "did not visit", "never met"
+    if not is_asserted(anchor) or (own is not None and not is_asserted(own)) or _due(anchor):
+        return "planned", modality
+    return None, modality
 
 
 def _lift(token: Token, entities: DocEntities) -> Token:
