@@ -144,7 +144,7 @@ def parse_gold(paths: Sequence[Path | str], *, model: str | None = None,
 def label(record: dict, candidate: Candidate, names: dict[str, frozenset[str]]) -> int | None:
     """The class of a candidate under the record's gold facts (see the module text)."""
     text = record["text"]
-    read = [(s.start_char, s.end_char) for s in (candidate.sentence, *candidate.support)]
+    read = [(s.start_char, s.end_char) for s in (candidate.sentence, *candidate.support_sentences)]
     is_pair = _pair_test(record, candidate, names)
 
     def matches(fact: dict) -> bool | None:

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.entities import PRONOUN_GENDER, DocEntities
 from kg.extract.events import meetings, visits
 from kg.extract.frames import Participation, participations, shared
-from kg.extract.grammar import FUTURE, doc_text, is_asserted, is_modal, sentence_evidence, sentences
+from kg.extract.grammar import FUTURE, doc_text, is_asserted, is_modal, sentence_evidence, sentence_of, sentences
 from kg.lexicon import word_classes
 
 MAX_PATH = 8  # longer dependency paths are described by their length only
@@ -58,7 +58,11 @@ class Candidate:
     anchor: Token
     status: str | None  # None: asserted; else "planned", "cancelled" or "denied"
     features: dict[str, float]
-    support: tuple[Span, ...] = ()  # other sentences it reads: the first mention of a gathering's participant
+    support: tuple[Token, ...] = ()  # clauses of other sentences it reads: where a gathering's first participant is
+
+    @property
+    def support_sentences(self) -> tuple[Span, ...]:
+        return tuple(sentence_of(token) for token in self.support)
 
     @property
     def asserted(self) -> bool:
@@ -209,7 +213,7 @@ def _attendance_candidate(earlier: Participation, later: Participation, distance
         for name, value in modality.items():
             add(f"cross_{name}", value)
     return Candidate("meet", earlier.entity, later.entity, sentence, _verb_above(later.trigger), status, features,
-                     (earlier.mention.sent,))
+                     (_verb_above(earlier.trigger),))
 
 
 def _determiner(noun: Token) -> str:

@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 from kg.errors import InputError
 from kg.extract.candidates import Candidate, candidates
 from kg.extract.entities import DocEntities
-from kg.extract.grammar import doc_text, event_date, sentence_evidence, sentences
+from kg.extract.grammar import doc_text, event_date, sentence_evidence, sentence_of, sentences
 from kg.facts import Meeting, Visit
 
 EXTRACTOR = "events.v3"
@@ -293,8 +293,11 @@ def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
             date = None  # the day the strongest sentence that states it gives, from its own clause
             for score, _, supporting in decision.scored:
                 if score >= threshold and supporting.asserted:
-                    date = event_date(supporting.anchor, article.date if article else None,
-                                      lede=first is not None and supporting.sentence == first)
+                    for anchor in (supporting.anchor, *supporting.support):  # "the debate Saturday" ... "at the debate"
+                        date = event_date(anchor, article.date if article else None,
+                                          lede=first is not None and sentence_of(anchor) == first)
+                        if date is not None:
+                            break
                     if date is not None:
                         break
             yield _event(doc, article, best, date, None)

@@ -143,19 +143,27 @@ def _names_coming_day(token: Token) -> bool:
 
 def date_expressions(verb: Token) -> list[Span]:
     """DATE and TIME entities that modify ``verb`` itself, not a noun in its clause."""
-    found = []
-    for ent in sentence_of(verb).ents:
-        if ent.label_ not in ("DATE", "TIME"):
-            continue
-        head, hops = ent.root, 0
-        while head != verb and hops < 3 and head.head != head:
-            if head.dep_ in ("pobj", "prep", "npadvmod", "advmod", "nummod", "compound"):
-                head, hops = head.head, hops + 1
-            else:
-                break
-        if head == verb:
-            found.append(ent)
-    return found
+    return [ent for ent in sentence_of(verb).ents if ent.label_ in ("DATE", "TIME") and _date_head(ent, verb) == verb]
+
+
+def _date_head(ent: Span, verb: Token | None = None) -> Token:
+    """The word a date expression modifies, through prepositions and adverbial phrases."""
+    head, hops = ent.root, 0
+    while head != verb and hops < 3 and head.head != head:
+        if head.dep_ in ("pobj", "prep", "npadvmod", "advmod", "nummod", "compound"):
+            head, hops = head.head, hops + 1
+        else:
+            break
+    return head
+
+
+def _unreal_date(ent: Span, verb: Token) -> bool:
+    """Whether a date belongs to another clause's plan or order: "ordering him to appear in court May 4"."""
+    head = _date_head(ent)
+    if head == verb or head.pos_ not in ("VERB", "AUX"):
+        return False
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+    return infinitive or _future(head) or not is_asserted(head)
 
 
 def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False) -> dt.date | None:
@@ -184,7 +192,7 @@ def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False)
     if not future and not own:  # "last week" is the verb's own date, only not a day
         for sentence in _context_sentences(verb):
             for ent in sentence.ents:
-                if ent.label_ in ("DATE", "TIME"):
+                if ent.label_ in ("DATE", "TIME") and not _unreal_date(ent, verb):
                     day = resolve_date(ent.text, article_date)
                     if day is not None:
                         return day
