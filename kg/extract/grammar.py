@@ -157,15 +157,6 @@ def _date_head(ent: Span, verb: Token | None = None) -> Token:
     return head
 
 
-def _unreal_date(ent: Span, verb: Token) -> bool:
-    """Whether a date belongs to another clause's plan or order: "ordering him to appear in court May 4"."""
-    head = _date_head(ent)
-    if head == verb or head.pos_ not in ("VERB", "AUX"):
-        return False
-    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
-    return infinitive or _future(head) or not is_asserted(head)
-
-
 def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False) -> dt.date | None:
     """The day the event of ``verb`` happened, or None when the text does not fix one.
 
@@ -192,7 +183,7 @@ def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False)
     if not future and not own:  # "last week" is the verb's own date, only not a day
         for sentence in _context_sentences(verb):
             for ent in sentence.ents:
-                if ent.label_ in ("DATE", "TIME") and not _unreal_date(ent, verb):
+                if ent.label_ in ("DATE", "TIME"):
                     day = resolve_date(ent.text, article_date)
                     if day is not None:
                         return day
