@@ -146,7 +146,7 @@ def _frame_features(features: dict, first: list[Participation], second: list[Par
         add(f"frame_pos={a.trigger.pos_}")
         for cls in a.classes:
             add(f"frame_class={cls}")
-        add("frame_roles=" + "+".join(sorted((a.role.split("^")[0], b.role.split("^")[0]))))
+        add("frame_roles=" + "+".join(sorted((a.base_role, b.base_role))))
     if first and second and not features.get("meet:frame"):
         add("frame_apart")  # both take part in something, not the same
 
@@ -204,16 +204,16 @@ def _attendance_candidate(earlier: Participation, later: Participation, distance
     add(f"cross_det={_determiner(later.trigger)}")  # "the debate" recalls one; "a rally" may be another
     add(f"cross_places={places_named}")  # "a rally in Detroit" ... "a rally in Ohio" may be two
     for role, p in (("a", earlier), ("b", later)):
-        add(f"cross_role_{role}={p.role.split('^')[0]}")
+        add(f"cross_role_{role}={p.base_role}")
         add(f"cross_kind_{role}={'name' if entities.entity_at(p.mention) else p.mention.pos_}")
-    statuses = [_status(_verb_above(p.trigger), None) for p in (earlier, later)]
+    anchors = [_verb_above(p.trigger) for p in (earlier, later)]
+    statuses = [_status(anchor, None) for anchor in anchors]
     status = next((s for s, _ in statuses if s is not None), None)
     add(f"status={status}")
     for _, modality in statuses:
         for name, value in modality.items():
             add(f"cross_{name}", value)
-    return Candidate("meet", earlier.entity, later.entity, sentence, _verb_above(later.trigger), status, features,
-                     (_verb_above(earlier.trigger),))
+    return Candidate("meet", earlier.entity, later.entity, sentence, anchors[1], status, features, (anchors[0],))
 
 
 def _determiner(noun: Token) -> str:

@@ -26,13 +26,12 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from kg.lexicon import word_classes
+from kg.lexicon import word_classes, words
 
 FRAME_CLASSES = frozenset({"meet", "gathering"})  # the trigger classes a frame hangs on
 CLIMB = 3  # clauses and phrases climbed from a person to find the word it takes part in
-# what a phrase climbed through may be to its head: a clause or a phrase that is not a new argument
-THROUGH = frozenset({"acl", "relcl", "xcomp", "advcl", "pcomp", "prep", "pobj", "conj", "ccomp"})
-ATTACHED = frozenset({"prep", "dobj", "npadvmod", "attr", "nsubj", "nsubjpass"})  # how a gathering noun hangs on a verb
+THROUGH = words("frame_dependencies.tsv", "through")  # what a phrase climbed through may be to its head
+ATTACHED = words("frame_dependencies.tsv", "attached")  # how a gathering noun hangs on a verb
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,16 @@ class Participation:
     entity: str
     mention: Token  # the person's head token
     trigger: Token  # the gathering noun or meeting verb
-    role: str  # how the person hangs on it: "nsubj", "dobj", "with", "by", "poss", "at>", ...
+    role: str  # how the person hangs on it: "nsubj", "dobj", "with", "by", "nsubj^relcl", "nsubj@at", ...
 
     @property
     def classes(self) -> frozenset[str]:
         return trigger_classes(self.trigger)
+
+    @property
+    def base_role(self) -> str:
+        """The role at the person's own word, before any clause climbed: "nsubj" of "nsubj^relcl"."""
+        return self.role.split("^")[0]
 
 
 def trigger_classes(token: Token) -> frozenset[str]:
