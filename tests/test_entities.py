@@ -45,6 +45,29 @@ def test_no_entity_where_there_is_none(entities_of, text, absent):
     assert absent not in entities_of(text)
 
 
+LIST_OF_PLACES = ("The party leader is campaigning this week as he visits Manchester, Liverpool, Leicester, "
+                  "Somerset, Basingstoke, Shrewsbury, Dorset and Torbay.")
+
+
+def test_names_listed_with_places_are_places(entities_of):
+    found = entities_of(LIST_OF_PLACES)
+    assert found["Torbay"][0] in ("Place", "City")  # the model tags it a person
+    assert found["Shrewsbury"][0] in ("Place", "City")  # the model does not tag it
+    assert found["Liverpool"][0] == "City"
+
+
+def test_a_list_with_one_place_stays_as_tagged(entities_of):
+    found = entities_of("Arsenal, Chelsea, Liverpool and Everton all won on Saturday.")
+    assert found["Everton"][0] not in ("Place", "City")  # one place in four is no list of places
+    assert found["Liverpool"][0] == "City"
+
+
+def test_plural_acronyms_are_no_persons(entities_of):
+    found = entities_of("Labour MPs criticised Mr Blair.")
+    assert "Labour MPs" not in found
+    assert found["Blair"][0] == "Person"
+
+
 def test_party_nicknames_join_their_party(entities_of):
     found = entities_of("The Tories attacked the Lib Dems over tax.")
     assert found["Tories"] == ("Organization", "Conservative Party")

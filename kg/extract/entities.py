@@ -280,6 +280,7 @@ class EntityFinder:
             if info is not None:
                 mentions.append((span, info))
                 taken.update(range(span.start, span.end))
+        mentions = _listed_places(doc, mentions, taken)
         mentions = _headline_names(mentions, taken, headlines)
         mentions = _consistent_surnames(doc, mentions, taken, headlines)
         mentions += _repeated_names(doc, mentions, taken, headlines)
@@ -689,6 +690,8 @@ def _typed(span: Span, label: str) -> dict | None:
     if (label == "PERSON" and len(span) == 1 and span.start > 0 and span.doc[span.start - 1].lower_ == "the"
             and _team_word(span.text)):
         return {"type": "Organization"}  # "the Colts", "the Jags": a team, not a person
+    if label == "PERSON" and _plural_acronym(span[-1].text):
+        return None  # "Labour MPs", "CEOs": a group of people, no one's name
     if label == "PERSON" and _admitted_to(span):
         return {"type": "Place"}  # "checked into Betty Ford": the clinic named after her
     if label == "ORG" and span.root.lower_ in TITLE_WORDS:  # "Defense" in "Defense Minister X"
@@ -714,6 +717,15 @@ def _typed(span: Span, label: str) -> dict | None:
             return {"type": "City", "link": f"geonames:{hit[1]}"}
         return {"type": "Place"}
     return {"type": "Place"}
+
+
+def _plural_acronym(word: str) -> bool:
+    """ "MPs", "CEOs", "GPs": the plural of an acronym names a group.
+
+    >>> _plural_acronym("MPs"), _plural_acronym("Mays"), _plural_acronym("US")
+    (True, False, False)
+    """
+    return len(word) >= 3 and word.endswith("s") and word[:-1].isupper()
 
 
 BIG_CITY = 100_000  # a city this large is a place even where the model saw a person or a group
@@ -764,6 +776,62 @@ def _admitted_to(span: Span) -> bool:
     prep = token.head
     return (token.dep_ == "pobj" and prep.lower_ in ("at", "into", "from")
             and prep.head.lemma_.lower() in STAY_WORDS)
+
+
+def _listed_places(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]) -> list[tuple[Span, dict]]:
+    """Names listed with places are places: "visits Manchester, Liverpool, Leicester,
+    Shrewsbury, Dorset and Torbay", where the model tags some as persons or groups and
+    misses others. A coordination counts as a list of places when at least two of its
+    members, and more than half, are places already; then a member the model saw as a
+    person, or did not tag, becomes a place, and one it saw as an organisation does when
+    the gazetteer knows it as a place."""
+    at: dict[int, int] = {}  # token index -> index of the mention covering it
+    for n, (span, _) in enumerate(mentions):
+        for i in range(span.start, span.end):
+            at[i] = n
+    mentions = list(mentions)
+    seen: set[int] = set()
+    for span, info in list(mentions):
+        if info["type"] not in PLACE_TYPES:
+            continue
+        head = span.root
+        while head.dep_ == "conj" and head.head != head:
+            head = head.head
+        if head.i in seen:
+            continue
+        seen.add(head.i)
+        members = [head, *head.conjuncts]
+        if len(members) < 3:
+            continue
+        kinds = [mentions[at[t.i]][1]["type"] if t.i in at else None for t in members]
+        places = sum(k in PLACE_TYPES for k in kinds)
+        if places < 2 or places * 2 <= len(members):
+            continue
+        for token, kind in zip(members, kinds):
+            if kind in PLACE_TYPES or token.pos_ != "PROPN":
+                continue
+            if kind is None:
+                start = token.i
+                while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i in range(start, token.i + 1) \
+                        and doc[start - 1].pos_ == "PROPN" and start - 1 not in taken:
+                    start -= 1
+                if any(i in taken for i in range(start, token.i + 1)):
+                    continue
+                new = doc[start:token.i + 1]
+                typed = _typed(new, "GPE")
+                if typed is not None:
+                    mentions.append((new, typed))
+                    taken.update(range(start, token.i + 1))
+                continue
+            n = at[token.i]
+            old_span, old = mentions[n]
+            name = strip_possessive(old_span.text)
+            known = gazetteer.city(name) or gazetteer.country(name) or gazetteer.is_region(name)
+            if old["type"] == "Person" or known:
+                typed = _typed(old_span, "GPE")
+                if typed is not None:
+                    mentions[n] = (old_span, typed)
+    return mentions
 
 
 def _region_context(span: Span) -> bool:
