@@ -136,3 +136,30 @@ def test_resolve_date(expression, article_date, expected):
 
 def test_future_weekday_looks_forward():
     assert resolve_date("Friday", MONDAY, future=True) == dt.date(2017, 12, 15)
+
+
+def test_a_day_without_its_year_is_the_nearest_one_in_a_clause_not_past():
+    assert resolve_date("May 4", dt.date(2016, 3, 30), nearest=True) == dt.date(2016, 5, 4)  # the coming May
+    assert resolve_date("Dec. 28", dt.date(2016, 1, 3), nearest=True) == dt.date(2015, 12, 28)  # the last December
+    assert resolve_date("May 4", dt.date(2016, 3, 30)) == dt.date(2015, 5, 4)  # a past clause: the last May
+
+
+def test_an_event_dated_after_the_article_is_planned(extract_text):
+    found = extract_text("Angela Merkel visits Paris on December 19.", date=MONDAY)
+    assert not found.visits  # the article is of 11 December: the visit is still to come
+    assert ("Visit", frozenset({"Angela Merkel", "Paris"}), "planned") in found.planned
+    control = extract_text("Angela Merkel visits Paris on December 4.", date=MONDAY)
+    assert control.visits == {("Angela Merkel", "Paris", dt.date(2017, 12, 4))}
+
+
+def test_a_coming_day_elsewhere_in_the_sentence_is_not_the_visit_date(extract_text):
+    text = "Angela Merkel went to the court in Paris and signed papers ordering her to appear again December 19."
+    visits = extract_text(text, date=MONDAY).visits
+    assert ("Angela Merkel", "Paris", None) in visits
+
+
+def test_present_progressive_with_a_day_is_an_arrangement(extract_text):
+    found = extract_text("Angela Merkel is visiting Paris on Thursday.", date=MONDAY)
+    assert not found.visits
+    control = extract_text("Angela Merkel visited Paris on Thursday.", date=MONDAY)
+    assert ("Angela Merkel", "Paris", dt.date(2017, 12, 7)) in control.visits

@@ -300,6 +300,10 @@ def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
                             break
                     if date is not None:
                         break
+            if date is not None and article is not None and article.date is not None and date > article.date:
+                # a day after the article's: "a concert ... on July 19th" is still to come
+                yield _event(doc, article, best, None, "planned")
+                continue
             yield _event(doc, article, best, date, None)
         # an event announced, called off or denied, in a sentence of its own
         announced = [(p + (f if not c.asserted else 0.0), c) for f, p, c in decision.scored

@@ -167,7 +167,7 @@ def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False)
     article's first sentence, where a present-perfect ("The Russian president has
     visited ...") reports the news of the article's day.
     """
-    future = _future(verb)
+    future = _future(verb) or _present_progressive(verb)  # "is meeting X on Thursday" is an arrangement
     expressions = date_expressions(verb)
     own = [e for e in expressions if not PART_OF_DAY.match(e.text)]
     if expressions and not own and not future:
@@ -177,15 +177,17 @@ def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False)
             if day is not None:
                 return day
     for ent in own:
-        day = resolve_date(ent.text, article_date, future=future)
+        day = resolve_date(ent.text, article_date, future=future, nearest=not _past(verb))
         if day is not None:
             return day
     if not future and not own:  # "last week" is the verb's own date, only not a day
         for sentence in _context_sentences(verb):
             for ent in sentence.ents:
                 if ent.label_ in ("DATE", "TIME"):
-                    day = resolve_date(ent.text, article_date)
-                    if day is not None:
+                    day = resolve_date(ent.text, article_date, nearest=not _past(_clause_verb(ent.root)))
+                    # a day after the article's is another, coming event's: "... and signed papers
+                    # ordering him to appear in court May 4"
+                    if day is not None and (article_date is None or day <= article_date):
                         return day
     if lede and article_date is not None and _perfect(verb):
         return article_date
@@ -220,12 +222,40 @@ def _future(verb: Token) -> bool:
     return False
 
 
+def _past(verb: Token) -> bool:
+    """Whether a clause is in a past tense: "met", "was met", "had met", "has met"."""
+    return verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(
+        c.dep_ in ("aux", "auxpass") and (c.tag_ == "VBD" or c.lemma_ == "have") for c in verb.children))
+
+
+def _clause_verb(token: Token) -> Token:
+    """The verb of the clause a token is in (the token itself when no verb is above it)."""
+    current = token
+    for _ in range(8):
+        if current.pos_ in ("VERB", "AUX"):
+            return current
+        if current.head == current:
+            break
+        current = current.head
+    return token
+
+
+def _present_progressive(verb: Token) -> bool:
+    return verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" and c.tag_ in ("VBZ", "VBP")
+                                      for c in verb.children)
+
+
 def _perfect(verb: Token) -> bool:
     return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
 
 
-def resolve_date(text: str, article_date: dt.date | None, *, future: bool = False) -> dt.date | None:
+def resolve_date(text: str, article_date: dt.date | None, *, future: bool = False,
+                 nearest: bool = False) -> dt.date | None:
     """A day-precise date for a date expression, resolved against the article date.
+
+    A weekday is the last one (``future``: the next one); a day without its year is in the
+    last twelve months, or (``nearest``, for a clause not in the past tense, or ``future``)
+    the one nearest the article's day.
 
     >>> resolve_date("on Monday", dt.date(2017, 12, 11))
     datetime.date(2017, 12, 11)
@@ -237,6 +267,10 @@ def resolve_date(text: str, article_date: dt.date | None, *, future: bool = Fals
     True
     >>> resolve_date("last week", dt.date(2017, 12, 11)) is None  # not a day
     True
+    >>> resolve_date("May 4", dt.date(2016, 3, 30)), resolve_date("May 4", dt.date(2016, 3, 30), nearest=True)
+    (datetime.date(2015, 5, 4), datetime.date(2016, 5, 4))
+    >>> resolve_date("Dec. 28", dt.date(2016, 1, 3), nearest=True)
+    datetime.date(2015, 12, 28)
     """
     cleaned = re.sub(r"^(?:on|last|this past|earlier on)\s+(?=(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)", "",
                      text.strip(), flags=re.I)
@@ -258,7 +292,21 @@ def resolve_date(text: str, article_date: dt.date | None, *, future: bool = Fals
         return None
     if not re.search(r"\d", text) and lowered not in ("yesterday", "today", "the day before yesterday"):
         return None  # "the morning", "recently": no day is named
-    return data.date_obj.date()
+    day = data.date_obj.date()
+    if (nearest or future) and article_date is not None and not re.search(r"\b\d{4}\b", text):
+        # a day without its year is the one nearest the article's: "May 4" in a March story is
+        # the coming May, "Dec. 28" in a January story the last December
+        ahead = _with_year(day, day.year + 1)
+        if ahead is not None and (ahead - article_date).days < (article_date - day).days:
+            day = ahead
+    return day
+
+
+def _with_year(day: dt.date, year: int) -> dt.date | None:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return None
 
 
 @cache
