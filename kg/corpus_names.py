@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from kg import gazetteer
-from kg.extract.entities import TITLE_WORDS
+from kg.extract.references import TITLE_WORDS
 from kg.facts import PLACE_TYPES, ArticleFacts, Entity
 from kg.names import slug, strip_possessive
 

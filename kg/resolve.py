@@ -36,7 +36,9 @@ from rapidfuzz.distance import DamerauLevenshtein
 from unidecode import unidecode
 
 from kg import gazetteer, lexicon
-from kg.extract.entities import BASE_HEADS, BASE_MODIFIERS, name_initials
+from kg.extract.clustering import name_initials
+from kg.extract.mentions import BASE_MODIFIERS
+from kg.extract.references import BASE_HEADS
 from kg.facts import ArticleFacts, Entity, HoldsPosition
 from kg.names import ascii_fold, compact, name_tokens, person_key, place_key, slug
 

@@ -33,8 +33,8 @@ from kg.errors import InputError
 from kg.eval import Prediction, names_match, read_gold, score_facts
 from kg.extract import EntityFinder
 from kg.extract.candidates import Candidate, candidates
-from kg.extract.entities import DocEntities
 from kg.extract.event_model import CLASSES, EventModel, PairModel, Prominence, decide, events, pair_features
+from kg.extract.references import DocEntities
 from kg.facts import Meeting, Visit
 from kg.gazetteer import builtin_aliases
 from kg.nlp import load_model, parse

@@ -98,7 +98,7 @@ def test_a_malformed_lexicon_line_is_named(tmp_path, monkeypatch):
 
 
 def test_the_ner_label_map_is_the_ontologys():
-    from kg.extract.entities import ner_types
+    from kg.extract.mentions import ner_types
 
     assert ner_types()["PERSON"] == "Person" and ner_types()["GPE"] == "Place" and ner_types()["ORG"] == "Organization"
     assert "NORP" not in ner_types()  # nationalities populate no class

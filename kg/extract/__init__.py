@@ -16,11 +16,13 @@ from functools import partial
 
 from spacy.tokens import Doc
 
-from kg.extract.entities import DocEntities, EntityFinder, unclaimed_names
+from kg.extract.entities import EntityFinder
 from kg.extract.event_model import EventModel, events
 from kg.extract.events import meetings, visits
+from kg.extract.mentions import unclaimed_names
 from kg.extract.places import locations
 from kg.extract.quotes import quotes
+from kg.extract.references import DocEntities
 from kg.extract.roles import roles
 from kg.facts import ArticleFacts, Fact
 

@@ -2,7 +2,7 @@
 
 A candidate is a (person, place) or (person, person) pair that one sentence mentions,
 the person named, or referred to by pronoun or title (resolved by
-:class:`~kg.extract.entities.DocEntities`). Whether it is a visit or a meeting that
+:class:`~kg.extract.references.DocEntities`). Whether it is a visit or a meeting that
 happened, one that is planned or called off, or neither is the model's decision
 (:mod:`kg.extract.event_model`); here only what the sentence shows is described:
 
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.entities import PRONOUN_GENDER, DocEntities
 from kg.extract.events import meetings, visits
 from kg.extract.frames import Participation, participations, shared
 from kg.extract.grammar import FUTURE, doc_text, is_asserted, is_modal, sentence_evidence, sentence_of, sentences
+from kg.extract.references import PRONOUN_GENDER, DocEntities
 from kg.lexicon import word_classes
 
 MAX_PATH = 8  # longer dependency paths are described by their length only

@@ -31,8 +31,8 @@ from spacy.tokens import Doc
 
 from kg.errors import InputError
 from kg.extract.candidates import Candidate, candidates
-from kg.extract.entities import DocEntities
 from kg.extract.grammar import doc_text, event_date, sentence_evidence, sentence_of, sentences
+from kg.extract.references import DocEntities
 from kg.facts import Meeting, Visit
 
 EXTRACTOR = "events.v3"

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.entities import DocEntities
 from kg.extract.grammar import event_date, is_asserted, sentence_evidence, sentence_of, sentences, tokens
+from kg.extract.references import DocEntities
 from kg.facts import Meeting, Visit
 from kg.lexicon import rows
 

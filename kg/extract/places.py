@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.entities import REGION_WORDS, DocEntities
 from kg.extract.grammar import sentence_evidence, sentence_of, tokens
+from kg.extract.mentions import REGION_WORDS
+from kg.extract.references import DocEntities
 from kg.facts import Located
 
 EXTRACTOR = "locations.v1"

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg import lexicon
-from kg.extract.entities import DocEntities
 from kg.extract.grammar import INTENTION_FORMS, doc_text, event_date, is_modal, sentence_of
+from kg.extract.references import DocEntities
 from kg.facts import Evidence, Quote
 
 EXTRACTOR = "quotes.v1"

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc
 
-from kg.extract.entities import DocEntities
 from kg.extract.grammar import sentence_evidence, sentence_of
+from kg.extract.references import DocEntities
 from kg.facts import HoldsPosition
 
 EXTRACTOR = "roles.v1"

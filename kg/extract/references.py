@@ -1,0 +1,246 @@
+"""Reference resolution in one article: which of its entities a noun phrase refers to.
+
+:class:`DocEntities` holds an article's entities and resolves a noun phrase to one of
+them: a name to its entity, a title ("the Russian president") to the person holding that
+office in the article, a pronoun to the salient person before it, "the base" to the
+article's military base. The fact extractors ask it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg import gazetteer, lexicon
+from kg.extract.grammar import sentence_of, tokens
+from kg.facts import Entity
+from kg.names import strip_possessive
+
+BASE_HEADS = lexicon.words("places.tsv", "base_head")  # "the base": the article's military base
+TITLE_WORDS = lexicon.words("titles.tsv", "office")
+TITLE_ABBREVIATIONS = {abbreviation: title for abbreviation, (title,) in lexicon.table("title_abbreviations.tsv").items()}
+LEADER_TITLES = lexicon.words("titles.tsv", "head_of_state")  # title heads that can stand for a head of state or government
+MALE, FEMALE = "male", "female"
+GENDER_HONORIFICS = {w: g for g in (MALE, FEMALE) for w in lexicon.words("honorifics.tsv", g)}
+PRONOUN_GENDER = {w: g for g in (MALE, FEMALE) for w in lexicon.words("pronouns.tsv", g)}
+
+
+@dataclass(frozen=True)
+class Position:
+    """An office a person holds, as one article states it."""
+
+    title: str
+    country: str | None
+    span: Span
+
+
+@dataclass
+class DocEntities:
+    """The entities of one article and the means to resolve noun phrases to them."""
+
+    doc: Doc
+    entities: list[Entity]
+    token_entity: dict[int, str]  # token index -> entity id
+    positions: dict[str, list[Position]]  # person id -> offices stated in the article
+    genders: dict[str, str]
+
+    def __post_init__(self) -> None:
+        self.by_id = {e.id: e for e in self.entities}
+        self.titles: dict[str, set[str]] = {}  # entity id -> descriptions that referred to it
+        self._subject_tokens = [t for t in tokens(self.doc) if t.dep_ in ("nsubj", "nsubjpass")]
+        self._subject_memo: dict[int, str | None] = {}
+
+    def _salient_subjects(self, token: Token) -> list[Token]:
+        ordered: list[Token] = []
+        by_sentence: dict[int, list[Token]] = {}
+        for subject in self._subject_tokens:
+            if subject.i < token.i and token.i - subject.i <= 400:
+                by_sentence.setdefault(sentence_of(subject).start, []).append(subject)
+        for start in sorted(by_sentence, reverse=True):
+            subjects = by_sentence[start][::-1]
+            ordered += [s for s in subjects if s.head.dep_ == "ROOT"] + [s for s in subjects if s.head.dep_ != "ROOT"]
+        return ordered
+
+    def _subject_entity(self, subject: Token) -> str | None:
+        """The person a clause subject names: a name, a title ("the Pakistani president") or a pronoun."""
+        if subject.i not in self._subject_memo:
+            self._subject_memo[subject.i] = None  # guards against cycles
+            eid = self.entity_at(subject)
+            if eid is None and subject.lower_ in PRONOUN_GENDER:
+                eid = self.resolve_pronoun(subject)
+            elif eid is None and (title := title_phrase(subject)) is not None:
+                eid = self.resolve_title(*title, token=subject)
+            self._subject_memo[subject.i] = eid
+        return self._subject_memo[subject.i]
+
+    def type_of(self, eid: str) -> str:
+        return self.by_id[eid].type
+
+    def entity_at(self, token: Token) -> str | None:
+        """The entity a token belongs to as part of a name."""
+        return self.token_entity.get(token.i)
+
+    def resolve(self, token: Token, want: str | None = None, *, record: bool = True) -> str | None:
+        """The entity that the noun phrase headed by ``token`` refers to, or None.
+
+        ``want`` restricts the answer to a category ("Person", "Place", "Organization").
+        Names resolve to their entity; pronouns to the salient person before them;
+        titles ("the Russian president") to the person holding that office in the
+        article; "the base" to the article's military base. ``record``: keep a title
+        that resolved as one of the person's labels (off for looks that only weigh features).
+        """
+        eid = self.entity_at(token)
+        if eid is None:
+            eid = self._resolve_description(token, want, record)
+        if eid is not None and want is not None and self.by_id[eid].category != want:
+            return None
+        return eid
+
+    def _resolve_description(self, token: Token, want: str | None, record: bool = True) -> str | None:
+        lower = token.lower_
+        if token.pos_ == "PRON" or lower in PRONOUN_GENDER:
+            if lower in PRONOUN_GENDER and want in (None, "Person"):
+                return self.resolve_pronoun(token)
+            return None
+        if token.lemma_.lower() in BASE_HEADS and want in (None, "Place"):
+            return self._nearest(token, lambda e: e.type == "MilitaryBase")
+        if want in (None, "Person"):
+            title = title_phrase(token)
+            if title is not None:
+                eid = self.resolve_title(*title, token=token)
+                if eid is not None and record:  # "the Russian president" becomes one of the person's labels
+                    start = min([t.i for t in token.children if t.i < token.i and t.dep_ != "poss"] + [token.i])
+                    phrase = token.doc[start:token.i + 1].text
+                    self.titles.setdefault(eid, set()).add(re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I))
+                return eid
+        # "Hugh Hill, a doctor" headed by the name is handled above; "a doctor, Hugh Hill":
+        for child in token.children:
+            if child.dep_ == "appos":
+                eid = self.entity_at(child)
+                if eid is not None:
+                    return eid
+        return None
+
+    def resolve_pronoun(self, token: Token) -> str | None:
+        """A personal pronoun's person: the subject of the clause it depends on, else the last subject before it."""
+        gender = PRONOUN_GENDER.get(token.lower_)
+
+        def fits(eid: str) -> bool:
+            known = self.genders.get(eid)
+            return gender is None or known is None or known == gender
+
+        # "Putin said that he had ordered ...", "Putin was met ... when he arrived": the main clause's subject.
+        head = token.head
+        while head.head != head and head.dep_ in ("ccomp", "advcl", "xcomp", "conj", "relcl", "acl"):
+            head = head.head
+            for child in head.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.i < token.i:
+                    eid = self.entity_at(child) or (
+                        self.resolve_title(*t, token=child) if (t := title_phrase(child)) else None
+                    )
+                    if eid and self.by_id[eid].type == "Person" and fits(eid):
+                        return eid
+        # Earlier subjects, nearest sentence first; in each, the main clause's subject before
+        # embedded ones ("Josh Earnest said Obama has ...": he is Earnest).
+        for subject in self._salient_subjects(token):
+            eid = self._subject_entity(subject)
+            if eid and self.by_id[eid].type == "Person" and fits(eid):
+                return eid
+        for index in range(token.i - 1, max(-1, token.i - 400), -1):
+            eid = self.token_entity.get(index)
+            if eid and self.by_id[eid].type == "Person" and fits(eid):
+                return eid
+        return None
+
+    def resolve_title(self, title: str, country: str | None, token: Token | None = None) -> str | None:
+        """The person of this article who holds the office ("president", Russia)."""
+        def matches(position: Position) -> bool:
+            if title == "counterpart":  # "his Israeli counterpart": whoever holds office for Israel
+                return country is not None and position.country == country
+            if position.title.lower() != title and not (
+                title == "leader" and position.title.lower() in LEADER_TITLES
+            ) and not position.title.lower().endswith(" " + title):
+                return False
+            return country is None or position.country in (None, country)
+
+        candidates = [pid for pid, positions in sorted(self.positions.items()) if any(map(matches, positions))]
+        if country is not None and len(candidates) > 1:
+            exact = [pid for pid in candidates if any(p.country == country and matches(p) for p in self.positions[pid])]
+            candidates = exact or candidates
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates and token is not None:  # the nearest holder before the phrase
+            return self._nearest(token, lambda e: e.id in candidates)
+        return None
+
+    def _nearest(self, token: Token, accept) -> str | None:
+        best, best_distance = None, None
+        for index, eid in self.token_entity.items():
+            if accept(self.by_id[eid]):
+                distance = token.i - index if index < token.i else (index - token.i) * 3  # prefer earlier
+                if best_distance is None or distance < best_distance:
+                    best, best_distance = eid, distance
+        return best
+
+
+def title_phrase(token: Token) -> tuple[str, str | None] | None:
+    """("president", "Russia") for "the Russian president"; None if the phrase is no title."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.lower_ not in TITLE_WORDS:
+        return None
+    words = [token.lower_]
+    country = None
+    for child in sorted(token.children, key=lambda t: -t.i):
+        if child.i > token.i:
+            continue
+        if child.dep_ in ("compound", "amod") and child.lower_ in TITLE_WORDS:
+            words.insert(0, child.lower_)
+        elif child.dep_ in ("amod", "compound", "poss", "nmod") and (c := _country_of(child)):
+            country = c
+    if not any(t.dep_ == "det" or t.dep_ == "poss" or _country_of(t) for t in token.children if t.i < token.i):
+        return None  # a bare "president" is no reference to a person
+    return " ".join(words), country
+
+
+def _country_of(token: Token) -> str | None:
+    found = gazetteer.demonym(token.text) or gazetteer.country(strip_possessive(token.text))
+    return found.name if found else None
+
+
+def position_before(span: Span) -> Position | None:
+    """The office named right before a person's name: "Syrian President Bashar Assad"."""
+    doc = span.doc
+    words: list[str] = []
+    index = span.start - 1
+    while index >= 0 and (
+        doc[index].lower_ in TITLE_WORDS or doc[index].lower_ in TITLE_ABBREVIATIONS or doc[index].text == "-"
+    ) and doc[index].text[:1] not in "\n":
+        words.insert(0, doc[index])
+        index -= 1
+    while words and words[0].text == "-":
+        words.pop(0)
+    if not words:
+        return None
+    country = None
+    if index >= 0:
+        found = gazetteer.demonym(doc[index].text) or gazetteer.country(strip_possessive(doc[index].text))
+        country = found.name if found else None
+    title = _title_text(words)
+    if title.lower() in ("first", "state", "home", "head"):
+        return None
+    return Position(title=title, country=country, span=doc[index + 1:span.start])
+
+
+def _title_text(tokens: list[Token]) -> str:
+    parts = []
+    for token in tokens:
+        word = TITLE_ABBREVIATIONS.get(token.lower_, token.text)
+        if parts and (token.text == "-" or parts[-1].endswith("-")):
+            parts[-1] += word
+        else:
+            parts.append(word)
+    # One spelling per office whatever the article's capitals and hyphens: "Finance Minister",
+    # "Vice President" for "vice-president", "Director" for "Director-".
+    words = " ".join(parts).replace("-", " ").split()
+    return " ".join(w if w.lower() in ("of", "and", "the") else w[:1].upper() + w[1:].lower() for w in words)
