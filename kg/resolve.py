@@ -36,7 +36,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from unidecode import unidecode
 
 from kg import gazetteer, lexicon
-from kg.extract.clustering import name_initials
+from kg.extract.joining import name_initials
 from kg.extract.mentions import BASE_MODIFIERS
 from kg.extract.references import BASE_HEADS
 from kg.facts import ArticleFacts, Entity, HoldsPosition

@@ -198,6 +198,6 @@ def test_a_place_that_wins_a_game_is_a_team(entities_of):
     ("Jean-Luc Picard spoke.", 0, 4, True),
 ])
 def test_a_person_name_has_letters_and_no_digits(nlp, text, start, end, expected):
-    from kg.extract.clustering import could_be_person_name
+    from kg.extract.joining import could_be_person_name
 
     assert could_be_person_name(nlp(text)[start:end]) is expected

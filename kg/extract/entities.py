@@ -2,7 +2,7 @@
 
 :class:`EntityFinder` composes the three jobs: :mod:`kg.extract.mentions` finds the
 mentions and repairs the types the small English model gives rare names;
-:mod:`kg.extract.clustering` joins the mentions of one entity within the article
+:mod:`kg.extract.joining` joins the mentions of one entity within the article
 ("Vladimir Putin" ... "Putin"; "Hmeimim air base" ... "Khmeimim base"); the result is a
 :class:`~kg.extract.references.DocEntities`, which the fact extractors ask to resolve a
 noun phrase (a name, a title such as "the Russian president", or a pronoun) to an entity.
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from kg import gazetteer
-from kg.extract.clustering import cluster_mentions
+from kg.extract.joining import cluster_mentions
 from kg.extract.mentions import MentionFinder
 from kg.extract.references import DocEntities
 
