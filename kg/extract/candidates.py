@@ -26,7 +26,8 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.events import meetings, visits
 from kg.extract.frames import Participation, participations, shared
-from kg.extract.grammar import FUTURE, doc_text, is_asserted, is_modal, sentence_evidence, sentence_of, sentences
+from kg.extract.grammar import (FUTURE, clause_verb, doc_text, is_asserted, is_modal, sentence_evidence, sentence_of,
+                                sentences)
 from kg.extract.references import PRONOUN_GENDER, DocEntities
 from kg.lexicon import word_classes
 
@@ -206,7 +207,7 @@ def _attendance_candidate(earlier: Participation, later: Participation, distance
     for role, p in (("a", earlier), ("b", later)):
         add(f"cross_role_{role}={p.base_role}")
         add(f"cross_kind_{role}={'name' if entities.entity_at(p.mention) else p.mention.pos_}")
-    anchors = [_verb_above(p.trigger) for p in (earlier, later)]
+    anchors = [clause_verb(p.trigger) for p in (earlier, later)]
     statuses = [_status(anchor, None) for anchor in anchors]
     status = next((s for s, _ in statuses if s is not None), None)
     add(f"status={status}")
@@ -295,7 +296,7 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
                stated: set[tuple], entities: DocEntities) -> Candidate:
     target = _lift(b.head, entities) if kind == "visit" else b.head
     up, lca, down = _path(a.head, target)
-    anchor = _verb_above(lca)
+    anchor = clause_verb(lca)
     features = {f"{kind}:{name}": value for name, value in context.items()}  # each kind learns its own
     features[f"bias:{kind}"] = 1.0
     add = _adder(features, kind)
@@ -511,18 +512,6 @@ def _lemma_path(up: list[Token], lca: Token, down: list[Token]) -> str:
     inner_up = [t.lemma_.lower() for t in up[1:]]
     inner_down = [t.lemma_.lower() for t in down[:-1]]
     return ">".join(inner_up) + f"[{lca.lemma_.lower()}]" + "<".join(inner_down)
-
-
-def _verb_above(token: Token) -> Token:
-    """The verb of the clause a token is in (itself when it is one)."""
-    current = token
-    for _ in range(6):
-        if current.pos_ in ("VERB", "AUX"):
-            return current
-        if current.head == current:
-            break
-        current = current.head
-    return token
 
 
 def _due(verb: Token) -> bool:

@@ -184,7 +184,7 @@ def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False)
         for sentence in _context_sentences(verb):
             for ent in sentence.ents:
                 if ent.label_ in ("DATE", "TIME"):
-                    day = resolve_date(ent.text, article_date, nearest=not _past(_clause_verb(ent.root)))
+                    day = resolve_date(ent.text, article_date, nearest=not _past(clause_verb(ent.root)))
                     # a day after the article's is another, coming event's: "... and signed papers
                     # ordering him to appear in court May 4"
                     if day is not None and (article_date is None or day <= article_date):
@@ -228,10 +228,11 @@ def _past(verb: Token) -> bool:
         c.dep_ in ("aux", "auxpass") and (c.tag_ == "VBD" or c.lemma_ == "have") for c in verb.children))
 
 
-def _clause_verb(token: Token) -> Token:
-    """The verb of the clause a token is in (the token itself when no verb is above it)."""
+def clause_verb(token: Token) -> Token:
+    """The verb of the clause a token is in: itself when it is one, else the nearest verb
+    above it (the token itself when none is near)."""
     current = token
-    for _ in range(8):
+    for _ in range(6):
         if current.pos_ in ("VERB", "AUX"):
             return current
         if current.head == current:
