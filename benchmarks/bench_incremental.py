@@ -61,7 +61,7 @@ def phases(root: Path) -> dict[str, float]:
     from kg import gazetteer
     from kg.corpus_names import add_corpus_names
     from kg.graph import build_graph
-    from kg.resolve import resolve_entities
+    from kg.resolution import resolve_entities
     from kg.store import FactStore
     from kg.validate import validate
 

@@ -17,7 +17,8 @@ import sys
 import time
 
 from kg.facts import ArticleFacts, Entity
-from kg.resolve import NICKNAMES, resolve_entities
+from kg.resolution import resolve_entities
+from kg.resolution.person_names import NICKNAMES
 
 
 def given_names(count: int, seed: int = 0) -> list[str]:

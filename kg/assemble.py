@@ -28,7 +28,7 @@ from rdflib.namespace import SKOS
 from kg.articles import Article
 from kg.facts import ArticleFacts
 from kg.graph import ARTICLE_PART, ENTITY_PART, GraphBuilder, Rejected
-from kg.resolve import Resolution
+from kg.resolution import Resolution
 from kg.streamed import StreamedGraph
 from kg.validate import Report, validate_parts
 from kg.vocab import DEFAULT_BASE, KG, SCHEMA

@@ -249,7 +249,7 @@ def _entities(source: Path) -> dict:
         return json.loads((source / "entities.json").read_text(encoding="utf-8"))
     if (source / "facts").is_dir():
         from kg.pipeline import explain_all
-        from kg.resolve import resolve_entities
+        from kg.resolution import resolve_entities
         from kg.store import FactStore
 
         facts_store = FactStore(source)

@@ -32,7 +32,7 @@ from kg.errors import InputError
 from kg.eval import read_gold
 from kg.facts import PLACE_TYPES
 from kg.pipeline import build
-from kg.resolve import Resolution
+from kg.resolution import Resolution
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 ECBPLUS_CLUSTERS = SHARED / "eval" / "ecbplus-crossdoc-clusters.jsonl"

@@ -26,7 +26,7 @@ class Evidence:
 class Entity:
     """One real-world entity as one article refers to it.
 
-    ``id`` is local to the article (``"e3"``); :mod:`kg.resolve` joins entities
+    ``id`` is local to the article (``"e3"``); :mod:`kg.resolution` joins entities
     across articles. ``names`` are the names as written, ``titles`` the
     descriptions it was called by ("the Russian president").
     """

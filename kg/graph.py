@@ -26,7 +26,7 @@ from kg import gazetteer
 from kg.articles import Article
 from kg.facts import ArticleFacts, Evidence, HoldsPosition, Located, Meeting, Quote, Visit
 from kg.lexicon import rows
-from kg.resolve import Resolution, position_label
+from kg.resolution import Resolution, position_label
 from kg.vocab import DEFAULT_BASE, KG, PREFIXES, SCHEMA, ontology
 
 NODE_KINDS = tuple(kind for kind, in rows("page_node_kinds.tsv"))

@@ -28,7 +28,7 @@ from kg.assemble import stream_graph
 from kg.graph import Rejected
 from kg.io import atomic_write, output_set
 from kg.parallel import Processes, Setup, partitions
-from kg.resolve import Resolution, resolve_entities
+from kg.resolution import Resolution, resolve_entities
 from kg.store import FactStore
 from kg.streamed import StreamedGraph
 from kg.validate import Report

@@ -17,7 +17,7 @@ Adding articles parses only the new ones; entities are then resolved again over 
 stored facts, so an incremental build equals the one-shot build of the same articles
 (:func:`canonical_graph`), up to the names of nodes: an entity keeps its first IRI where
 a later article changes its preferred name, and a key stays with the entity that holds
-most of the mentions it named (:func:`kg.resolve.resolve_entities`). Adding an article
+most of the mentions it named (:func:`kg.resolution.resolve_entities`). Adding an article
 twice changes nothing. Every file is replaced
 atomically, and the Oxigraph folder is built beside the old one and swapped in; an old
 folder that a reader still has open (:func:`kg.io.hold_graph`) stays until it is released.
@@ -44,7 +44,7 @@ from kg.articles import Article
 from kg.errors import GraphError
 from kg.facts import ArticleFacts, Entity, Evidence, HoldsPosition, Located, Meeting, Quote, Visit
 from kg.io import atomic_write, hold_graph, release_graph, remove_unheld
-from kg.resolve import Registry
+from kg.resolution import Registry
 from kg.vocab import DEFAULT_BASE
 
 FACT_TYPES = {cls.__name__: cls for cls in (Visit, Meeting, Quote, Located, HoldsPosition)}

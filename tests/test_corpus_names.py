@@ -7,7 +7,7 @@ import json
 from kg.corpus_names import add_corpus_names, corpus_lexicon
 from kg.facts import ArticleFacts, Entity
 from kg.pipeline import build
-from kg.resolve import resolve_entities
+from kg.resolution import resolve_entities
 
 TEXT = "TMZ reported that Wladimir Klitschko's fight in Evansville was sold out."
 

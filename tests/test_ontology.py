@@ -64,7 +64,7 @@ LAYERS = [
     {"facts", "extract"},
     {"parallel", "cluster"},
     {"corpus_names"},
-    {"resolve"},
+    {"resolution"},
     {"graph", "streamed"},
     {"validate", "export", "query"},
     {"assemble", "pipeline", "eval", "eval_entities", "store"},

@@ -197,7 +197,7 @@ def test_a_key_stays_with_the_part_that_holds_most_of_what_it_named():
     """Sparse evidence joined "Gazprom and Rosneft" to Rosneft (one longer name ending with it);
     a later article ending with it too splits them. The key goes with the two Rosneft
     mentions, not to the one mention whose label sorts first."""
-    from kg.resolve import resolve_entities
+    from kg.resolution import resolve_entities
 
     articles = org_articles("Rosneft", "Rosneft", "Gazprom and Rosneft")
     joined = resolve_entities(articles)
@@ -211,7 +211,7 @@ def test_a_key_stays_with_the_part_that_holds_most_of_what_it_named():
 
 def test_a_retired_key_is_never_given_again_and_a_key_keeps_its_category():
     from kg.facts import ArticleFacts, Entity
-    from kg.resolve import Registry, resolve_entities
+    from kg.resolution import Registry, resolve_entities
 
     person = [ArticleFacts("p", (Entity("e1", "Person", ("Ryanair",)),), ())]
     assert resolve_entities(person).node_of("p", "e1") == "person/ryanair"  # the control

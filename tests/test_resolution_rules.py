@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.facts import ArticleFacts, Entity
-from kg.resolve import resolve_entities
+from kg.resolution import resolve_entities
 
 
 def article(article_id, *entities):

@@ -125,6 +125,8 @@ def _join_retyped(clusters: list[_Cluster], headlines: Headlines) -> list[_Clust
     organisation: the type most of its mentions outside headlines got (all of its
     mentions, then the first one's on a tie). Names the gazetteers or alias tables typed,
     and bases, keep their type.
+
+    Cross-article counterpart: :mod:`kg.resolution.retyped` (phase ``retyped.v1``).
     """
     def weight(c: _Cluster) -> tuple[int, int]:  # a headline's tags count less than the body's
         return sum(not headlines.is_headline_line(s[0]) for s in c.mentions), len(c.mentions)
@@ -165,7 +167,10 @@ def _join_short_forms(clusters: list[_Cluster], headlines: Headlines) -> list[_C
     "HP" after "Hewlett-Packard": an organisation's short form joins the one longer
     organisation name of the article that begins or ends with it or whose initials it is,
     when the article's body wrote the long form first (a short name written first, "HP"
-    before "HP Services", names the whole, not the part; a headline is written last)."""
+    before "HP Services", names the whole, not the part; a headline is written last).
+
+    Cross-article counterpart: :mod:`kg.resolution.short_names` (phase ``short-names.v1``).
+    """
     def first(c: _Cluster) -> int:
         return min((s.start for s in c.mentions if not headlines.is_headline_line(s[0])), default=c.mentions[0].start)
 
@@ -263,7 +268,10 @@ def _surface(span: Span, cluster: _Cluster) -> str:
 
 
 def _person_cluster(span: Span, persons: list[_Cluster], by_key: dict) -> _Cluster:
-    """Join "Putin" to "Vladimir Putin" and "Mr Howard" to the nearest Howard named in full."""
+    """Join "Putin" to "Vladimir Putin" and "Mr Howard" to the nearest Howard named in full.
+
+    Cross-article counterpart: :mod:`kg.resolution.bare_names` (phase ``bare-names.v1``).
+    """
     doc = span.doc
     honorific = doc[span.start - 1].lower_ if span.start > 0 else ""
     gender = GENDER_HONORIFICS.get(honorific) or GENDER_HONORIFICS.get(span[0].lower_)
