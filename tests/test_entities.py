@@ -201,3 +201,26 @@ def test_a_person_name_has_letters_and_no_digits(nlp, text, start, end, expected
     from kg.extract.joining import could_be_person_name
 
     assert could_be_person_name(nlp(text)[start:end]) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        ("Ted Cruz and Donald Trump spoke on Friday. Later the two candidates dialed down the rhetoric.",
+         {"Ted Cruz", "Donald Trump"}),
+        ("Jeb Bush, John Kasich and Chris Christie did well. It was a good night for the trio of governors.",
+         {"Jeb Bush", "John Kasich", "Chris Christie"}),
+        ("Hillary Clinton met Bernie Sanders on Monday. Both spoke to reporters afterwards.",
+         {"Hillary Clinton", "Bernie Sanders"}),
+        # controls: a group of things, and a group larger than the people named before it
+        ("Apple and Google fell on Friday. The two companies said little.", set()),
+        ("Ted Cruz spoke on Friday. Later the two candidates dialed down the rhetoric.", set()),
+    ],
+)
+def test_a_plural_description_stands_for_the_people_named_before_it(nlp, finder, text, group):
+    doc = nlp(text)
+    entities = finder(doc)
+    found = set()
+    for token in doc:
+        found |= {max(entities.by_id[e].names, key=len) for e in entities.resolve_group(token)}
+    assert found == group

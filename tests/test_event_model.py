@@ -240,3 +240,16 @@ def test_a_gathering_named_with_its_place_earlier_gives_its_participants_a_visit
     assert pair in through_gathering(text)
     # the control: the same gathering with no place said for it gives no such candidate
     assert not through_gathering(text.replace(" in Pasadena", "").replace(" in Lisbon", ""))
+
+
+def test_the_people_of_a_group_are_candidates_each(nlp, finder):
+    from kg.extract.candidates import candidates
+
+    doc = nlp("Ted Cruz and Donald Trump spoke on Friday. Speaking at the convention in Myrtle Beach, the two "
+              "candidates dialed down the rhetoric.")
+    entities = finder(doc)
+    name = {e.id: max(e.names, key=len) for e in entities.entities}
+    grouped = {(c.kind, name[c.first], name[c.second]) for c in candidates(doc, entities)
+               if c.features.get(f"{c.kind}:kind_a=group") or c.features.get(f"{c.kind}:kind_b=group")}
+    assert {("visit", "Ted Cruz", "Myrtle Beach"), ("visit", "Donald Trump", "Myrtle Beach")} <= grouped
+    assert any(kind == "meet" for kind, _, _ in grouped)  # the two of one group are paired

@@ -101,6 +101,11 @@ def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list
             if resolved is not None and (resolved, token.i) not in seen:
                 seen.add((resolved, token.i))
                 people.append(Mention(resolved, token, "pronoun" if token.pos_ == "PRON" else "title"))
+            elif resolved is None:  # "the two candidates", "both": each of the people it stands for
+                for member in entities.resolve_group(token):
+                    if (member, token.i) not in seen:
+                        seen.add((member, token.i))
+                        people.append(Mention(member, token, "group"))
     return people, places
 
 
@@ -128,8 +133,8 @@ def candidates(doc: Doc, entities: DocEntities) -> Iterator[Candidate]:
                 yield _candidate("visit", person, place, sentence, context, people, stated, entities)
         for i, a in enumerate(people):
             for b in people[i + 1:]:
-                if a.entity == b.entity or a.head.i == b.head.i:
-                    continue
+                if a.entity == b.entity or (a.head.i == b.head.i and a.kind != "group"):
+                    continue  # the people of one group ("the two candidates") are paired
                 candidate = _candidate("meet", a, b, sentence, context, people, stated, entities)
                 _frame_features(candidate.features, frames[a.entity, a.head.i], frames[b.entity, b.head.i])
                 yield candidate

@@ -25,6 +25,9 @@ LEADER_TITLES = lexicon.words("titles.tsv", "head_of_state")  # title heads that
 MALE, FEMALE = "male", "female"
 GENDER_HONORIFICS = {w: g for g in (MALE, FEMALE) for w in lexicon.words("honorifics.tsv", g)}
 PRONOUN_GENDER = {w: g for g in (MALE, FEMALE) for w in lexicon.words("pronouns.tsv", g)}
+GROUP_SIZES = {word: int(size) for word, (size,) in lexicon.table("group_sizes.tsv").items()}
+PERSON_NOUNS = lexicon.words("person_nouns.tsv", "person") | TITLE_WORDS
+GROUP_WINDOW = 2  # sentences before the description's own in which its people are looked for
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,29 @@ class DocEntities:
                     return eid
         return None
 
+    def resolve_group(self, token: Token) -> tuple[str, ...]:
+        """The people a plural description stands for: "the two candidates", "both men",
+        "the trio of governors", "both" alone; the last as many people as it says named
+        before it, in its sentence or the two before. () when it is no such description or
+        fewer people are named there."""
+        size = group_size(token)
+        if size is None:
+            return ()
+        sentence = sentence_of(token)
+        floor = sentence.start
+        for _ in range(GROUP_WINDOW):
+            if floor == 0:
+                break
+            floor = sentence_of(self.doc[floor - 1]).start
+        members: list[str] = []
+        for index in range(token.i - 1, floor - 1, -1):
+            eid = self.token_entity.get(index)
+            if eid is not None and eid not in members and self.by_id[eid].category == "Person":
+                members.append(eid)
+                if len(members) == size:
+                    return tuple(members)
+        return ()
+
     def resolve_pronoun(self, token: Token) -> str | None:
         """A personal pronoun's person: the subject of the clause it depends on, else the last subject before it."""
         gender = PRONOUN_GENDER.get(token.lower_)
@@ -183,6 +209,28 @@ class DocEntities:
                 if best_distance is None or distance < best_distance:
                     best, best_distance = eid, distance
         return best
+
+
+def group_size(token: Token) -> int | None:
+    """How many people a plural description headed by ``token`` stands for ("the two
+    candidates": 2, "the trio of governors": 3, "both" as a subject or object: 2), or None."""
+    lower = token.lower_
+    if lower == "both" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+        return GROUP_SIZES[lower]
+    if token.pos_ != "NOUN":
+        return None
+    definite = any(c.dep_ in ("det", "predet", "poss") and c.lower_ in ("the", "these", "those", "both")
+                   for c in token.children)
+    if not definite:
+        return None
+    if token.tag_ == "NN" and lower in GROUP_SIZES:  # "the trio of governors", "the couple"
+        return GROUP_SIZES[lower]
+    if token.tag_ != "NNS" or token.lemma_.lower() not in PERSON_NOUNS:
+        return None
+    for child in token.children:
+        if child.dep_ in ("nummod", "det", "predet") and child.lower_ in GROUP_SIZES:
+            return GROUP_SIZES[child.lower_]
+    return None
 
 
 def title_phrase(token: Token) -> tuple[str, str | None] | None:
