@@ -4,6 +4,8 @@ Everything here is a frozen dataclass with plain values, so facts can be pickled
 worker processes, compared in tests and hashed. Only :mod:`kg.graph` turns them into
 RDF. Entity types are names of ontology classes (``"Person"``, ``"MilitaryBase"``);
 :mod:`kg.graph` looks them up in the closed namespace, so a wrong name fails there.
+Extractors yield :class:`Title` records beside their facts: the titles they resolved a
+person through, which become labels of the entity, not facts of their own.
 """
 
 from __future__ import annotations
@@ -110,6 +112,18 @@ class HoldsPosition:
 
 
 Fact = Visit | Meeting | Quote | Located | HoldsPosition
+
+
+@dataclass(frozen=True)
+class Title:
+    """A title phrase an extractor resolved to a person: ``text`` ("Russian president") names ``entity``.
+
+    Not a fact: :func:`kg.extract.extract` gathers these into the entities' ``titles``,
+    which become alternative labels of their nodes.
+    """
+
+    entity: str
+    text: str
 
 
 @dataclass(frozen=True)

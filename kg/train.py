@@ -32,7 +32,7 @@ from kg.articles import record_article
 from kg.errors import InputError
 from kg.eval import Prediction, names_match, read_gold, score_facts
 from kg.extract import EntityFinder
-from kg.extract.candidates import Candidate, candidates
+from kg.extract.candidates import Candidate, candidates, rules
 from kg.extract.event_model import CLASSES, EventModel, PairModel, Prominence, decide, events, pair_features
 from kg.extract.references import DocEntities
 from kg.facts import Meeting, Visit
@@ -134,8 +134,12 @@ def parse_gold(paths: Sequence[Path | str], *, model: str | None = None,
     parsed = []
     for record, doc in zip(records, parse(nlp, articles)):
         entities = finder(doc)
-        found = list(candidates(doc, entities))
-        names = {e.id: frozenset(e.names) | frozenset(entities.titles.get(e.id, ())) for e in entities.entities}
+        ruled = rules(doc, entities)
+        found = list(candidates(doc, entities, ruled))
+        titles: dict[str, set[str]] = {}  # the title phrases the rules and candidates resolved people through
+        for title in (*ruled.titles, *(t for c in found for t in c.titles)):
+            titles.setdefault(title.entity, set()).add(title.text)
+        names = {e.id: frozenset(e.names) | frozenset(titles.get(e.id, ())) for e in entities.entities}
         labels = [label(record, c, names) for c in found]
         parsed.append(ParsedArticle(record, found, labels, names, doc, entities))
     return parsed
@@ -324,8 +328,8 @@ def as_prediction(parsed: Sequence[ParsedArticle], facts: Iterable[Iterable]) ->
     for article, found in zip(parsed, facts):
         article_id = str(article.record["id"])
         for fact in found:
-            if getattr(fact, "status", None) is not None:
-                continue
+            if not isinstance(fact, (Visit, Meeting)) or fact.status is not None:
+                continue  # titles, and events not asserted
             date = fact.date.isoformat() if fact.date else None
             if isinstance(fact, Visit):
                 prediction.visits.append((article_id, article.names[fact.agent], article.names[fact.place], date))

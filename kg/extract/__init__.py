@@ -1,7 +1,15 @@
 """Fact extractors, registered by versioned name.
 
-An extractor is a pure function ``(Doc, DocEntities) -> Iterator[Fact]``; it never
-touches RDF. Adding one is a module with the function plus one line here.
+An extractor is a pure function ``(Doc, DocEntities) -> Iterator[Fact | Title]``: it
+never touches RDF, and :class:`~kg.extract.references.DocEntities` only answers
+questions (resolving a phrase writes nothing), so extractors may run in any order or
+alone. Adding one is a module with the function plus one line here.
+
+Titles travel as data: an extractor that resolves a person through a title phrase
+("the Russian president") yields a :class:`~kg.facts.Title` record beside its facts
+(quotes for their speakers, events for the people their candidates and grammar rules
+name), and :func:`extract` gathers those into the entities' ``titles``, their
+alternative labels. So the labels depend on which extractors ran, and on nothing else.
 
 ``events.v2`` decides visits and meetings with the learned event model
 (:mod:`kg.extract.event_model`); the grammar rules of ``visits.v1`` and ``meetings.v1``
@@ -24,9 +32,9 @@ from kg.extract.places import locations
 from kg.extract.quotes import quotes
 from kg.extract.references import DocEntities
 from kg.extract.roles import roles
-from kg.facts import ArticleFacts, Fact
+from kg.facts import ArticleFacts, Fact, Title
 
-Extractor = Callable[[Doc, DocEntities], Iterator[Fact]]
+Extractor = Callable[[Doc, DocEntities], Iterator[Fact | Title]]
 
 EXTRACTORS: dict[str, Extractor] = {
     "events.v2": events,
@@ -46,6 +54,7 @@ def extract(doc: Doc, finder: EntityFinder, names: Iterable[str] | None = None, 
     """
     entities = finder(doc)
     facts: list[Fact] = []
+    titles: dict[str, set[str]] = {}  # entity id -> the title phrases it was resolved through
     known = {**EXTRACTORS, **OPTIONAL_EXTRACTORS}
     for name in names or EXTRACTORS:
         try:
@@ -54,13 +63,17 @@ def extract(doc: Doc, finder: EntityFinder, names: Iterable[str] | None = None, 
             raise KeyError(f"unknown extractor {name!r}; known: {', '.join(known)}") from None
         if extractor is events and event_model is not None:
             extractor = partial(events, model=event_model)
-        facts.extend(extractor(doc, entities))
+        for found in extractor(doc, entities):
+            if isinstance(found, Title):
+                titles.setdefault(found.entity, set()).add(found.text)
+            else:
+                facts.append(found)
     article = doc._.article
-    found = tuple(
-        replace(e, titles=tuple(sorted(entities.titles[e.id]))) if e.id in entities.titles else e
+    labelled = tuple(
+        replace(e, titles=tuple(sorted(titles[e.id]))) if e.id in titles else e
         for e in entities.entities
     )
-    return ArticleFacts(article.id if article is not None else "", found, tuple(facts),
+    return ArticleFacts(article.id if article is not None else "", labelled, tuple(facts),
                         unclaimed_names(doc, entities.token_entity))
 
 

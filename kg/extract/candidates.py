@@ -15,6 +15,11 @@ happened, one that is planned or called off, or neither is the model's decision
 
 Nothing here names a person, place or sentence: the model learns what the classes
 and paths weigh from annotated articles (``kg train``).
+
+Title phrases ("the Russian president") that name the people doing a verb, here or in
+the grammar rules, travel as :class:`~kg.facts.Title` records: a :class:`Candidate`
+carries those resolved in describing it, :class:`Rules` those of the rules, and
+:func:`~kg.extract.event_model.events` yields them all, asserted or not.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ from kg.extract.events import meetings, visits
 from kg.extract.frames import Participation, participations, shared
 from kg.extract.grammar import (FUTURE, clause_verb, doc_text, is_asserted, is_modal, sentence_evidence, sentence_of,
                                 sentences)
-from kg.extract.references import PRONOUN_GENDER, DocEntities
+from kg.extract.references import PRONOUN_GENDER, DocEntities, resolve_person
+from kg.facts import Title
 from kg.lexicon import word_classes
 
 MAX_PATH = 8  # longer dependency paths are described by their length only
@@ -50,6 +56,8 @@ class Candidate:
 
     ``kind`` is "visit" (``first`` a person, ``second`` a place) or "meet" (two persons,
     in text order). ``anchor`` is the token the event hangs on, for its date.
+    ``titles``: the title phrases its features resolved people through ("the Russian
+    president" doing the verb), for their labels.
     """
 
     kind: str
@@ -60,6 +68,7 @@ class Candidate:
     status: str | None  # None: asserted; else "planned", "cancelled" or "denied"
     features: dict[str, float]
     support: tuple[Token, ...] = ()  # clauses of other sentences it reads: where a gathering's first participant is
+    titles: tuple[Title, ...] = ()
 
     @property
     def support_sentences(self) -> tuple[Span, ...]:
@@ -97,7 +106,7 @@ def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list
                 places.append(Mention(eid, head, "name"))
             continue
         if token.pos_ in ("PRON", "NOUN") or token.lower_ in PRONOUN_GENDER:
-            resolved = entities.resolve(token, want="Person", record=False)
+            resolved = entities.resolve(token, want="Person")  # a mention's title is no label
             if resolved is not None and (resolved, token.i) not in seen:
                 seen.add((resolved, token.i))
                 people.append(Mention(resolved, token, "pronoun" if token.pos_ == "PRON" else "title"))
@@ -109,10 +118,42 @@ def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list
     return people, places
 
 
-def candidates(doc: Doc, entities: DocEntities) -> Iterator[Candidate]:
+@dataclass(frozen=True)
+class Rules:
+    """What the grammar rules of :mod:`kg.extract.events` find in an article, one strong
+    feature among the others: ``pairs`` as (kind, first, second, sentence start), and the
+    ``titles`` they resolved people through."""
+
+    pairs: frozenset[tuple]
+    titles: tuple[Title, ...] = ()
+
+
+def rules(doc: Doc, entities: DocEntities) -> Rules:
+    """Run the grammar rules of :mod:`kg.extract.events` over an article."""
+    found, titles = set(), []
+    for visit in visits(doc, entities):
+        if isinstance(visit, Title):
+            titles.append(visit)
+        else:
+            found.add(("visit", visit.agent, visit.place, visit.evidence.start))
+    for meeting in meetings(doc, entities):
+        if isinstance(meeting, Title):
+            titles.append(meeting)
+            continue
+        for a in meeting.participants:
+            for b in meeting.participants:
+                if a != b:
+                    found.add(("meet", a, b, meeting.evidence.start))
+    return Rules(frozenset(found), tuple(dict.fromkeys(titles)))
+
+
+def candidates(doc: Doc, entities: DocEntities, ruled: Rules | None = None) -> Iterator[Candidate]:
     """Every (person, place) and (person, person) pair of every sentence, with features,
-    and the pairs of people who take part in one gathering named in two sentences."""
-    ruled = _rule_pairs(doc, entities)
+    and the pairs of people who take part in one gathering named in two sentences.
+
+    ``ruled``: what :func:`rules` finds in the article, when already run.
+    """
+    pairs = (rules(doc, entities) if ruled is None else ruled).pairs
     gatherings: dict[str, tuple[str, ...]] = {}  # gathering lemma -> the places it was last said to be at
     attended: dict[str, list[tuple[int, Participation]]] = {}  # gathering lemma -> who took part, where
     first_sentence = True
@@ -124,7 +165,7 @@ def candidates(doc: Doc, entities: DocEntities) -> Iterator[Candidate]:
             continue
         context = _sentence_features(sentence, first_sentence)
         start = sentence_evidence(doc, sentence, None).start
-        stated = {(kind, a, b) for kind, a, b, at in ruled if at == start}  # what the rules find here
+        stated = {(kind, a, b) for kind, a, b, at in pairs if at == start}  # what the rules find here
         frames = {(m.entity, m.head.i): participations(m.entity, m.head) for m in people}
         for person in people:
             for place in places:
@@ -283,20 +324,6 @@ def _gathering_candidates(sentence: Span, people: list[Mention], places: list[Me
                 yield candidate
 
 
-def _rule_pairs(doc: Doc, entities: DocEntities) -> set[tuple]:
-    """(kind, first, second, sentence start) of what the grammar rules of
-    :mod:`kg.extract.events` find: one strong feature among the others."""
-    found = set()
-    for visit in visits(doc, entities):
-        found.add(("visit", visit.agent, visit.place, visit.evidence.start))
-    for meeting in meetings(doc, entities):
-        for a in meeting.participants:
-            for b in meeting.participants:
-                if a != b:
-                    found.add(("meet", a, b, meeting.evidence.start))
-    return found
-
-
 def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict, people: list[Mention],
                stated: set[tuple], entities: DocEntities) -> Candidate:
     target = _lift(b.head, entities) if kind == "visit" else b.head
@@ -312,8 +339,9 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
     if target != b.head:
         add(f"level_of={b.head.dep_}")  # "Fort Mill, S.C.", "Waterfront Park in Louisville"
     governor, nouns, prep = _governor(target)
+    titles: list[Title] = []
     if governor is not None:
-        agents = _agent_entities(governor, nouns, entities)
+        agents = _agent_entities(governor, nouns, entities, titles)
         gov_classes = sorted(classes.get(governor.lemma_.lower(), ())) or ["-"]
         noun_classes = sorted({c for n in nouns for c in classes.get(n.lemma_.lower(), ())}) or ["-"]
         if a.entity in agents:
@@ -391,7 +419,8 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
         add("both_subjects")
     if kind == "meet" and b.head in a.head.conjuncts:
         add("conjuncts")
-    return Candidate(kind, a.entity, b.entity, sentence, anchor, status, features)
+    return Candidate(kind, a.entity, b.entity, sentence, anchor, status, features,
+                     titles=tuple(dict.fromkeys(titles)))
 
 
 def _status(anchor: Token, own: Token | None) -> tuple[str | None, dict[str, float]]:
@@ -454,24 +483,26 @@ def _governor(token: Token) -> tuple[Token | None, list[Token], str]:
     return None, nouns, prep
 
 
-def _agent_entities(verb: Token, nouns: list[Token], entities: DocEntities) -> set[str]:
+def _agent_entities(verb: Token, nouns: list[Token], entities: DocEntities, titles: list[Title]) -> set[str]:
     """The people doing ``verb``: its subjects (through xcomp, conj and advcl), the owners of
-    the nouns ("his visit"), the noun a participle modifies ("Putin, speaking in X")."""
+    the nouns ("his visit"), the noun a participle modifies ("Putin, speaking in X").
+    Titles they were resolved through go to ``titles``."""
     found: set[str] = set()
+
     for noun in nouns:
         for child in noun.children:
-            if child.dep_ == "poss" and (eid := entities.resolve(child, want="Person")):
+            if child.dep_ == "poss" and (eid := resolve_person(child, entities, titles)):
                 found.add(eid)
     head = verb
     for _ in range(4):
         subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
         for subject in subjects:
             for t in (subject, *subject.conjuncts, *(c for c in subject.children if c.dep_ == "pobj")):
-                if (eid := entities.resolve(t, want="Person")):
+                if (eid := resolve_person(t, entities, titles)):
                     found.add(eid)
         if subjects:
             break
-        if head.dep_ in ("acl", "relcl") and (eid := entities.resolve(head.head, want="Person")):
+        if head.dep_ in ("acl", "relcl") and (eid := resolve_person(head.head, entities, titles)):
             found.add(eid)
             break
         if head.dep_ in ("xcomp", "advcl", "conj", "pcomp", "ccomp") and head.head != head:

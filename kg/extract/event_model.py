@@ -30,10 +30,10 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from kg.errors import InputError
-from kg.extract.candidates import Candidate, candidates
+from kg.extract.candidates import Candidate, candidates, rules
 from kg.extract.grammar import doc_text, event_date, sentence_evidence, sentence_of, sentences
 from kg.extract.references import DocEntities
-from kg.facts import Meeting, Visit
+from kg.facts import Meeting, Title, Visit
 
 EXTRACTOR = "events.v3"
 CLASSES = ("none", "fact", "planned")
@@ -265,18 +265,22 @@ def pair_features(decision: Decision, prominence: Prominence) -> dict[str, float
 
 
 def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
-           found: Iterable[Candidate] | None = None) -> Iterator[Visit | Meeting]:
+           found: Iterable[Candidate] | None = None) -> Iterator[Visit | Meeting | Title]:
     """Yield the visits and meetings of one article, and the planned or called-off ones
-    (with a ``status``), as the event model decides.
+    (with a ``status``), as the event model decides; then the titles that the candidates
+    (every one, decided a fact or not) and the grammar rules resolved people through.
 
-    ``found``: the article's candidates, when already computed.
+    ``found``: the article's candidates, when already computed; then only the titles they
+    carry are yielded, not those of the rules.
     """
     model = model or default_model()
+    ruled = rules(doc, entities) if found is None else None
+    found = list(candidates(doc, entities, ruled) if found is None else found)
     article = doc._.article
     first = next(iter(sentences(doc)), None)
     threshold_planned = model.thresholds.get("planned", 0.5)
     prominence = Prominence.of(doc, entities) if model.pair is not None else None  # kinds without a pair threshold: the sentence decides
-    for decision in decide(model, candidates(doc, entities) if found is None else found):
+    for decision in decide(model, found):
         kind = decision.candidate.kind
         threshold = model.thresholds.get(kind, 0.5)
         # the strongest sentence that asserts it decides: "X, who will meet Y" elsewhere does not
@@ -312,6 +316,8 @@ def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
         if announced:
             _, candidate = max(announced, key=lambda pair: pair[0])
             yield _event(doc, article, candidate, None, candidate.status or "planned")
+    titles = [*(ruled.titles if ruled is not None else ()), *(t for c in found for t in c.titles)]
+    yield from dict.fromkeys(titles)
 
 
 def _event(doc: Doc, article, candidate: Candidate, date, status: str | None) -> Visit | Meeting:

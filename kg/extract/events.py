@@ -4,7 +4,9 @@ A visit is a person's verb of presence with a place: "visited X", "arrived in X"
 "made a stopover at X", "flew to X", "toured X", "X's trip to Y". A meeting joins two
 or more people: "met (with) Y", "held talks with Y", "was met by Y", "hosted Y",
 "welcomed Y", "Assad meeting Putin", "a meeting with Y". Both are kept only when
-asserted (:func:`kg.extract.grammar.is_asserted`).
+asserted (:func:`kg.extract.grammar.is_asserted`). Both also yield a
+:class:`~kg.facts.Title` for each title phrase ("the Russian president") they resolved a
+person through, whether or not it ends in a fact.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Token
 
 from kg.extract.grammar import event_date, is_asserted, sentence_evidence, sentence_of, sentences, tokens
-from kg.extract.references import DocEntities
-from kg.facts import Meeting, Visit
+from kg.extract.references import DocEntities, resolve_person
+from kg.facts import Meeting, Title, Visit
 from kg.lexicon import rows
 
 VISIT_EXTRACTOR = "visits.v1"
@@ -37,9 +39,10 @@ MEET_VERBS = _rule_table("meet_verb")
 MEET_NOUNS = frozenset(_rule_table("meet_noun"))
 
 
-def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit]:
-    """Yield the visits of named persons to named places."""
+def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit | Title]:
+    """Yield the visits of named persons to named places, and the titles their agents were resolved through."""
     article = doc._.article
+    titles: list[Title] = []
     first_sentence = next(iter(sentences(doc)), None)
     for token in tokens(doc):
         lemma = token.lemma_.lower()
@@ -61,7 +64,7 @@ def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit]:
             continue
         if not places or not is_asserted(verb):
             continue
-        agents = _agents(token if verb == token else verb, token, entities)
+        agents = _agents(token if verb == token else verb, token, entities, titles)
         found = []
         for place_token in places:
             if place_token.dep_ == "appos" and entities.resolve(place_token.head, want="Place"):
@@ -77,15 +80,17 @@ def visits(doc: Doc, entities: DocEntities) -> Iterator[Visit]:
                     evidence=sentence_evidence(doc, sentence_of(verb), article),
                     extractor=VISIT_EXTRACTOR,
                 )
+    yield from dict.fromkeys(titles)
 
 
-def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
-    """Yield meetings between named persons.
+def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting | Title]:
+    """Yield meetings between named persons, and the titles they were resolved through.
 
     Each "with" phrase is its own meeting ("met with Cruz and Trump last week, and this
     week with Kasich": two meetings); the people inside one phrase met jointly.
     """
     article = doc._.article
+    titles: list[Title] = []
     first_sentence = next(iter(sentences(doc)), None)
     for token in tokens(doc):
         lemma = token.lemma_.lower()
@@ -95,12 +100,12 @@ def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
             dobjs = [c for c in token.children if c.dep_ == "dobj"]
             if lemma == "hold" and not any(c.lemma_.lower() in MEET_NOUNS for c in dobjs):
                 continue
-            subjects = _agents(token, token, entities)
+            subjects = _agents(token, token, entities, titles)
             phrases = _object_phrases(token, MEET_VERBS[lemma] + (None,))
             if lemma == "hold":
                 phrases += _object_phrases(dobjs[0], ("with", "between"))
             phrases += [c for c in token.children if c.dep_ == "agent"]  # "was met by Assad, Shoigu"
-            others = [_people_in(p, entities) for p in phrases]
+            others = [_people_in(p, entities, titles) for p in phrases]
             others = [o for o in others if o]
             if not others and lemma == "meet" and len(subjects) > 1:
                 groups = [subjects]  # "Abe and Park met"
@@ -109,11 +114,12 @@ def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
             verb = token.head if token.dep_ == "dobj" else token
             if token.dep_ == "dobj" and verb.lemma_.lower() in ("hold",):
                 continue  # handled with the verb
-            others = [p for phrase in _object_phrases(token, ("with", "between")) for p in _people_in(phrase, entities)]
-            owners = [entities.resolve(c, want="Person") for c in token.children if c.dep_ == "poss"]
+            others = [p for phrase in _object_phrases(token, ("with", "between"))
+                      for p in _people_in(phrase, entities, titles)]
+            owners = [resolve_person(c, entities, titles) for c in token.children if c.dep_ == "poss"]
             people = [p for p in owners + others if p]
             if len(people) < 2 and token.dep_ in ("dobj", "pobj") and not owners and others:
-                people = _agents(verb, token, entities) + people
+                people = _agents(verb, token, entities, titles) + people
             groups = [people]
         elif lemma == "meeting" and (pair := _adjacent_people(token, entities)):
             verb, groups = token, [pair]  # "footage of Assad meeting Putin", parsed as a noun compound
@@ -132,6 +138,7 @@ def meetings(doc: Doc, entities: DocEntities) -> Iterator[Meeting]:
                 evidence=sentence_evidence(doc, sentence_of(verb), article),
                 extractor=MEETING_EXTRACTOR,
             )
+    yield from dict.fromkeys(titles)
 
 
 def _object_phrases(token: Token, preps: tuple) -> list[Token]:
@@ -145,7 +152,7 @@ def _object_phrases(token: Token, preps: tuple) -> list[Token]:
     return found
 
 
-def _people_in(token: Token, entities: DocEntities) -> list[str]:
+def _people_in(token: Token, entities: DocEntities, titles: list[Title]) -> list[str]:
     """The persons a noun phrase lists: conjuncts, appositions and names run together by the parser
     ("his Israeli counterpart, Ariel Sharon, and the Palestinian leader, Mahmoud Abbas"), not owners
     ("Kasich's wife") or people in its clauses."""
@@ -154,7 +161,7 @@ def _people_in(token: Token, entities: DocEntities) -> list[str]:
         todo = [c for c in token.children if c.dep_ == "pobj"]
     while todo:
         current = todo.pop()
-        eid = entities.resolve(current, want="Person")
+        eid = resolve_person(current, entities, titles)
         if eid is not None:
             found.append(eid)
         todo.extend(c for c in current.children if c.dep_ in ("conj", "appos", "nmod"))
@@ -193,8 +200,10 @@ def _adjacent_people(token: Token, entities: DocEntities) -> list[str] | None:
     return None
 
 
-def _agents(verb: Token, trigger: Token, entities: DocEntities) -> list[str]:
-    """Persons doing the verb: its subject, a possessor ("Putin's trip"), or the noun an -ing clause modifies."""
+def _agents(verb: Token, trigger: Token, entities: DocEntities, titles: list[Title]) -> list[str]:
+    """Persons doing the verb: its subject, a possessor ("Putin's trip"), or the noun an -ing clause modifies.
+
+    Titles the persons were resolved through go to ``titles``."""
     candidates: list[Token] = []
     for child in trigger.children:
         if child.dep_ == "poss":
@@ -217,7 +226,7 @@ def _agents(verb: Token, trigger: Token, entities: DocEntities) -> list[str]:
                     head = head.head
                 continue
             break
-    found = [entities.resolve(t, want="Person") for t in candidates]
+    found = [resolve_person(t, entities, titles) for t in candidates]
     return [f for f in dict.fromkeys(found) if f]
 
 

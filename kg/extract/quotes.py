@@ -5,7 +5,8 @@ single marks, and quotes that run over paragraphs (an opening mark with no closi
 one continues into the next paragraph). :func:`quotes` attributes each to a speaker
 through the reporting verb next to it ("…," Putin said; he added that "…"; "…," the
 Russian president noted; according to X), resolving titles and pronouns to the
-person; a quote with no cue of its own belongs to the paragraph's last speaker.
+person; a quote with no cue of its own belongs to the paragraph's last speaker. A
+speaker named by a title comes with a :class:`~kg.facts.Title` record of it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import lexicon
 from kg.extract.grammar import INTENTION_FORMS, doc_text, event_date, is_modal, sentence_of
-from kg.extract.references import DocEntities
-from kg.facts import Evidence, Quote
+from kg.extract.references import DocEntities, Reference
+from kg.facts import Evidence, Quote, Title
 
 EXTRACTOR = "quotes.v1"
 REPORTING_VERBS = lexicon.words("reporting_verbs.tsv", "reporting")
@@ -120,8 +121,8 @@ def _rstrip(text: str, start: int, end: int) -> int:
     return end
 
 
-def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote]:
-    """Yield the quotes of an article with their speakers.
+def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote | Title]:
+    """Yield the quotes of an article with their speakers, and the titles speakers were named by.
 
     A quote whose speaker the article names only vaguely ("a senior official said") is
     yielded with ``speaker=None`` and the words used; quotation marks with no speaker at
@@ -130,8 +131,8 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote]:
     article = doc._.article
     article_id = article.id if article is not None else ""
     article_date = article.date if article is not None else None
-    last_speaker: dict[int, tuple[str | None, str | None]] = {}  # paragraph -> last (speaker, words)
-    chain: tuple[str | None, str | None] | None = None
+    last_speaker: dict[int, tuple[Reference | None, str | None]] = {}  # paragraph -> last (speaker, words)
+    chain: tuple[Reference | None, str | None] | None = None
     spans = quotation_spans(doc_text(doc))
     paragraph_of = _paragraph_index(doc_text(doc))
     quoted = [(s.start, s.end) for s in spans]
@@ -141,7 +142,7 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote]:
             continue
         paragraph = paragraph_of(span.start)
         cue = _cue(doc, tokens, quoted)
-        who: tuple[str | None, str | None] | None = None
+        who: tuple[Reference | None, str | None] | None = None
         if cue is not None:
             if not _reported_speech(cue):
                 chain = None
@@ -156,14 +157,17 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote]:
         if who is None:
             continue
         last_speaker[paragraph] = who
+        speaker = who[0]
         yield Quote(
-            speaker=who[0],
+            speaker=speaker.entity if speaker is not None else None,
             speaker_text=who[1],
             text=doc_text(doc)[span.start:span.end],
             date=event_date(cue, article_date) if cue is not None else None,
             evidence=Evidence(article_id, span.start, span.end, _sentence_text(doc, tokens)),
             extractor=EXTRACTOR,
         )
+        if speaker is not None:
+            yield from speaker.titles
 
 
 def _reported_speech(cue: Token) -> bool:
@@ -232,8 +236,8 @@ def _cue(doc: Doc, quote: Span, quoted: list[tuple[int, int]]) -> Token | None:
     return best
 
 
-def _speaker(cue: Token, entities: DocEntities) -> tuple[str | None, str | None] | None:
-    """(entity, words) of who says: the cue's subject, or the subject of the clause it hangs from.
+def _speaker(cue: Token, entities: DocEntities) -> tuple[Reference | None, str | None] | None:
+    """(reference, words) of who says: the cue's subject, or the subject of the clause it hangs from.
 
     None when the cue has no subject at all.
     """
@@ -255,9 +259,9 @@ def _speaker(cue: Token, entities: DocEntities) -> tuple[str | None, str | None]
                     subject = agents[0]
             if subject.lower_ in ("who", "that", "which"):
                 subject = verb.head if verb.dep_ == "relcl" else subject
-            eid = _agent(subject, entities)
-            if eid is not None or (own and subject.pos_ in ("NOUN", "PROPN", "PRON")):
-                return eid, _phrase(subject)  # "a source said": a speaker, though unnamed
+            speaker = _agent(subject, entities)
+            if speaker is not None or (own and subject.pos_ in ("NOUN", "PROPN", "PRON")):
+                return speaker, _phrase(subject)  # "a source said": a speaker, though unnamed
         if verb.head == verb:
             return None
         # "…, saying that …", "by saying", "adding that": the speaker is a clause further up.
@@ -265,10 +269,10 @@ def _speaker(cue: Token, entities: DocEntities) -> tuple[str | None, str | None]
     return None
 
 
-def _agent(token: Token, entities: DocEntities) -> str | None:
+def _agent(token: Token, entities: DocEntities) -> Reference | None:
     """A person, else an organization (a newspaper, a party), that the phrase refers to."""
-    eid = entities.resolve(token, want="Person")
-    return eid if eid is not None else entities.resolve(token, want="Organization")
+    found = entities.reference(token, want="Person")
+    return found if found is not None else entities.reference(token, want="Organization")
 
 
 def _phrase(token: Token) -> str:

@@ -4,6 +4,10 @@
 them: a name to its entity, a title ("the Russian president") to the person holding that
 office in the article, a pronoun to the salient person before it, "the base" to the
 article's military base. The fact extractors ask it.
+
+Resolving changes nothing: :meth:`DocEntities.reference` answers with a
+:class:`Reference`, the entity and the title phrase it was resolved through, and an
+extractor that keeps the title yields it as a :class:`~kg.facts.Title` record.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer, lexicon
 from kg.extract.grammar import sentence_of, tokens
-from kg.facts import Entity
+from kg.facts import Entity, Title
 from kg.names import strip_possessive
 
 BASE_HEADS = lexicon.words("places.tsv", "base_head")  # "the base": the article's military base
@@ -39,9 +43,27 @@ class Position:
     span: Span
 
 
+@dataclass(frozen=True)
+class Reference:
+    """What a noun phrase refers to: ``entity``, and ``title``, the title phrase it was
+    resolved through ("Russian president", without a leading article), if it was one."""
+
+    entity: str
+    title: str | None = None
+
+    @property
+    def titles(self) -> tuple[Title, ...]:
+        """The title as a record for the entity's labels: none, or one."""
+        return (Title(self.entity, self.title),) if self.title is not None else ()
+
+
 @dataclass
 class DocEntities:
-    """The entities of one article and the means to resolve noun phrases to them."""
+    """The entities of one article and the means to resolve noun phrases to them.
+
+    Resolving writes nothing (the memo of clause subjects is a cache): extractors may ask
+    in any order, and which of them ran changes no answer.
+    """
 
     doc: Doc
     entities: list[Entity]
@@ -51,7 +73,6 @@ class DocEntities:
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entities}
-        self.titles: dict[str, set[str]] = {}  # entity id -> descriptions that referred to it
         self._subject_tokens = [t for t in tokens(self.doc) if t.dep_ in ("nsubj", "nsubjpass")]
         self._subject_memo: dict[int, str | None] = {}
 
@@ -85,45 +106,45 @@ class DocEntities:
         """The entity a token belongs to as part of a name."""
         return self.token_entity.get(token.i)
 
-    def resolve(self, token: Token, want: str | None = None, *, record: bool = True) -> str | None:
+    def resolve(self, token: Token, want: str | None = None) -> str | None:
         """The entity that the noun phrase headed by ``token`` refers to, or None.
 
         ``want`` restricts the answer to a category ("Person", "Place", "Organization").
         Names resolve to their entity; pronouns to the salient person before them;
         titles ("the Russian president") to the person holding that office in the
-        article; "the base" to the article's military base. ``record``: keep a title
-        that resolved as one of the person's labels (off for looks that only weigh features).
+        article; "the base" to the article's military base.
         """
-        eid = self.entity_at(token)
-        if eid is None:
-            eid = self._resolve_description(token, want, record)
-        if eid is not None and want is not None and self.by_id[eid].category != want:
-            return None
-        return eid
+        found = self.reference(token, want)
+        return found.entity if found is not None else None
 
-    def _resolve_description(self, token: Token, want: str | None, record: bool = True) -> str | None:
+    def reference(self, token: Token, want: str | None = None) -> Reference | None:
+        """As :meth:`resolve`, with the title phrase the entity was resolved through, if any."""
+        eid = self.entity_at(token)
+        found = Reference(eid) if eid is not None else self._resolve_description(token, want)
+        if found is not None and want is not None and self.by_id[found.entity].category != want:
+            return None
+        return found
+
+    def _resolve_description(self, token: Token, want: str | None) -> Reference | None:
         lower = token.lower_
         if token.pos_ == "PRON" or lower in PRONOUN_GENDER:
             if lower in PRONOUN_GENDER and want in (None, "Person"):
-                return self.resolve_pronoun(token)
+                return _reference(self.resolve_pronoun(token))
             return None
         if token.lemma_.lower() in BASE_HEADS and want in (None, "Place"):
-            return self._nearest(token, lambda e: e.type == "MilitaryBase")
+            return _reference(self._nearest(token, lambda e: e.type == "MilitaryBase"))
         if want in (None, "Person"):
             title = title_phrase(token)
             if title is not None:
                 eid = self.resolve_title(*title, token=token)
-                if eid is not None and record:  # "the Russian president" becomes one of the person's labels
-                    start = min([t.i for t in token.children if t.i < token.i and t.dep_ != "poss"] + [token.i])
-                    phrase = token.doc[start:token.i + 1].text
-                    self.titles.setdefault(eid, set()).add(re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I))
-                return eid
+                # "the Russian president" can become one of the person's labels
+                return Reference(eid, title_text(token)) if eid is not None else None
         # "Hugh Hill, a doctor" headed by the name is handled above; "a doctor, Hugh Hill":
         for child in token.children:
             if child.dep_ == "appos":
                 eid = self.entity_at(child)
                 if eid is not None:
-                    return eid
+                    return Reference(eid)
         return None
 
     def resolve_group(self, token: Token) -> tuple[str, ...]:
@@ -231,6 +252,28 @@ def group_size(token: Token) -> int | None:
         if child.dep_ in ("nummod", "det", "predet") and child.lower_ in GROUP_SIZES:
             return GROUP_SIZES[child.lower_]
     return None
+
+
+def resolve_person(token: Token, entities: DocEntities, titles: list[Title]) -> str | None:
+    """The person the phrase headed by ``token`` refers to; the title it was resolved
+    through, if any, is appended to ``titles`` (the caller's own list, to yield)."""
+    found = entities.reference(token, want="Person")
+    if found is None:
+        return None
+    titles.extend(found.titles)
+    return found.entity
+
+
+def _reference(eid: str | None) -> Reference | None:
+    return Reference(eid) if eid is not None else None
+
+
+def title_text(token: Token) -> str:
+    """The words of the title phrase headed by ``token`` without a leading article:
+    "Russian president" for "the Russian president" (an owner is left out: "his counterpart")."""
+    start = min([t.i for t in token.children if t.i < token.i and t.dep_ != "poss"] + [token.i])
+    phrase = token.doc[start:token.i + 1].text
+    return re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
 
 
 def title_phrase(token: Token) -> tuple[str, str | None] | None:

@@ -1,0 +1,77 @@
+"""Reference resolution changes nothing: titles travel as records the extractors yield."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.articles import Article
+from kg.extract import EXTRACTORS, OPTIONAL_EXTRACTORS, extract
+from kg.extract.references import Reference
+from kg.facts import Title
+
+TEXT = ('Russian President Vladimir Putin visited Syria. The Russian president met Bashar Assad at the Hmeimim '
+        'air base in Latakia. "We have done our job," the Russian leader told the troops.')
+ALL = {**EXTRACTORS, **OPTIONAL_EXTRACTORS}
+
+
+@pytest.fixture(scope="module")
+def parsed(nlp):
+    doc = nlp(TEXT)
+    doc._.article = Article(id="test", text=TEXT)
+    return doc
+
+
+def state(entities) -> tuple:
+    """Everything a DocEntities holds but its cache of clause subjects."""
+    return (sorted(k for k in vars(entities) if k != "_subject_memo"), list(entities.entities),
+            dict(entities.token_entity), {k: list(v) for k, v in entities.positions.items()},
+            dict(entities.genders), dict(entities.by_id))
+
+
+def test_resolving_writes_nothing(parsed, finder):
+    entities = finder(parsed)
+    before = state(entities)
+    asked = [(t, want) for want in (None, "Person", "Place") for t in parsed]
+    first = {(t.i, want): (entities.reference(t, want), entities.resolve(t, want)) for t, want in asked}
+    second = {(t.i, want): (entities.reference(t, want), entities.resolve(t, want)) for t, want in reversed(asked)}
+    assert first == second
+    assert state(entities) == before
+    assert not hasattr(entities, "titles")
+    president = next(t for t in parsed if t.lower_ == "president" and t.i > 5)  # "The Russian president met"
+    assert entities.reference(president, "Person") == Reference(entities.resolve(president, "Person"),
+                                                                 "Russian president")
+
+
+def test_extractors_in_any_order_or_alone_give_the_same(parsed, finder):
+    entities = finder(parsed)
+    before = state(entities)
+    names = list(ALL)
+    forward = {name: list(ALL[name](parsed, entities)) for name in names}
+    backward = {name: list(ALL[name](parsed, entities)) for name in reversed(names)}
+    alone = {name: list(ALL[name](parsed, finder(parsed))) for name in names}
+    assert forward == backward == alone
+    assert state(entities) == before
+    assert any(isinstance(r, Title) for records in forward.values() for r in records)
+
+    everything = extract(parsed, finder)
+    reordered = extract(parsed, finder, list(reversed(EXTRACTORS)))
+    assert everything.entities == reordered.entities
+    assert set(everything.facts) == set(reordered.facts)
+    assert not any(isinstance(f, Title) for f in everything.facts)
+    # a subset: the same facts from each extractor, and only its own titles
+    for name in EXTRACTORS:
+        own = extract(parsed, finder, [name])
+        assert set(own.facts) <= set(everything.facts)
+        titles = {(t.entity, t.text) for t in forward[name] if isinstance(t, Title)}
+        assert {(e.id, t) for e in own.entities for t in e.titles} == titles
+
+
+def test_a_title_becomes_a_label(parsed, finder):
+    labels = {e.names[0]: e.titles for e in extract(parsed, finder).entities}
+    assert labels["Vladimir Putin"] == ("Russian leader", "Russian president")
+    # quotes name him "the Russian leader"; the events, "the Russian president"
+    assert {e.names[0]: e.titles for e in extract(parsed, finder, ["quotes.v1"]).entities}["Vladimir Putin"] == (
+        "Russian leader",)
+    assert {e.names[0]: e.titles for e in extract(parsed, finder, ["events.v2"]).entities}["Vladimir Putin"] == (
+        "Russian president",)
+    assert not any(e.titles for e in extract(parsed, finder, ["roles.v1", "locations.v1"]).entities)
