@@ -131,18 +131,20 @@ def parse_gold(paths: Sequence[Path | str], *, model: str | None = None,
     # through the JSON reader's checks, so training sees the text a build would
     articles = [record_article({k: r.get(k) for k in ("id", "text", "title", "date")}, Path(str(paths[0])),
                                 None, str(r["id"])) for r in records]
-    parsed = []
-    for record, doc in zip(records, parse(nlp, articles)):
-        entities = finder(doc)
-        ruled = rules(doc, entities)
-        found = list(candidates(doc, entities, ruled))
-        titles: dict[str, set[str]] = {}  # the title phrases the rules and candidates resolved people through
-        for title in (*ruled.titles, *(t for c in found for t in c.titles)):
-            titles.setdefault(title.entity, set()).add(title.text)
-        names = {e.id: frozenset(e.names) | frozenset(titles.get(e.id, ())) for e in entities.entities}
-        labels = [label(record, c, names) for c in found]
-        parsed.append(ParsedArticle(record, found, labels, names, doc, entities))
-    return parsed
+    return [labelled(record, doc, finder) for record, doc in zip(records, parse(nlp, articles))]
+
+
+def labelled(record: dict, doc: Doc, finder: EntityFinder) -> ParsedArticle:
+    """One gold article's candidates, labelled by its record, from its parsed document."""
+    entities = finder(doc)
+    ruled = rules(doc, entities)
+    found = list(candidates(doc, entities, ruled))
+    titles: dict[str, set[str]] = {}  # the title phrases the rules and candidates resolved people through
+    for title in (*ruled.titles, *(t for c in found for t in c.titles)):
+        titles.setdefault(title.entity, set()).add(title.text)
+    names = {e.id: frozenset(e.names) | frozenset(titles.get(e.id, ())) for e in entities.entities}
+    labels = [label(record, c, names) for c in found]
+    return ParsedArticle(record, found, labels, names, doc, entities)
 
 
 def label(record: dict, candidate: Candidate, names: dict[str, frozenset[str]]) -> int | None:
