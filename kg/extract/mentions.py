@@ -14,10 +14,10 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer, lexicon
+from kg.extract.components import AliasMatcher
 from kg.extract.grammar import sentence_of, tokens
 from kg.extract.references import BASE_HEADS, TITLE_WORDS
 from kg.facts import PLACE_TYPES
@@ -47,16 +47,7 @@ class MentionFinder:
 
     def __init__(self, tokenizer, aliases: Iterable[gazetteer.Alias] | None = None):
         aliases = tuple(aliases) if aliases is not None else gazetteer.builtin_aliases()
-        vocab = tokenizer.vocab
-        # Acronyms match only as written ("IS" is a group, "is" a verb); longer names in any case.
-        self._exact = PhraseMatcher(vocab, attr="ORTH")
-        self._loose = PhraseMatcher(vocab, attr="LOWER")
-        self._aliases: dict[str, gazetteer.Alias] = {}
-        for number, alias in enumerate(aliases):
-            key = f"kg_alias_{number}"
-            self._aliases[key] = alias
-            acronym = len(alias.surface) <= 5 or alias.surface.isupper()
-            (self._exact if acronym else self._loose).add(key, [tokenizer(alias.surface)])
+        self._aliases = AliasMatcher(tokenizer, aliases)
 
     def __call__(self, doc: Doc) -> tuple[list[tuple[Span, dict]], Headlines]:
         """The typed entity mentions of a parsed article in text order, and how its sentences are written."""
@@ -84,20 +75,13 @@ class MentionFinder:
         return mentions, headlines
 
     def _alias_mentions(self, doc: Doc) -> list[tuple[Span, dict]]:
+        """The alias matches of ``doc.spans["kg_aliases"]`` (see :mod:`kg.extract.components`), typed."""
         found: list[tuple[Span, dict]] = []
-        matches = sorted(self._exact(doc) + self._loose(doc), key=lambda m: (m[1], -(m[2] - m[1])))
-        for match_id, start, end in matches:
-            alias = self._aliases[doc.vocab.strings[match_id]]
-            span = doc[start:end]
-            if span[0].lower_ == "the" and len(span) > 1:
-                span = doc[start + 1:end]
-            if found and found[-1][0].end > span.start:
-                continue
-            if len(span) == 1 and span[0].pos_ in ("VERB", "AUX"):
-                continue
+        for match in self._aliases.spans(doc):
+            alias = self._aliases.alias(match)
             info = {"type": alias.type, "canonical": alias.canonical,
                     "link": f"wikidata:{alias.wikidata}" if alias.wikidata else None}
-            found.append((span, info))
+            found.append((doc[match.start:match.end], info))  # unlabelled, as every other mention
         return found
 
 
