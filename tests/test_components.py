@@ -52,3 +52,16 @@ def test_finder_reads_the_pipelines_spans_only_from_its_own_table(own_nlp, finde
     assert finder._mentions._aliases.spans(doc) is group  # the pipeline's own, not found again
     other = AliasMatcher(own_nlp.tokenizer, [Alias("fighters", "Fighters", "Organization", None)])
     assert [s.text for s in other.spans(doc)] == ["fighters"]  # another table: found again
+
+
+def test_the_factory_is_found_by_entry_point_without_importing_kg():
+    """An installed kg declares kg_alias_matcher under spaCy's ``spacy_factories`` entry point."""
+    import subprocess
+    import sys
+
+    script = ("import spacy, sys; nlp = spacy.blank('en'); nlp.add_pipe('kg_alias_matcher'); "
+              "doc = nlp('Fighters of Daesh fled.'); print([s.text for s in doc.spans['kg_aliases']]); "
+              "print('kg.extract.components' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "['Daesh']"
+    assert out[1] == "True"  # spaCy imported the module through the entry point, not the script

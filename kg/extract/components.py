@@ -3,9 +3,9 @@
 ``kg_alias_matcher`` finds the names of the alias table (kg's built-in aliases plus a
 user's alias file) and writes them to ``doc.spans["kg_aliases"]``, one span per alias
 match, its label the alias's key (:meth:`AliasMatcher.alias` gives the
-:class:`~kg.gazetteer.Alias`). Add it to a pipeline of your own after the tagger::
+:class:`~kg.gazetteer.Alias`). kg declares it as a ``spacy_factories`` entry point, so
+with kg installed any pipeline can add it after its tagger::
 
-    import kg.extract.components  # registers the factory
     nlp.add_pipe("kg_alias_matcher", config={"aliases": "my_aliases.csv"})
 
 :class:`~kg.extract.mentions.MentionFinder` owns an instance and reads its spans, running
