@@ -31,8 +31,8 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.events import meetings, visits
 from kg.extract.frames import Participation, participations, shared
-from kg.extract.grammar import (FUTURE, clause_verb, doc_text, is_asserted, is_modal, sentence_evidence, sentence_of,
-                                sentences)
+from kg.extract.grammar import (FUTURE, clause_verb, doc_text, is_asserted, is_modal, present_progressive,
+                                sentence_evidence, sentence_of, sentences)
 from kg.extract.references import PRONOUN_GENDER, DocEntities, resolve_person
 from kg.facts import Title
 from kg.lexicon import word_classes
@@ -139,11 +139,9 @@ def rules(doc: Doc, entities: DocEntities) -> Rules:
     for meeting in meetings(doc, entities):
         if isinstance(meeting, Title):
             titles.append(meeting)
-            continue
-        for a in meeting.participants:
-            for b in meeting.participants:
-                if a != b:
-                    found.add(("meet", a, b, meeting.evidence.start))
+        else:
+            found.update(("meet", a, b, meeting.evidence.start)
+                         for a in meeting.participants for b in meeting.participants if a != b)
     return Rules(frozenset(found), tuple(dict.fromkeys(titles)))
 
 
@@ -488,7 +486,6 @@ def _agent_entities(verb: Token, nouns: list[Token], entities: DocEntities, titl
     the nouns ("his visit"), the noun a participle modifies ("Putin, speaking in X").
     Titles they were resolved through go to ``titles``."""
     found: set[str] = set()
-
     for noun in nouns:
         for child in noun.children:
             if child.dep_ == "poss" and (eid := resolve_person(child, entities, titles)):
@@ -596,7 +593,7 @@ def _modality(verb: Token) -> dict[str, float]:
                     found[f"above_{cls}"] = 1.0
         if token.tag_ in ("VBZ", "VBP") and depth == 0:
             found["present"] = 1.0
-        if token.tag_ == "VBG" and any(c.lemma_ == "be" and c.tag_ in ("VBZ", "VBP") for c in token.children):
+        if present_progressive(token):
             found["present_progressive"] = 1.0
         if token.head == token:
             break

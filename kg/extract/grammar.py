@@ -167,7 +167,7 @@ def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False)
     article's first sentence, where a present-perfect ("The Russian president has
     visited ...") reports the news of the article's day.
     """
-    future = _future(verb) or _present_progressive(verb)  # "is meeting X on Thursday" is an arrangement
+    future = _future(verb) or present_progressive(verb)  # "is meeting X on Thursday" is an arrangement
     expressions = date_expressions(verb)
     own = [e for e in expressions if not PART_OF_DAY.match(e.text)]
     if expressions and not own and not future:
@@ -241,9 +241,9 @@ def clause_verb(token: Token) -> Token:
     return token
 
 
-def _present_progressive(verb: Token) -> bool:
-    return verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" and c.tag_ in ("VBZ", "VBP")
-                                      for c in verb.children)
+def present_progressive(verb: Token) -> bool:
+    """ "is meeting", "are visiting": a present form of "be" with the verb's participle."""
+    return verb.tag_ == "VBG" and any(c.lemma_ == "be" and c.tag_ in ("VBZ", "VBP") for c in verb.children)
 
 
 def _perfect(verb: Token) -> bool:
