@@ -22,7 +22,6 @@ from urllib.parse import quote
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from kg import gazetteer
 from kg.articles import Article
 from kg.facts import ArticleFacts, Evidence, HoldsPosition, Located, Meeting, Quote, Visit
 from kg.lexicon import rows
@@ -98,14 +97,12 @@ class GraphBuilder:
         g.add((iri, RDFS.label, Literal(node.label)))
         for alt in node.alt_labels:
             g.add((iri, SKOS.altLabel, Literal(alt)))
-        if node.link:
-            scheme, _, value = node.link.partition(":")
+        for link in node.links:
+            scheme, _, value = link.partition(":")
             if scheme in LINK_IRIS:
                 g.add((iri, OWL.sameAs, URIRef(LINK_IRIS[scheme].format(quote(value, safe="")))))
             else:
-                g.add((iri, SCHEMA.identifier, Literal(node.link)))
-            if scheme == "iso3166" and (geonameid := gazetteer.country_geonameid(value)):
-                g.add((iri, OWL.sameAs, URIRef(LINK_IRIS["geonames"].format(geonameid))))
+                g.add((iri, SCHEMA.identifier, Literal(link)))
 
     def _add_position(self, position: tuple[str, str, str | None]) -> None:
         key, title, country = position

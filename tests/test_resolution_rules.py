@@ -172,3 +172,20 @@ def test_a_transliteration_never_joins_places_the_gazetteer_tells_apart():
     assert node["k2"] == node["k3"] and node["k1"] == node["k5"]  # each place still meets its own spellings
     r = resolve_entities([city("s1", "Kenya", "geonames:1"), city("s2", "Kenia", "geonames:1")])
     assert r.members[("s1", "e0")] == r.members[("s2", "e0")]  # one link: one place, however spelt
+
+
+def test_resolution_gives_a_country_every_id_it_has_and_the_graph_writes_them():
+    from rdflib import OWL
+
+    from kg.graph import GraphBuilder
+
+    r = resolve_entities([
+        ArticleFacts("c1", (Entity("e0", "Country", ("Syria",), link="iso3166:SY"),), ()),
+        ArticleFacts("c2", (Entity("e0", "City", ("Houston",), link="geonames:4699066"),), ())])
+    syria, houston = r.nodes[r.members[("c1", "e0")]], r.nodes[r.members[("c2", "e0")]]
+    assert syria.links == ("iso3166:SY", "geonames:163843")  # the GeoNames id, found in resolution
+    assert houston.links == ("geonames:4699066",)  # control: nothing to derive from a city's id
+    builder = GraphBuilder(r)
+    builder.add_entities()
+    same = {str(o) for _, o in builder.graph.subject_objects(OWL.sameAs)}
+    assert same == {"https://sws.geonames.org/163843/", "https://sws.geonames.org/4699066/"}

@@ -44,7 +44,7 @@ def build_nodes(state: State, known: dict[Item, str]) -> tuple[dict[str, Node], 
                 number += 1
                 key = f"{base_key}-{number}"
         taken.add(key)
-        nodes[key] = Node(key, etype, label, alt_labels, link)
+        nodes[key] = Node(key, etype, label, alt_labels, link, linked(link))
         for item in items:
             members[item] = key
             names = entities[item].names
@@ -122,6 +122,23 @@ def node_parts(group: list[Entity]) -> tuple:
     alt_labels = tuple(sorted({n for n in names if n != label} | titles))
     link = next((l for l in links if l.startswith(("wikidata:", "iso3166:"))), links[0] if links else None)
     return category, etype, label, alt_labels, link
+
+
+def linked(link: str | None) -> tuple[str, ...]:
+    """Every id an entity with the gazetteer id ``link`` has: a country's ISO 3166 code
+    also names its GeoNames feature.
+
+    >>> linked("iso3166:SY")
+    ('iso3166:SY', 'geonames:163843')
+    >>> linked("wikidata:Q7747"), linked(None)
+    (('wikidata:Q7747',), ())
+    """
+    if link is None:
+        return ()
+    scheme, _, value = link.partition(":")
+    if scheme == "iso3166" and (geonameid := gazetteer.country_geonameid(value)):
+        return link, f"geonames:{geonameid}"
+    return (link,)
 
 
 def _written_in_full(name: str, category: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kg import gazetteer
 from kg.facts import ArticleFacts, HoldsPosition
 from kg.names import slug
+from kg.resolution.nodes import linked
 from kg.resolution.records import Node
 
 
@@ -32,7 +33,8 @@ def find_positions(
             while key in nodes:  # never overwrite another place of that name (Georgia the US state)
                 number += 1
                 key = f"place/{slug(country)}-{number}"
-            nodes[key] = Node(key, "Country", country, (), f"iso3166:{found.alpha2}" if found else None)
+            link = f"iso3166:{found.alpha2}" if found else None
+            nodes[key] = Node(key, "Country", country, (), link, linked(link))
             countries[country] = key
         positions[(fact.title, country)] = f"position/{slug(position_label(fact.title, country))}"
     return positions

@@ -14,7 +14,8 @@ class Node:
     type: str
     label: str
     alt_labels: tuple[str, ...]
-    link: str | None = None
+    link: str | None = None  # the gazetteer's id for it, "wikidata:Q7747", "iso3166:SY", "geonames:170654"
+    links: tuple[str, ...] = ()  # every id it has in other datasets: ``link``, and those resolution derived from it
 
 
 @dataclass(frozen=True)
