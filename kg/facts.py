@@ -6,12 +6,41 @@ RDF. Entity types are names of ontology classes (``"Person"``, ``"MilitaryBase"`
 :mod:`kg.graph` looks them up in the closed namespace, so a wrong name fails there.
 Extractors yield :class:`Title` records beside their facts: the titles they resolved a
 person through, which become labels of the entity, not facts of their own.
+
+A fact type is registered with :func:`fact_type` (the fact store reads it back by name).
+A relation between two of the article's entities declares its RDF as a :class:`Relation`,
+so a new one is this record, its extractor (:mod:`kg.extract`) and its ontology terms:
+:mod:`kg.graph` writes it without a line of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
+
+FACT_TYPES: dict[str, type] = {}  # name -> fact record class, for readers of stored facts
+
+
+def fact_type(cls: type) -> type:
+    """Register a fact record class under its name (a class decorator)."""
+    FACT_TYPES[cls.__name__] = cls
+    return cls
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How a fact between two of the article's entities is written in RDF: the direct triple
+    ``subject prop object`` (written only where the ontology admits it) and a fact node of
+    the class ``cls``, IRI path ``node/<digest>``, with its evidence and ``kg:subject`` and
+    ``kg:object``. ``subject`` and ``object`` name the record's fields holding the entities;
+    ``prop`` and ``cls`` are names in the ontology (a name it lacks fails when written)."""
+
+    node: str
+    cls: str
+    prop: str
+    subject: str
+    object: str
 
 
 @dataclass(frozen=True)
@@ -50,6 +79,7 @@ class Entity:
 PLACE_TYPES = {t: "Place" for t in ("Place", "Country", "City", "Region", "MilitaryBase")}
 
 
+@fact_type
 @dataclass(frozen=True)
 class Visit:
     """``agent`` was at ``place``; with a ``status`` ("planned", "cancelled", "denied")
@@ -63,6 +93,7 @@ class Visit:
     status: str | None = None
 
 
+@fact_type
 @dataclass(frozen=True)
 class Meeting:
     """The ``participants`` met in person; ``status`` as for :class:`Visit`."""
@@ -74,6 +105,7 @@ class Meeting:
     status: str | None = None
 
 
+@fact_type
 @dataclass(frozen=True)
 class Quote:
     """The exact words inside quotation marks; ``evidence`` spans those words.
@@ -90,6 +122,7 @@ class Quote:
     extractor: str
 
 
+@fact_type
 @dataclass(frozen=True)
 class Located:
     """``place`` lies in ``container``."""
@@ -99,7 +132,10 @@ class Located:
     evidence: Evidence
     extractor: str
 
+    rdf: ClassVar[Relation] = Relation("location", "Location", "locatedIn", subject="place", object="container")
 
+
+@fact_type
 @dataclass(frozen=True)
 class HoldsPosition:
     """``person`` holds the office ``title`` (of ``jurisdiction``, a place entity, when known)."""

@@ -23,7 +23,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIR
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.articles import Article
-from kg.facts import ArticleFacts, Evidence, HoldsPosition, Located, Meeting, Quote, Visit
+from kg.facts import ArticleFacts, Evidence, HoldsPosition, Meeting, Quote, Relation, Visit
 from kg.lexicon import rows
 from kg.resolution import Resolution, position_label
 from kg.vocab import DEFAULT_BASE, KG, PREFIXES, SCHEMA, ontology
@@ -140,7 +140,10 @@ class GraphBuilder:
 
     def add_fact(self, fact) -> None:
         article = fact.evidence.article_id
-        if isinstance(fact, Visit):
+        relation = getattr(type(fact), "rdf", None)
+        if isinstance(relation, Relation):
+            self._add_relation(fact, relation)
+        elif isinstance(fact, Visit):
             agent, place = self._entity(article, fact.agent), self._entity(article, fact.place)
             if not self._allowed(agent, KG.visited, place, fact):
                 return
@@ -177,12 +180,6 @@ class GraphBuilder:
             if speaker is not None:
                 self.graph.add((speaker, KG.said, node))
                 self.graph.add((node, KG.speaker, speaker))
-        elif isinstance(fact, Located):
-            place, container = self._entity(article, fact.place), self._entity(article, fact.container)
-            if self._direct(place, KG.locatedIn, container, fact):
-                node = self._fact_node("location", KG.Location, fact, place, container)
-                self.graph.add((node, KG.subject, place))
-                self.graph.add((node, KG.object, container))
         elif isinstance(fact, HoldsPosition):
             person = self._entity(article, fact.person)
             key = self.resolution.positions.get((fact.title, fact.jurisdiction))
@@ -193,8 +190,17 @@ class GraphBuilder:
                 node = self._fact_node("role", KG.Role, fact, person, position)
                 self.graph.add((node, KG.subject, person))
                 self.graph.add((node, KG.object, position))
-        else:  # a new fact type must be taught to the builder
+        else:  # a new fact type declares its Relation, or is taught to the builder
             raise TypeError(f"no RDF mapping for fact type {type(fact).__name__}")
+
+    def _add_relation(self, fact, relation: Relation) -> None:
+        article = fact.evidence.article_id
+        subject = self._entity(article, getattr(fact, relation.subject))
+        obj = self._entity(article, getattr(fact, relation.object))
+        if self._direct(subject, getattr(KG, relation.prop), obj, fact):
+            node = self._fact_node(relation.node, getattr(KG, relation.cls), fact, subject, obj)
+            self.graph.add((node, KG.subject, subject))
+            self.graph.add((node, KG.object, obj))
 
     def _direct(self, subject: URIRef, prop: URIRef, obj: URIRef, fact) -> bool:
         """Write a direct triple if the ontology admits it; report it otherwise."""

@@ -34,20 +34,21 @@ import logging
 import os
 import shutil
 import sqlite3
+import typing
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from kg.articles import Article
 from kg.errors import GraphError
-from kg.facts import ArticleFacts, Entity, Evidence, HoldsPosition, Located, Meeting, Quote, Visit
+from kg.facts import FACT_TYPES, ArticleFacts, Entity, Evidence
 from kg.io import atomic_write, hold_graph, release_graph, remove_unheld
 from kg.resolution import Registry
 from kg.vocab import DEFAULT_BASE
 
-FACT_TYPES = {cls.__name__: cls for cls in (Visit, Meeting, Quote, Located, HoldsPosition)}
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 2  # 2: visits and meetings from the event model (events.v2), with a status
 
@@ -334,6 +335,22 @@ def _plain(value):
     return value
 
 
+@cache
+def _field_types(cls: type) -> dict[str, object]:
+    return typing.get_type_hints(cls)
+
+
+def _field(value, kind):
+    """A stored value back as the type its record field declares: an evidence, a date, a tuple."""
+    if kind is Evidence:
+        return Evidence(**value)
+    if value is not None and dt.date in typing.get_args(kind):
+        return _date(value)
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
@@ -352,11 +369,6 @@ def _facts(record: dict) -> ArticleFacts:
     for fact in record["facts"]:
         fact = dict(fact)
         cls = FACT_TYPES[fact.pop("type")]
-        fact["evidence"] = Evidence(**fact["evidence"])
-        if "date" in fact:
-            fact["date"] = _date(fact["date"])
-        if "participants" in fact:
-            fact["participants"] = tuple(fact["participants"])
-        facts.append(cls(**fact))
+        facts.append(cls(**{name: _field(value, _field_types(cls)[name]) for name, value in fact.items()}))
     unclaimed = tuple((start, text) for start, text in record.get("unclaimed", ()))
     return ArticleFacts(record["article_id"], entities, tuple(facts), unclaimed)
