@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from kg import gazetteer
+from kg.extract.name_search import Overlap, longest_matches
 from kg.extract.references import TITLE_WORDS
 from kg.facts import PLACE_TYPES, ArticleFacts, Entity
 from kg.names import slug, strip_possessive
@@ -92,20 +93,23 @@ def add_corpus_names(articles: Sequence[ArticleFacts]) -> list[ArticleFacts]:
 
 def _matches(unclaimed: Iterable[tuple[int, str]], lexicon: dict[str, KnownName]) -> list[tuple[int, int, str]]:
     """(start, end, name) of the longest lexicon names in the runs, left to right."""
+    return [found for offset, text in unclaimed for found in _run_matches(offset, text, lexicon)]
+
+
+def _run_matches(offset: int, text: str, lexicon: dict[str, KnownName]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the lexicon names in one run of words starting at ``offset``:
+    of :data:`MAX_WORDS` words at most, possessives dropped; of overlapping names the leftmost,
+    longest one (:data:`~kg.extract.name_search.Overlap.LEFTMOST_LONGEST`)."""
+    words = list(_WORD.finditer(text))
+
+    def name(run: Sequence[re.Match]) -> str:
+        return strip_possessive(text[run[0].start():run[-1].end()])
+
     found = []
-    for offset, text in unclaimed:
-        words = list(_WORD.finditer(text))
-        i = 0
-        while i < len(words):
-            for j in range(min(len(words), i + MAX_WORDS), i, -1):
-                name = strip_possessive(text[words[i].start():words[j - 1].end()])
-                if name in lexicon:
-                    start = offset + words[i].start()
-                    found.append((start, start + len(name), name))
-                    i = j
-                    break
-            else:
-                i += 1
+    for match in longest_matches(words, lexicon, Overlap.LEFTMOST_LONGEST, key=name, max_words=MAX_WORDS):
+        start = offset + words[match.start].start()
+        found_name = name(words[match.start:match.end])
+        found.append((start, start + len(found_name), found_name))
     return found
 
 

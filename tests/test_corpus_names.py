@@ -43,6 +43,15 @@ def test_the_longest_known_name_of_a_headline_run_is_taken():
     assert entity.names == ("Wladimir Klitschko",) and entity.spans == ((10, 28),)
 
 
+def test_of_overlapping_known_names_the_leftmost_is_taken():
+    """Leftmost-longest (kg.extract.name_search): "Jabhat Nusra", not the longer "Nusra Front Fighters"."""
+    corpus = [tagged(f"a{n}", ("Organization", "Jabhat Nusra", 0), ("Organization", "Nusra Front Fighters", 20))
+              for n in (1, 2)]
+    corpus.append(untagged("a3", (5, "Jabhat Nusra Front Fighters")))
+    (entity,) = add_corpus_names(corpus)[2].entities
+    assert entity.names == ("Jabhat Nusra",) and entity.spans == ((5, 17),)
+
+
 def test_one_article_or_a_split_vote_is_not_enough():
     one = [tagged("a1", ("Organization", "Evansville", 0)), untagged("a2", (0, "Evansville"))]
     assert add_corpus_names(one)[1].entities == ()

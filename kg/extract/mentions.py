@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from kg import gazetteer, lexicon
 from kg.extract.components import AliasMatcher
 from kg.extract.grammar import sentence_of, tokens
+from kg.extract.name_search import Match, Overlap, longest_matches
 from kg.extract.references import BASE_HEADS, TITLE_WORDS
 from kg.facts import PLACE_TYPES
 from kg.names import HONORIFICS, strip_possessive
@@ -278,16 +279,12 @@ def _in_capitals(names: dict[tuple[str, ...], dict]) -> dict[tuple[str, ...], di
 
 
 def _known_parts(span: Span, names: dict[tuple[str, ...], dict]) -> list[Span]:
-    """The longest sub-spans of ``span`` that are in ``names``, left to right, not overlapping
-    (compared in capitals when ``span`` is written in capitals)."""
-    upper = span.text.isupper()
-    chosen: list[Span] = []
-    for length in range(len(span) - 1, 0, -1):
-        for start in range(span.start, span.end - length + 1):
-            part = span.doc[start:start + length]
-            if _words(part, upper) in names and all(part.end <= c.start or part.start >= c.end for c in chosen):
-                chosen.append(part)
-    return sorted(chosen, key=lambda p: p.start)
+    """The longest sub-spans of ``span`` that are in ``names``, longest first, then left to
+    right, not overlapping, in text order (compared in capitals when ``span`` is written in
+    capitals)."""
+    words = list(_words(span, span.text.isupper()))
+    parts = longest_matches(words, names, Overlap.LONGEST_FIRST, max_words=len(span) - 1)
+    return [span.doc[span.start + part.start:span.start + part.end] for part in parts]
 
 
 def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int],
@@ -298,6 +295,11 @@ def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
     the next, and most names in a headline. One-word person names are handled by
     :func:`_consistent_surnames`; a repeat inside a longer capitalised name ("Saints" in
     "Latter Day Saints") is no repeat, except in a headline, where every word is capitalised.
+    Of overlapping repeats the leftmost, longest one counts (:mod:`kg.extract.name_search`).
+
+    No pipeline component: the names looked for are this article's mentions as found so far,
+    types repaired, with their canonical names and links, and the words they claim; they
+    exist only inside :class:`MentionFinder`'s pass, after the pipeline ran.
     """
     names: dict[tuple[str, ...], dict] = {}
     for span, info in mentions:
@@ -312,25 +314,21 @@ def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
     shouting = _in_capitals({_words(span): info for span, info in mentions})
     if not names:
         return []
-    lengths = sorted({len(w) for w in names} | {len(w) for w in shouting}, reverse=True)
     texts = [t.text for t in tokens(doc)]
+
+    def is_repeat(match: Match[dict]) -> bool:
+        start, end = match.start, match.end
+        if tuple(texts[start:end]) not in names and not headlines.is_upper(doc[start]):
+            return False  # found only in capitals, outside a line in capitals
+        if any(i in taken for i in range(start, end)):
+            return False  # another mention's words
+        return headlines.is_headline(doc[start]) or not _in_longer_name(doc, start, end)
+
     found = []
-    for start in range(len(doc)):
-        if start in taken:
-            continue
-        for length in lengths:
-            end = start + length
-            words = tuple(texts[start:end])
-            info = names.get(words)
-            if info is None and (upper := shouting.get(words)) is not None and headlines.is_upper(doc[start]):
-                info = upper
-            if info is None or any(i in taken for i in range(start, end)):
-                continue
-            if not headlines.is_headline(doc[start]) and _in_longer_name(doc, start, end):
-                continue
-            found.append((doc[start:end], dict(info)))
-            taken.update(range(start, end))
-            break
+    # The words as the article writes them win over the same words matched in capitals.
+    for match in longest_matches(texts, {**shouting, **names}, Overlap.LEFTMOST_LONGEST, accept=is_repeat):
+        found.append((doc[match.start:match.end], dict(match.value)))
+        taken.update(range(match.start, match.end))
     return found
 
 
