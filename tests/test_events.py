@@ -163,3 +163,12 @@ def test_present_progressive_with_a_day_is_an_arrangement(extract_text):
     assert not found.visits
     control = extract_text("Angela Merkel visited Paris on Thursday.", date=MONDAY)
     assert ("Angela Merkel", "Paris", dt.date(2017, 12, 7)) in control.visits
+
+
+def test_a_day_named_earlier_in_the_paragraph_dates_a_later_event(extract_text):
+    story = ("The summit opened on Thursday. Delegates argued over the budget for hours. "
+             "The talks ran late into the night.{}Angela Merkel visited Paris after the talks.")
+    visits = extract_text(story.format(" "), date=MONDAY).visits
+    assert visits == {("Angela Merkel", "Paris", dt.date(2017, 12, 7))}  # the Thursday three sentences before
+    control = extract_text(story.format("\n\n"), date=MONDAY).visits  # a new paragraph: no day carries over
+    assert control == {("Angela Merkel", "Paris", None)}

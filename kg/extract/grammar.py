@@ -161,9 +161,10 @@ def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False)
     """The day the event of ``verb`` happened, or None when the text does not fix one.
 
     The date expression that modifies the verb wins. Failing that, a past event takes
-    the day named elsewhere in its sentence, or in the sentence before it in the same
-    paragraph ("On Sunday, at a rally in Derry, Clinton ..."; "... opened a mission
-    Wednesday. ... the president traveled to New York"). ``lede``: the verb is in the
+    the day named elsewhere in its sentence, or in the nearest of the sentences before it
+    in the same paragraph (at most :data:`EARLIER_SENTENCES`): a story's time carries on
+    until it names another day ("On Sunday, at a rally in Derry, Clinton ..."; "...
+    opened a mission Wednesday. ... the president traveled to New York"). ``lede``: the verb is in the
     article's first sentence, where a present-perfect ("The Russian president has
     visited ...") reports the news of the article's day.
     """
@@ -194,14 +195,21 @@ def event_date(verb: Token, article_date: dt.date | None, *, lede: bool = False)
     return None
 
 
+EARLIER_SENTENCES = 3  # how far back a day named earlier in the paragraph dates an event (5-fold CV: README)
+
+
 def _context_sentences(verb: Token) -> list[Span]:
-    """The verb's sentence, then the one before it if no paragraph break lies between."""
+    """The verb's sentence, then the ones before it, nearest first, up to
+    :data:`EARLIER_SENTENCES` of them and no further than the paragraph's start."""
     sentence = sentence_of(verb)
     found = [sentence]
-    if sentence.start > 0:
+    text = doc_text(verb.doc)
+    while sentence.start > 0 and len(found) <= EARLIER_SENTENCES:
         previous = sentence_of(verb.doc[sentence.start - 1])
-        if "\n" not in doc_text(verb.doc)[previous.end_char:sentence.start_char] and "\n" not in previous.text.strip():
-            found.append(previous)
+        if "\n" in text[previous.start_char:sentence.start_char]:
+            break  # a line break in it, or after it (spaCy keeps a paragraph break as its trailing whitespace)
+        found.append(previous)
+        sentence = previous
     return found
 
 
