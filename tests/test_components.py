@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.components import ALIAS_SPANS, AliasMatcher
+import spacy
+from spacy.tokens import Doc
+
+from kg.extract.components import ALIAS_SPANS, MENTION_SPANS, AliasMatcher
 from kg.gazetteer import Alias, builtin_aliases
 
 
@@ -14,6 +17,7 @@ def own_nlp():
 
     nlp = load_model()
     nlp.add_pipe("kg_alias_matcher")
+    nlp.add_pipe("kg_mention_patterns")
     return nlp
 
 
@@ -65,3 +69,83 @@ def test_the_factory_is_found_by_entry_point_without_importing_kg():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[0] == "['Daesh']"
     assert out[1] == "True"  # spaCy imported the module through the entry point, not the script
+
+
+def test_mention_patterns_in_a_pipeline(own_nlp):
+    doc = own_nlp("Mr Straw flew to the Hmeimim air base in Syria. She moved to Washington, D.C. last year.")
+    # In the patterns' order (bases, honorifics, districts, teams), each kind in text order.
+    assert [(s.text, s.label_, s._.kg_name) for s in doc.spans[MENTION_SPANS]] == [
+        ("Hmeimim air base", "base", "Hmeimim"), ("Straw", "honorific", None),
+        ("Washington, D.C.", "district", None)]
+    assert [own_nlp.get_pipe("kg_mention_patterns").type(s) for s in doc.spans[MENTION_SPANS]] == [
+        "MilitaryBase", "Person", "City"]
+
+
+@pytest.fixture(scope="module")
+def patterns_only():
+    """A pipeline of the mention patterns alone, for documents annotated by hand."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_mention_patterns")
+    return nlp
+
+
+def annotated(nlp, text: str) -> Doc:
+    """A Doc from ``word/POS`` or ``word/POS/entity-tag`` items ("Washington/PROPN/B-GPE"); a
+    sentence starts at the first word only; no space before "," or "."."""
+    items = [item.split("/") for item in text.split()]
+    words = [item[0] for item in items]
+    spaces = [i + 1 < len(words) and words[i + 1] not in (",", ".") for i in range(len(words))]
+    return Doc(nlp.vocab, words=words, spaces=spaces, pos=[item[1] for item in items],
+               ents=[item[2] if len(item) > 2 else "O" for item in items],
+               sent_starts=[i == 0 for i in range(len(words))])
+
+
+@pytest.mark.parametrize("text, expected", [
+    # base: name-like words, base modifiers, a base word
+    ("Jets/NOUN left/VERB the/DET Hmeimim/PROPN air/NOUN base/NOUN", [("Hmeimim air base", "base", "Hmeimim")]),
+    ("near/ADP Latakia/PROPN Hmeimim/PROPN Air/PROPN Base/PROPN",  # the name is the whole run of names
+     [("Latakia Hmeimim Air Base", "base", "Latakia Hmeimim")]),
+    ("He/PRON courted/VERB the/DET Republican/ADJ base/NOUN", []),  # a voter base
+    ("Jets/NOUN left/VERB the/DET Hmeimim/PROPN bases/NOUN", []),  # several bases, no one's name
+    ("Jets/NOUN left/VERB the/DET air/NOUN base/NOUN", []),  # no name
+    # honorific: the one to three capitalised words after it
+    ("Later/ADV Mr/PROPN Straw/PROPN said/VERB so/ADV", [("Straw", "honorific", None)]),
+    ("Later/ADV Mr/PROPN Jack/PROPN Straw/PROPN Smith/PROPN Jones/PROPN", [("Jack Straw Smith", "honorific", None)]),
+    ("Later/ADV mr/PROPN Straw/PROPN said/VERB so/ADV", []),  # an honorific is capitalised
+    ("Later/ADV Mr/PROPN said/VERB so/ADV", []),
+    # district: a place, a comma, D.C.
+    ("in/ADP Washington/PROPN/B-GPE ,/PUNCT D.C./PROPN", [("Washington, D.C.", "district", None)]),
+    ("in/ADP Washington/PROPN ,/PUNCT D.C./PROPN", []),  # no place before it
+    ("in/ADP Seattle/PROPN/B-GPE ,/PUNCT WA/PROPN", []),
+    # team: "the" and a capitalised plural no entity claims, with no name after it
+    ("Fans/NOUN cheered/VERB the/DET Colts/PROPN", [("Colts", "team", None)]),
+    ("Fans/NOUN cheered/VERB the/DET Colts/PROPN Stadium/PROPN", []),  # a longer name
+    ("Fans/NOUN cheered/VERB the/DET Russians/PROPN", []),  # a nationality
+    ("Fans/NOUN cheered/VERB the/DET Colts/PROPN/B-ORG", []),  # the model saw an entity
+])
+def test_each_mention_pattern(patterns_only, text, expected):
+    doc = patterns_only(annotated(patterns_only, text))
+    assert [(s.text, s.label_, s._.kg_name) for s in doc.spans[MENTION_SPANS]] == expected
+
+
+def test_finder_reads_the_pipelines_mention_spans(own_nlp, finder):
+    doc = own_nlp("Mr Straw spoke.")
+    group = doc.spans[MENTION_SPANS]
+    assert finder._mentions._patterns.spans(doc) is group  # the pipeline's own, not found again
+    doc.spans[MENTION_SPANS] = [doc[0:1]]  # written by something else: found again
+    assert [s.text for s in finder._mentions._patterns.spans(doc)] == ["Straw"]
+
+
+def test_each_declared_factory_is_registered():
+    """pyproject.toml's ``spacy_factories`` entry points name kg's factories under their own names
+    (the installed metadata may lag behind a checkout; this reads the declaration)."""
+    import importlib
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = project["project"]["entry-points"]["spacy_factories"]
+    assert {"kg_alias_matcher", "kg_mention_patterns"} <= set(declared)
+    for name, target in declared.items():
+        module, function = target.split(":")
+        assert getattr(importlib.import_module(module), function) is spacy.registry.factories.get(name)

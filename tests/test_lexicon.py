@@ -85,6 +85,40 @@ def test_lexicon_values_the_code_reads():
     assert "prime minister" in lexicon.words("titles.tsv", "head_of_state")
 
 
+def test_the_mention_patterns_load_with_their_word_lists():
+    from spacy.matcher import Matcher
+    from spacy.vocab import Vocab
+
+    entries = lexicon.patterns("mention_patterns.jsonl")
+    assert [e["label"] for e in entries] == ["base", "honorific", "district", "team"]
+    base = entries[0]["pattern"]
+    assert base[-1]["LOWER"]["IN"] == sorted(lexicon.words("places.tsv", "base_head"))  # the list, read from its file
+    assert entries[1]["pattern"][0]["LOWER"]["IN"] == sorted(lexicon.word_classes("honorifics.tsv"))
+    matcher = Matcher(Vocab(), validate=True)
+    for number, entry in enumerate(entries):
+        matcher.add(str(number), [entry["pattern"]])  # spaCy accepts each pattern
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"label": "x", "pattern": [{"LOWER": {"IN": {"lexicon": "places.tsv", "class": "nowhere"}}}]}', "names no words"),
+    ('{"label": "x", "pattern": [{"LOWER": {"IN": {"lexicon": "places.tsv", "klass": "region"}}}]}', "only"),
+    ('{"label": "x"}', "pattern"),
+    ('{"label": "x", ', "not a JSON object"),
+])
+def test_a_malformed_pattern_line_is_named(tmp_path, monkeypatch, line, message):
+    (tmp_path / "bad.jsonl").write_text(line + "\n", encoding="utf-8")
+    (tmp_path / "places.tsv").write_text("region\tprovince\n", encoding="utf-8")
+    monkeypatch.setattr(lexicon.resources, "files", lambda package: tmp_path)
+    for loader in (lexicon.patterns, lexicon.word_classes):
+        loader.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=rf"bad\.jsonl:1: .*{message}"):
+            lexicon.patterns("bad.jsonl")
+    finally:
+        for loader in (lexicon.patterns, lexicon.word_classes):
+            loader.cache_clear()
+
+
 def test_a_malformed_lexicon_line_is_named(tmp_path, monkeypatch):
     bad = tmp_path / "bad.tsv"
     bad.write_text("# a comment\nvisit\tvisit\nvisit-without-a-tab\n", encoding="utf-8")

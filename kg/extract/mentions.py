@@ -6,6 +6,14 @@ ORG, an armed group as GPE). :class:`MentionFinder` repairs types with context r
 (countries, GeoNames cities, known groups) and never with lists of particular
 articles' names; it also finds names the model missed (alias tables, bases, teams,
 honorifics, names the article writes again).
+
+Two spaCy components find mentions by table and by pattern (:mod:`kg.extract.components`):
+the alias matcher, and token patterns for military bases, persons after an honorific,
+"Washington, D.C." and "the Colts" (``kg/lexicon/mention_patterns.jsonl``). The finders
+left in Python here do not fit a token pattern: a team after its place ("Indianapolis
+Colts") needs the longest place name a gazetteer knows before a plural the article never
+writes in lower case, and the other rules (listed places, headline names, surnames,
+repeated names) work on the mentions found so far, which exist only inside this pass.
 """
 
 from __future__ import annotations
@@ -17,10 +25,10 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer, lexicon
-from kg.extract.components import AliasMatcher
+from kg.extract.components import MENTION_PATTERNS, AliasMatcher, MentionPatterns
 from kg.extract.grammar import sentence_of, tokens
 from kg.extract.name_search import Match, Overlap, longest_matches
-from kg.extract.references import BASE_HEADS, TITLE_WORDS
+from kg.extract.references import TITLE_WORDS
 from kg.facts import PLACE_TYPES
 from kg.names import HONORIFICS, strip_possessive
 from kg.vocab import ontology
@@ -30,7 +38,6 @@ BASE_MODIFIERS = lexicon.words(PLACE_WORDS, "base_modifier")
 REGION_WORDS = lexicon.words(PLACE_WORDS, "region")
 PLACE_NOUNS = lexicon.words(PLACE_WORDS, "place_noun")  # nouns after which "in X" / "at X" names a place
 FACILITY_HEADS = lexicon.words(PLACE_WORDS, "facility")  # "Trump Tower", "the Oval Office", "Nashua Community College"
-NON_MILITARY_BASE = lexicon.words(PLACE_WORDS, "non_military_base")  # a voter or customer base, not a military one
 LOCATIVE_PREPS = lexicon.words(PLACE_WORDS, "locative")
 # Words before a place name that make it the place, not the team named after it.
 PLACE_PREPS = LOCATIVE_PREPS | lexicon.words(PLACE_WORDS, "place_preposition")
@@ -49,14 +56,14 @@ class MentionFinder:
     def __init__(self, tokenizer, aliases: Iterable[gazetteer.Alias] | None = None):
         aliases = tuple(aliases) if aliases is not None else gazetteer.builtin_aliases()
         self._aliases = AliasMatcher(tokenizer, aliases)
+        self._patterns = MentionPatterns(tokenizer.vocab, lexicon.patterns(MENTION_PATTERNS))
 
     def __call__(self, doc: Doc) -> tuple[list[tuple[Span, dict]], Headlines]:
         """The typed entity mentions of a parsed article in text order, and how its sentences are written."""
         mentions = self._alias_mentions(doc)
         taken = {i for span, _ in mentions for i in range(span.start, span.end)}
         headlines = Headlines()
-        for span, info in [*_base_mentions(doc), *_honorific_mentions(doc), *_district_names(doc),
-                           *_team_names(doc, headlines)]:
+        for span, info in [*self._pattern_mentions(doc), *_place_teams(doc, headlines)]:
             if not any(i in taken for i in range(span.start, span.end)):
                 mentions.append((span, info))
                 taken.update(range(span.start, span.end))
@@ -85,36 +92,16 @@ class MentionFinder:
             found.append((doc[match.start:match.end], info))  # unlabelled, as every other mention
         return found
 
-
-def _base_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
-    """Named military bases: "Hmeimim air base", "the Khmeimim base", "Hmeymim airbase"."""
-    for token in tokens(doc):
-        if token.lower_ not in BASE_HEADS or token.lower_ == "bases":
-            continue
-        start = token.i
-        while start > 0 and doc[start - 1].lower_ in BASE_MODIFIERS:
-            start -= 1
-        name_end = start
-        while start > 0 and _name_like(doc[start - 1]):
-            start -= 1
-        if start == name_end or any(t.lower_ in NON_MILITARY_BASE for t in doc[start:name_end]):
-            continue
-        yield doc[start:token.i + 1], {"type": "MilitaryBase", "name": doc[start:name_end].text}
-
-
-def _team_names(doc: Doc, headlines: Headlines) -> Iterable[tuple[Span, dict]]:
-    """Sports teams: "the Colts", "the Saints" (a capitalised plural after "the", where the
-    model sees no entity; not "the Russians", a nationality), and a team after its place,
-    "Indianapolis Colts", "Philadelphia 76ers", "Boston Red Sox", whatever the model saw."""
-    toks = tokens(doc)
-    for token in toks[1:]:
-        previous = toks[token.i - 1]
-        if (previous.lower_ == "the" and token.text[:1].isupper() and token.text.endswith("s") and len(token) > 3
-                and token.is_alpha and not token.ent_type_ and token.pos_ in ("PROPN", "NOUN")
-                and not (token.i + 1 < len(doc) and toks[token.i + 1].text[:1].isupper())
-                and gazetteer.demonym(token.text[:-1]) is None and gazetteer.demonym(token.text[:-2]) is None):
-            yield doc[token.i:token.i + 1], {"type": "Organization"}
-    yield from _place_teams(doc, headlines)
+    def _pattern_mentions(self, doc: Doc) -> list[tuple[Span, dict]]:
+        """The mentions of ``doc.spans["kg_mentions"]`` (see :mod:`kg.extract.components`), typed:
+        bases, persons after an honorific, "Washington, D.C.", "the Colts"; a base with its name."""
+        found: list[tuple[Span, dict]] = []
+        for match in self._patterns.spans(doc):
+            info = {"type": self._patterns.type(match)}
+            if match._.kg_name is not None:
+                info["name"] = match._.kg_name
+            found.append((doc[match.start:match.end], info))
+        return found
 
 
 # Plurals that end the names of places and of people's groups, not of teams:
@@ -181,28 +168,6 @@ def _place_before(doc: Doc, end: int, gpe_ends: dict[int, int]) -> int | None:
         if gpe_ends.get(end) == start or gazetteer.city(text) or gazetteer.is_region(text):
             return start
     return None
-
-
-def _district_names(doc: Doc) -> Iterable[tuple[Span, dict]]:
-    """ "Washington, D.C.": the district is part of the city's name, not a second place."""
-    for token in tokens(doc)[2:]:
-        if token.text in ("D.C.", "DC", "D.C") and doc[token.i - 1].text == "," and doc[token.i - 2].ent_type_ == "GPE":
-            start = token.i - 2
-            while start > 0 and doc[start - 1].ent_iob_ == "I" and doc[start - 1].ent_type_ == "GPE":
-                start -= 1
-            yield doc[start:token.i + 1], {"type": "City"}
-
-
-def _honorific_mentions(doc: Doc) -> Iterable[tuple[Span, dict]]:
-    """ "Mr Straw", "Mrs Howard": a person even where the model saw no entity."""
-    for token in tokens(doc)[:-1]:
-        if token.lower_ not in HONORIFICS or token.text[:1].islower():
-            continue
-        end = token.i + 1
-        while end < len(doc) and end - token.i <= 3 and doc[end].text[:1].isupper() and doc[end].is_alpha:
-            end += 1
-        if end > token.i + 1:
-            yield doc[token.i + 1:end], {"type": "Person"}
 
 
 def _consistent_surnames(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int],
@@ -409,14 +374,6 @@ def _in_longer_name(doc: Doc, start: int, end: int) -> bool:
     before = doc[start - 1] if start > 0 and not doc[start].is_sent_start else None
     after = doc[end] if end < len(doc) else None
     return any(t is not None and t.is_alpha and t.text[:1].isupper() for t in (before, after))
-
-
-def _name_like(token: Token) -> bool:
-    return (
-        token.is_alpha and token.text[:1].isupper() and token.pos_ in ("PROPN", "ADJ", "NOUN")
-        and gazetteer.demonym(token.text) is None and token.lower_ not in TITLE_WORDS
-        and not token.is_sent_start
-    ) or (token.is_alpha and token.pos_ == "PROPN" and token.text[:1].isupper() and gazetteer.demonym(token.text) is None)
 
 
 def _trim(ent: Span) -> Span | None:

@@ -6,6 +6,7 @@ not the code; ``tests/test_lexicon.py`` checks each loads and has no duplicates.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -72,3 +73,43 @@ def words(name: str, cls: str) -> frozenset[str]:
     ["'ll", 'shall', 'will']
     """
     return frozenset(w for w, classes in word_classes(name).items() if cls in classes)
+
+
+@cache
+def patterns(name: str) -> tuple[dict, ...]:
+    """The entries of a spaCy pattern JSONL file, one JSON object a line, each with a
+    token ``"pattern"``; a word list in a pattern is written as a reference to the lexicon
+    file that holds it, so each list stays in one file: ``{"lexicon": "places.tsv",
+    "class": "base_head"}`` stands for the words of one class (sorted),
+    ``{"lexicon": "honorifics.tsv"}`` for every word of a file.
+
+    >>> entry = next(e for e in patterns("mention_patterns.jsonl") if e["label"] == "honorific")
+    >>> entry["pattern"][0]["LOWER"]["IN"][:3]
+    ['dame', 'dr', 'dr.']
+    """
+    found = []
+    for number, line in _lines(name):
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{name}:{number}: not a JSON object: {error}") from None
+        if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), list):
+            raise ValueError(f"{name}:{number}: expected an object with a \"pattern\" list, got {line!r}")
+        found.append(_with_word_lists(entry, f"{name}:{number}"))
+    return tuple(found)
+
+
+def _with_word_lists(value, where: str):
+    """``value`` with each ``{"lexicon": file, "class": cls}`` replaced by the sorted words it names."""
+    if isinstance(value, list):
+        return [_with_word_lists(item, where) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "lexicon" in value:
+        if set(value) - {"lexicon", "class"}:
+            raise ValueError(f"{where}: a word list reference has only \"lexicon\" and \"class\", got {value!r}")
+        found = words(value["lexicon"], value["class"]) if "class" in value else word_classes(value["lexicon"])
+        if not found:
+            raise ValueError(f"{where}: {value!r} names no words")
+        return sorted(found)
+    return {key: _with_word_lists(item, where) for key, item in value.items()}
