@@ -16,6 +16,7 @@ so a new one is this record, its extractor (:mod:`kg.extract`) and its ontology 
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,7 +24,19 @@ FACT_TYPES: dict[str, type] = {}  # name -> fact record class, for readers of st
 
 
 def fact_type(cls: type) -> type:
-    """Register a fact record class under its name (a class decorator)."""
+    """Register a fact record class under its name (a class decorator).
+
+    Raises:
+        TypeError: another class is registered under that name, or the record's field
+            types cannot be resolved (the fact store reads stored values back by them).
+    """
+    known = FACT_TYPES.get(cls.__name__)
+    if known is not None and known is not cls:
+        raise TypeError(f"a fact type named {cls.__name__} is registered already ({known.__module__})")
+    try:
+        typing.get_type_hints(cls)
+    except NameError as err:
+        raise TypeError(f"fact type {cls.__name__}: a field's type cannot be resolved ({err})") from None
     FACT_TYPES[cls.__name__] = cls
     return cls
 

@@ -34,6 +34,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import types
 import typing
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -341,11 +342,26 @@ def _field_types(cls: type) -> dict[str, object]:
 
 
 def _field(value, kind):
-    """A stored value back as the type its record field declares: an evidence, a date, a tuple."""
+    """A stored (JSON) value back as the type its record field declares: an evidence, a
+    date, a tuple of them, or either of those or None.
+
+    >>> _field(["2020-01-02", None], tuple[dt.date | None, ...])
+    (datetime.date(2020, 1, 2), None)
+    """
+    if value is None:
+        return None
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType):  # "X | None": the value is an X
+        kinds = [k for k in args if k is not type(None)]
+        return _field(value, kinds[0]) if len(kinds) == 1 else value
     if kind is Evidence:
         return Evidence(**value)
-    if value is not None and dt.date in typing.get_args(kind):
+    if kind is dt.date:
         return _date(value)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_field(v, args[0]) for v in value)
+        return tuple(_field(v, k) for v, k in zip(value, args)) if args else tuple(value)
     if isinstance(value, list):
         return tuple(value)
     return value

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import spacy
-from spacy.tokens import Doc
+from spacy.tokens import Doc, DocBin
 
-from kg.extract.components import ALIAS_SPANS, MENTION_SPANS, AliasMatcher
+from kg.extract.components import ALIAS_SPANS, MENTION_SPANS, AliasMatcher, MentionPatterns
 from kg.gazetteer import Alias, builtin_aliases
 
 
@@ -74,9 +74,13 @@ def test_the_factory_is_found_by_entry_point_without_importing_kg():
 def test_mention_patterns_in_a_pipeline(own_nlp):
     doc = own_nlp("Mr Straw flew to the Hmeimim air base in Syria. She moved to Washington, D.C. last year.")
     # In the patterns' order (bases, honorifics, districts, teams), each kind in text order.
-    assert [(s.text, s.label_, s._.kg_name) for s in doc.spans[MENTION_SPANS]] == [
+    group = doc.spans[MENTION_SPANS]
+    assert [(s.text, s.label_, MentionPatterns.name(group, s)) for s in group] == [
         ("Hmeimim air base", "base", "Hmeimim"), ("Straw", "honorific", None),
         ("Washington, D.C.", "district", None)]
+    (copy,) = DocBin(docs=[doc], store_user_data=False).get_docs(own_nlp.vocab)
+    group = copy.spans[MENTION_SPANS]  # the names travel with the serialised Doc
+    assert [MentionPatterns.name(group, s) for s in group] == ["Hmeimim", None, None]
     assert [own_nlp.get_pipe("kg_mention_patterns").type(s) for s in doc.spans[MENTION_SPANS]] == [
         "MilitaryBase", "Person", "City"]
 
@@ -125,7 +129,21 @@ def annotated(nlp, text: str) -> Doc:
 ])
 def test_each_mention_pattern(patterns_only, text, expected):
     doc = patterns_only(annotated(patterns_only, text))
-    assert [(s.text, s.label_, s._.kg_name) for s in doc.spans[MENTION_SPANS]] == expected
+    group = doc.spans[MENTION_SPANS]
+    assert [(s.text, s.label_, MentionPatterns.name(group, s)) for s in group] == expected
+
+
+def test_a_base_name_is_at_most_six_words(patterns_only):
+    # The base pattern reads at most six name words before "air base", so a run of 3,000
+    # capitalised words (a page of headlines) is matched in linear time (unbounded, the
+    # Matcher took minutes on it) and is no base's name.
+    run = " ".join(["Name/PROPN"] * 3000)
+    doc = patterns_only(annotated(patterns_only, run + " Hmeimim/PROPN air/NOUN base/NOUN"))
+    assert list(doc.spans[MENTION_SPANS]) == []
+    six = " ".join(["Name/PROPN"] * 5)  # control: a name of six words is one
+    doc = patterns_only(annotated(patterns_only, "near/ADP " + six + " Hmeimim/PROPN air/NOUN base/NOUN"))
+    group = doc.spans[MENTION_SPANS]
+    assert [MentionPatterns.name(group, s) for s in group] == ["Name Name Name Name Name Hmeimim"]
 
 
 def test_finder_reads_the_pipelines_mention_spans(own_nlp, finder):

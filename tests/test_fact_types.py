@@ -7,6 +7,7 @@ store and graph writing by registration alone.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -28,6 +29,8 @@ class CapitalOf:
     country: str
     evidence: Evidence
     extractor: str
+    since: dt.date  # what the store must read back as a date, not a string
+    sources: tuple[Evidence, ...] = ()
 
     rdf: ClassVar[Relation] = Relation("location", "Location", "locatedIn", subject="city", object="country")
 
@@ -46,7 +49,7 @@ def capitals(doc, entities):
         found = {entities.type_of(eid): eid for eid in reversed(ids) if eid is not None}
         if {"City", "Country"} <= found.keys():
             evidence = Evidence(doc._.article.id, sentence.start_char, sentence.end_char, sentence.text)
-            yield CapitalOf(found["City"], found["Country"], evidence, "capitals.test")
+            yield CapitalOf(found["City"], found["Country"], evidence, "capitals.test", dt.date(987, 7, 3), (evidence,))
 
 
 @pytest.fixture
@@ -72,6 +75,7 @@ def test_a_new_fact_type_is_extracted_stored_and_written_by_registration_alone(c
     store.save(article, facts)
     ((_, loaded),) = store.load()
     assert loaded == facts  # read back as the record it was
+    assert loaded.facts[0].since == dt.date(987, 7, 3) and isinstance(loaded.facts[0].sources[0], Evidence)
 
     builder = GraphBuilder(resolve_entities([facts]))
     builder.add_entities()
@@ -87,9 +91,29 @@ def test_a_new_fact_type_is_extracted_stored_and_written_by_registration_alone(c
 def test_a_relation_naming_terms_the_ontology_lacks_fails_when_written(capital_facts):
     article, facts = capital_facts
     wrong = facts.facts[0]
-    wrong = Misnamed(wrong.city, wrong.country, wrong.evidence, wrong.extractor)
+    wrong = Misnamed(wrong.city, wrong.country, wrong.evidence, wrong.extractor, wrong.since)
     builder = GraphBuilder(resolve_entities([facts]))
     builder.add_entities()
     builder.add_fact(facts.facts[0])  # control: the declared terms exist
     with pytest.raises(AttributeError, match="capitalOf"):
         builder.add_fact(wrong)
+
+
+def test_a_fact_type_is_registered_once_and_with_types_the_store_can_read(capital_type):
+    assert fact_type(CapitalOf) is CapitalOf  # control: registering the same class again is harmless
+
+    @dataclass(frozen=True)
+    class CapitalOf2(CapitalOf):
+        pass
+
+    CapitalOf2.__name__ = "CapitalOf"
+    with pytest.raises(TypeError, match="registered already"):
+        fact_type(CapitalOf2)
+
+    @dataclass(frozen=True)
+    class Unreadable:
+        evidence: NotDefinedAnywhere  # noqa: F821
+
+    with pytest.raises(TypeError, match="cannot be resolved"):
+        fact_type(Unreadable)
+    assert "Unreadable" not in FACT_TYPES

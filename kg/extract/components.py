@@ -44,8 +44,7 @@ NON_MILITARY_BASE = lexicon.words("places.tsv", "non_military_base")  # a voter 
 # Whether a word starts with a capital letter, as Python's str.isupper says (the SHAPE
 # attribute says "LONG" for a word of 100 characters or more).
 Token.set_extension("kg_capitalised", getter=lambda token: token.text[:1].isupper(), force=True)
-# The name a mention gives where the pattern marks a part of it: "Hmeimim" in "Hmeimim air base".
-Span.set_extension("kg_name", default=None, force=True)
+FILTERS_VERSION = 1  # of MENTION_FILTERS and what they call: a span group written by other filters is found again
 
 
 class AliasMatcher:
@@ -126,7 +125,7 @@ class MentionPatterns:
     mention (:func:`kg.extract.name_search.choose`, leftmost-longest). ``context`` lists
     the pattern tokens that find a mention but are no part of it ("Mr", "the"), ``name``
     those that are its name, where that is less than the whole mention ("Hmeimim" in
-    "Hmeimim air base"; the span's ``._.kg_name``). Spans are written in the order of the
+    "Hmeimim air base"; :meth:`name`). Spans are written in the order of the
     patterns in the file, then of their anchors in the text; they may overlap, and a reader
     taking them in that order keeps the earlier.
     """
@@ -138,15 +137,18 @@ class MentionPatterns:
         for number, entry in enumerate(self._entries):
             self._matcher.add(str(number), [entry["pattern"]])
         # Which patterns wrote a span group: a span's label means the kind of these patterns only.
-        self.table = hashlib.sha1(repr(self._entries).encode("utf-8")).hexdigest()
+        self.table = hashlib.sha1(repr((FILTERS_VERSION, self._entries)).encode("utf-8")).hexdigest()
         self._types = {entry["label"]: entry["type"] for entry in self._entries}
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, attrs={"patterns": self.table},
-                                              spans=self._mentions(doc))
+        found = self._mentions(doc)
+        # The names travel in the group's attributes, which a Doc keeps when serialised.
+        names = {_key(span): name for span, name in found if name is not None}
+        doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, attrs={"patterns": self.table, "names": names},
+                                              spans=[span for span, _ in found])
         return doc
 
-    def _mentions(self, doc: Doc) -> list[Span]:
+    def _mentions(self, doc: Doc) -> list[tuple[Span, str | None]]:
         matcher = self._matcher
         by_anchor: dict[tuple[int, int], list[Match[Span]]] = {}
         for match_id, start, end, alignment in matcher(doc, with_alignments=True):
@@ -166,8 +168,7 @@ class MentionPatterns:
             check = MENTION_FILTERS.get(self._entries[number]["label"], _any_mention)
             for match in choose(found, Overlap.LEFTMOST_LONGEST, accept=lambda match: check(*match.value)):
                 mention, name = match.value
-                mention._.kg_name = name.text if name is not None else None
-                spans.append(mention)
+                spans.append((mention, name.text if name is not None else None))
         return spans
 
     def spans(self, doc: Doc) -> SpanGroup:
@@ -180,6 +181,15 @@ class MentionPatterns:
     def type(self, span: Span) -> str:
         """The ontology class the mention of a span names ("MilitaryBase" for a "base")."""
         return self._types[span.label_]
+
+    @staticmethod
+    def name(group: SpanGroup, span: Span) -> str | None:
+        """The name a mention of ``group`` gives, where its pattern marks one: "Hmeimim" in "Hmeimim air base"."""
+        return group.attrs.get("names", {}).get(_key(span))
+
+
+def _key(span: Span) -> str:
+    return f"{span.label_}:{span.start}:{span.end}"
 
 
 def _any_mention(mention: Span, name: Span | None) -> bool:

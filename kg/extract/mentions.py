@@ -96,10 +96,11 @@ class MentionFinder:
         """The mentions of ``doc.spans["kg_mentions"]`` (see :mod:`kg.extract.components`), typed:
         bases, persons after an honorific, "Washington, D.C.", "the Colts"; a base with its name."""
         found: list[tuple[Span, dict]] = []
-        for match in self._patterns.spans(doc):
+        group = self._patterns.spans(doc)
+        for match in group:
             info = {"type": self._patterns.type(match)}
-            if match._.kg_name is not None:
-                info["name"] = match._.kg_name
+            if (name := self._patterns.name(group, match)) is not None:
+                info["name"] = name
             found.append((doc[match.start:match.end], info))
         return found
 
