@@ -34,7 +34,6 @@ from kg.names import HONORIFICS, strip_possessive
 from kg.vocab import ontology
 
 PLACE_WORDS = "places.tsv"
-BASE_MODIFIERS = lexicon.words(PLACE_WORDS, "base_modifier")
 REGION_WORDS = lexicon.words(PLACE_WORDS, "region")
 PLACE_NOUNS = lexicon.words(PLACE_WORDS, "place_noun")  # nouns after which "in X" / "at X" names a place
 FACILITY_HEADS = lexicon.words(PLACE_WORDS, "facility")  # "Trump Tower", "the Oval Office", "Nashua Community College"

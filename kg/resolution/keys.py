@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kg.extract.mentions import BASE_MODIFIERS
+from kg import lexicon
 from kg.extract.references import BASE_HEADS
 from kg.facts import Entity
 from kg.names import compact, name_tokens, person_key, place_key
@@ -36,7 +36,7 @@ def longest_name(entity: Entity) -> str:
     return min(entity.names, key=lambda n: (-len(n.split()), n))
 
 
-_BASE_KEYS = {place_key(w) for w in BASE_HEADS | BASE_MODIFIERS}
+_BASE_KEYS = {place_key(w) for w in BASE_HEADS | lexicon.words("places.tsv", "base_modifier")}
 
 
 def name_key(entity: Entity, name: str) -> str:

@@ -44,7 +44,7 @@ def build_nodes(state: State, known: dict[Item, str]) -> tuple[dict[str, Node], 
                 number += 1
                 key = f"{base_key}-{number}"
         taken.add(key)
-        nodes[key] = Node(key, etype, label, alt_labels, link, linked(link))
+        nodes[key] = Node(key, etype, label, alt_labels, linked(link))
         for item in items:
             members[item] = key
             names = entities[item].names

@@ -34,7 +34,7 @@ def find_positions(
                 number += 1
                 key = f"place/{slug(country)}-{number}"
             link = f"iso3166:{found.alpha2}" if found else None
-            nodes[key] = Node(key, "Country", country, (), link, linked(link))
+            nodes[key] = Node(key, "Country", country, (), linked(link))
             countries[country] = key
         positions[(fact.title, country)] = f"position/{slug(position_label(fact.title, country))}"
     return positions

@@ -14,8 +14,12 @@ class Node:
     type: str
     label: str
     alt_labels: tuple[str, ...]
-    link: str | None = None  # the gazetteer's id for it, "wikidata:Q7747", "iso3166:SY", "geonames:170654"
-    links: tuple[str, ...] = ()  # every id it has in other datasets: ``link``, and those resolution derived from it
+    links: tuple[str, ...] = ()  # its ids in other datasets, the gazetteer's first, then those resolution derived from it
+
+    @property
+    def link(self) -> str | None:
+        """The gazetteer's id for it: "wikidata:Q7747", "iso3166:SY", "geonames:170654"."""
+        return self.links[0] if self.links else None
 
 
 @dataclass(frozen=True)
