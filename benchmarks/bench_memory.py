@@ -21,8 +21,11 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,13 +69,35 @@ def run(corpus: Path, articles: int, processes: int, tmp: Path) -> dict:
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, "--child", str(source), str(tmp / f"out-{articles}"),
                              "-j", str(processes)], stdout=subprocess.PIPE, text=True, env=env)
+    peaks = {"main": 0.0, "worker": 0.0}
+    sampler = threading.Thread(target=_sample, args=(proc.pid, peaks), daemon=True)
+    sampler.start()
     lines = proc.stdout.read().splitlines()
     _, status, usage = os.wait4(proc.pid, 0)
+    sampler.join()
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"the build of {articles} articles failed (exit {os.waitstatus_to_exitcode(status)})")
     phases = [json.loads(line) for line in lines if line.startswith("{")]
-    return {"articles": articles, "seconds": seconds, "peak_mib": usage.ru_maxrss / 1024, "phases": phases}
+    return {"articles": articles, "seconds": seconds, "peak_mib": usage.ru_maxrss / 1024, "phases": phases,
+            "sampled": peaks}
+
+
+def _sample(pid: int, peaks: dict[str, float], every: float = 0.5) -> None:
+    """The largest RSS seen, every ``every`` seconds, of the build process ("main") and of
+    any one of its worker processes ("worker"): which of them makes the peak."""
+    try:
+        main = psutil.Process(pid)
+        while main.status() != psutil.STATUS_ZOMBIE:
+            peaks["main"] = max(peaks["main"], main.memory_info().rss / 2**20)
+            for worker in main.children(recursive=True):
+                try:
+                    peaks["worker"] = max(peaks["worker"], worker.memory_info().rss / 2**20)
+                except psutil.NoSuchProcess:
+                    pass
+            time.sleep(every)
+    except psutil.NoSuchProcess:
+        pass
 
 
 def main() -> None:
@@ -97,6 +122,8 @@ def main() -> None:
             print(f"{articles:5d} articles, -j {args.processes}: {result['seconds']:7.1f} s, "
                   f"peak RSS {result['peak_mib']:6.0f} MiB, {done.get('triples')} triples, "
                   f"SHACL conforms: {done.get('conforms')} ({done.get('violations')} violations)")
+            print(f"      sampled peaks: build process {result['sampled']['main']:.0f} MiB, "
+                  f"largest worker {result['sampled']['worker']:.0f} MiB")
             print("      RSS at each phase: " + ", ".join(
                 f"{p['phase']} {p['rss_mib']} MiB @ {p['seconds']} s" for p in result["phases"]), flush=True)
     if len(results) > 1:
