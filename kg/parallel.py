@@ -86,12 +86,14 @@ class Outcome:
 
 @dataclass
 class WorkerState:
-    """A worker's loaded pipeline: the spaCy model, the entity finder, the event model."""
+    """A worker's loaded pipeline: the spaCy model, the entity finder, the event model.
+    ``warm``: whether :func:`_warm_up` has run here (it loads the extractors' lookups)."""
 
     nlp: object
     finder: EntityFinder
     event_model: EventModel | None
     lock: threading.Lock = field(default_factory=threading.Lock)  # one parse at a time per model
+    warm: bool = False
 
 
 _STATES: dict[str, WorkerState] = {}
@@ -99,8 +101,13 @@ _STATES_LOCK = threading.Lock()
 loads = 0  # how often this process loaded a model: once per worker, however many partitions
 
 
-def worker_state(setup: Setup) -> WorkerState:
+def worker_state(setup: Setup, *, warm: bool = True) -> WorkerState:
     """The loaded pipeline of ``setup`` in this process, loaded on the first call only.
+
+    ``warm=False``: the model only, without the extractors' lookups (the GeoNames index, the
+    language identifier, the date parser); what a build's main process needs when worker
+    processes parse: it checks the model loads and the forked workers inherit it, but each
+    worker warms up on its own, so the main process does not carry lookups it never reads.
 
     Raises:
         ModelError: the spaCy model is not installed here (nothing is downloaded).
@@ -112,17 +119,19 @@ def worker_state(setup: Setup) -> WorkerState:
             nlp = load_model(setup.model)
             loads += 1
             state = WorkerState(nlp, EntityFinder(nlp.tokenizer, setup.aliases), setup.event_model)
-            _warm_up(state)
             _STATES.clear()  # a model is large: keep only the one in use
             _STATES[setup.key] = state
+        if warm and not state.warm:
+            _warm_up(state)
+            state.warm = True
         return state
 
 
 def _warm_up(state: WorkerState) -> None:
     """Build one short article, so that what the extractors load on first use (the language
-    identifier, the GeoNames index, the date parser) is loaded with the model: forked
-    workers then inherit it instead of each loading it again, and a Dask worker has it
-    before its first partition comes."""
+    identifier, the GeoNames index, the date parser) is loaded with the model, before the
+    first partition comes: a Dask worker has it before its first partition, a worker
+    process loads it as it starts."""
     text = (RESOURCES / "warm-up.txt").read_text(encoding="utf-8")
     list(_outcomes(state, [Article("kg-warm-up", text, date=dt.date(2020, 1, 6))]))
 
@@ -133,7 +142,7 @@ def extraction_key(setup: Setup) -> dict:
     event model. A checkpoint is reused only under the same key."""
     import spacy
 
-    nlp = worker_state(setup).nlp
+    nlp = worker_state(setup, warm=False).nlp
     return {
         "model": model_name(nlp), "pipes": list(nlp.pipe_names), "spacy": spacy.__version__,
         "extractors": list(EXTRACTORS), "kg": source_digest(), "aliases": _digest(
@@ -237,7 +246,7 @@ class Processes:
             ModelError: the spaCy model is not installed.
             WorkerError: a worker process died (killed, out of memory).
         """
-        worker_state(setup)  # here too with processes > 1: a missing model fails at once
+        worker_state(setup, warm=self.processes == 1)  # with processes > 1 too: a missing model fails at once
         if self.processes == 1:
             for part in parts:
                 yield from extract_partition(setup, part)

@@ -1,0 +1,53 @@
+"""Worker processes: what the build's own process loads when they parse, and partitions that
+keep a spaCy batch's text bounded."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kg.articles import Article
+from kg.parallel import partitions
+
+from .conftest import DATA, ROOT
+
+# Runs -j 2 over the sample articles in a fresh interpreter and says what its own process
+# loaded: the GeoNames index and the language identifier are the extractors' lookups.
+PROBE = """
+import json, sys
+from kg.articles import read_articles
+from kg.gazetteer import _cities, builtin_aliases
+from kg.nlp import _identifier
+from kg.parallel import Processes, Setup, partitions
+articles = list(read_articles([sys.argv[1]]))
+setup = Setup(None, tuple(builtin_aliases()))
+outcomes = list(Processes(int(sys.argv[2])).extract(setup, partitions(articles, 32)))
+print(json.dumps({"facts": [len(o.facts.facts) for o in outcomes],
+                  "cities": _cities.cache_info().currsize, "langid": _identifier.cache_info().currsize}))
+"""
+
+
+def _probe(processes: int) -> dict:
+    done = subprocess.run([sys.executable, "-c", PROBE, str(DATA), str(processes)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_with_worker_processes_the_build_process_does_not_load_the_extractors_lookups():
+    alone, pooled = _probe(1), _probe(2)
+    assert pooled["facts"] == alone["facts"] and sum(alone["facts"]) > 0  # the workers extracted the same
+    assert (alone["cities"], alone["langid"]) == (1, 1)  # control: parsing here loads them
+    assert (pooled["cities"], pooled["langid"]) == (0, 0)
+
+
+def test_a_partition_holds_at_most_its_size_in_articles_and_its_limit_in_characters():
+    articles = [Article(str(i), "x" * n) for i, n in enumerate([30, 30, 30, 70, 100, 5, 5, 5, 5])]
+    parts = partitions(articles, 3, max_chars=100)
+    assert [a for part in parts for a in part] == articles  # every article once, in order
+    assert [[a.id for a in part] for part in parts] == [["0", "1", "2"], ["3"], ["4"], ["5", "6", "7"], ["8"]]
+    assert all(len(part) == 1 or sum(len(a.text) for a in part) <= 100 for part in parts)
+    assert partitions(articles, 32) == [articles]  # control: short texts fill a partition by count
