@@ -131,3 +131,19 @@ def test_the_parts_of_a_headline_span_are_chosen_longest_first():
             ("Attack",): {"type": "Organization"}}
     assert [p.text for p in _known_parts(doc[0:5], body)] == ["al-Nusra Front Fighters", "Attack"]
     assert [p.text for p in _known_parts(doc[0:2], body)] == []  # the whole span is no part of itself
+
+
+def test_a_possessive_left_after_a_place_is_never_searched_as_a_name(nlp):
+    """An organisation written "Rubio’s" (Rubio is also a GeoNames city) once gave the
+    name "’s", found at every "he’s" of the article: an entity with an empty name."""
+    from kg.extract.mentions import Headlines, _repeated_names
+
+    doc = nlp("The Rubio’s team met. He’s sure it’s over. The Denver Broncos won, and the Broncos cheered.")
+    rubio = next(i for i, t in enumerate(doc) if t.text == "Rubio")
+    denver = next(i for i, t in enumerate(doc) if t.text == "Denver")
+    mentions = [(doc[rubio:rubio + 2], {"type": "Organization"}), (doc[denver:denver + 2], {"type": "Organization"})]
+    assert [t.text for t in mentions[0][0]] == ["Rubio", "’s"]
+    taken = {i for span, _ in mentions for i in range(span.start, span.end)}
+    found = [span.text for span, _ in _repeated_names(doc, mentions, taken, Headlines())]
+    assert "’s" not in found
+    assert found == ["Broncos"]  # control: what follows a city in a team's name is searched
