@@ -168,3 +168,13 @@ def _country_geonames() -> dict[str, str]:
 def country_geonameid(alpha2: str) -> str | None:
     """The GeoNames id of a country by its ISO 3166 alpha-2 code ("SY" -> "163843")."""
     return _country_geonames().get(alpha2.upper())
+
+
+def load() -> None:
+    """Load every table now rather than on first use: what a build's process does in a
+    thread while worker processes parse, so that resolution does not wait for them after."""
+    _country_tables()
+    _cities()
+    _city_names()
+    _country_geonames()
+    _us_states()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import ExitStack, nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from kg.errors import InputError, KGError, NothingToBuild
 from kg.export import PAGE_NODES, export
 from kg.extract import EventModel
 from kg.facts import ArticleFacts
+from kg import gazetteer
 from kg.gazetteer import builtin_aliases, read_aliases
 from kg.assemble import stream_graph
 from kg.graph import Rejected
@@ -188,6 +190,8 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
                 new, articles = checkpoint.split(articles)  # parsed by an interrupted build
             resumed = len(new)
             progress("parsing", 0, len(articles))
+            if cluster is not None or n_process > 1:  # this process waits for the parse: load what resolution reads
+                stack.enter_context(_in_background(gazetteer.load, "kg-gazetteer-load"))
             outcomes = workers.extract(setup, partitions(articles, batch_size))
             for done, outcome in enumerate(outcomes, 1):
                 article = outcome.article
@@ -242,6 +246,25 @@ def remove(
     if out_dir is not None:
         _write_outputs(result, Path(out_dir), formats, page_nodes)
     return result, missing
+
+
+@contextmanager
+def _in_background(work: Callable[[], None], name: str) -> Iterator[None]:
+    """Run ``work`` in a thread for the duration of the block; its errors are left for the
+    code after to meet again (``work`` only loads what that code would load anyway)."""
+    thread = threading.Thread(target=_quietly, args=(work,), name=name, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def _quietly(work: Callable[[], None]) -> None:
+    try:
+        work()
+    except Exception:  # noqa: BLE001 - met again, and reported, where the tables are read
+        log.debug("background load failed", exc_info=True)
 
 
 def _assemble(pairs, skipped, *, base, validate_graph, known) -> Build:

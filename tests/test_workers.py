@@ -51,3 +51,24 @@ def test_a_partition_holds_at_most_its_size_in_articles_and_its_limit_in_charact
     assert [[a.id for a in part] for part in parts] == [["0", "1", "2"], ["3"], ["4"], ["5", "6", "7"], ["8"]]
     assert all(len(part) == 1 or sum(len(a.text) for a in part) <= 100 for part in parts)
     assert partitions(articles, 32) == [articles]  # control: short texts fill a partition by count
+
+
+BUILD_PROBE = """
+import json, sys
+from kg.gazetteer import _cities
+from kg.pipeline import build
+seen = {}
+def progress(phase, done, total):
+    seen.setdefault(phase, _cities.cache_info().currsize)
+build([sys.argv[1]], None, n_process=2, on_progress=progress)
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.slow
+def test_while_workers_parse_the_build_process_loads_the_tables_resolution_reads():
+    done = subprocess.run([sys.executable, "-c", BUILD_PROBE, str(DATA)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, check=True)
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["parsing"] == 0  # control: not loaded before the parse began
+    assert seen["resolving"] == 1  # loaded by the time the parse ended, not by resolution
