@@ -25,8 +25,6 @@ import threading
 import time
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -86,6 +84,8 @@ def run(corpus: Path, articles: int, processes: int, tmp: Path) -> dict:
 def _sample(pid: int, peaks: dict[str, float], every: float = 0.5) -> None:
     """The largest RSS seen, every ``every`` seconds, of the build process ("main") and of
     any one of its worker processes ("worker"): which of them makes the peak."""
+    import psutil  # here, not at the top: the measured build runs this file too (--child)
+
     try:
         main = psutil.Process(pid)
         while main.status() != psutil.STATUS_ZOMBIE:

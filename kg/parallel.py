@@ -1,8 +1,9 @@
 """Parsing and extracting articles in partitions: here, in worker processes, or on Dask workers.
 
 A build hands its articles out in partitions (consecutive batches of ``batch_size``
-articles); each partition is parsed as one spaCy batch and extracted where it is parsed,
-so only articles go out and only facts come back. :func:`extract_partitions` runs them in
+articles, fewer when their texts pass :data:`PARTITION_CHARS` characters); each partition
+is parsed as one spaCy batch and extracted where it is parsed, so only articles go out and
+only facts come back. :func:`extract_partitions` runs them in
 this process (``-j 1``) or in a pool of worker processes (``-j N``); :mod:`kg.cluster`
 runs the same function, :func:`extract_partition`, on Dask workers. Every way yields the
 outcomes in the articles' order, so the graph built from them is the same bytes.
@@ -107,7 +108,9 @@ def worker_state(setup: Setup, *, warm: bool = True) -> WorkerState:
     ``warm=False``: the model only, without the extractors' lookups (the GeoNames index, the
     language identifier, the date parser); what a build's main process needs when worker
     processes parse: it checks the model loads and the forked workers inherit it, but each
-    worker warms up on its own, so the main process does not carry lookups it never reads.
+    worker warms up on its own, so the main process does not carry the language identifier
+    and the date parser, which it never reads (resolution reads the gazetteer tables, loaded
+    for it during the parse: :func:`kg.gazetteer.load`).
 
     Raises:
         ModelError: the spaCy model is not installed here (nothing is downloaded).
@@ -284,7 +287,10 @@ def _start_worker(setup: Setup) -> None:
     _SETUP = setup
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build in the parent, which ends the pool
     fresh_stdio()
-    worker_state(setup)
+    try:
+        worker_state(setup)
+    except Exception:  # noqa: BLE001 - raised again, with its message, by the first partition
+        pass
 
 
 def _extract_in_worker(articles: Sequence[Article]) -> list[Outcome]:

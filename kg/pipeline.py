@@ -127,7 +127,8 @@ def build(
     ``on_article`` of each article parsed. ``page_nodes``: how many nodes the graph page
     opens with, at most.
 
-    Articles are parsed and extracted in partitions of ``batch_size`` (:mod:`kg.parallel`):
+    Articles are parsed and extracted in partitions of ``batch_size`` articles, or fewer
+    when their texts are long (:mod:`kg.parallel`):
     here with ``n_process=1``, in that many worker processes otherwise, or on the Dask
     cluster at ``cluster`` (``"tcp://host:8786"``, or ``"local:N"`` for N local workers;
     :mod:`kg.cluster`). Entities are resolved here; the outputs are the same bytes however
@@ -190,10 +191,13 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
                 new, articles = checkpoint.split(articles)  # parsed by an interrupted build
             resumed = len(new)
             progress("parsing", 0, len(articles))
-            if cluster is not None or n_process > 1:  # this process waits for the parse: load what resolution reads
-                stack.enter_context(_in_background(gazetteer.load, "kg-gazetteer-load"))
+            waits = cluster is not None or n_process > 1  # this process only waits for the parse
             outcomes = workers.extract(setup, partitions(articles, batch_size))
             for done, outcome in enumerate(outcomes, 1):
+                if done == 1 and waits:
+                    # Load what resolution reads meanwhile; only now, as a thread alive at a fork
+                    # would leave its locks (imports, pycountry's) held in the forked workers.
+                    stack.enter_context(_in_background(gazetteer.load, "kg-gazetteer-load"))
                 article = outcome.article
                 if outcome.error is not None:
                     log.error("extraction failed for %s\n%s", article.source, outcome.error)
@@ -251,7 +255,8 @@ def remove(
 @contextmanager
 def _in_background(work: Callable[[], None], name: str) -> Iterator[None]:
     """Run ``work`` in a thread for the duration of the block; its errors are left for the
-    code after to meet again (``work`` only loads what that code would load anyway)."""
+    code after to meet again (``work`` only loads what that code would load anyway). Never
+    around a fork: the pool's workers are forked at its first partition, before any outcome."""
     thread = threading.Thread(target=_quietly, args=(work,), name=name, daemon=True)
     thread.start()
     try:

@@ -273,8 +273,8 @@ def _repeated_names(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
             names.setdefault(words, info)
             if info["type"] == "Organization":  # "Chargers" for the "San Diego Chargers"
                 for cut in range(1, len(words)):
-                    rest = words[cut:]  # a name too, never "’s" of "Columbia’s"
-                    if rest[0][:1].isupper() and len("".join(rest)) > 1 and (
+                    rest = words[cut:]  # a name too ("76ers"), never "’s" of "Columbia’s"
+                    if rest[0][:1].isalnum() and len("".join(rest)) > 1 and (
                             gazetteer.city(" ".join(words[:cut])) or gazetteer.is_region(" ".join(words[:cut]))):
                         names.setdefault(rest, info)
     # In a line in capitals ("COLTS CLINCH BERTH") names are matched in capitals too.
