@@ -24,8 +24,8 @@ from kg.errors import InputError, KGError, NothingToBuild
 from kg.export import PAGE_NODES, export
 from kg.extract import EventModel
 from kg.facts import ArticleFacts
-from kg import gazetteer
 from kg.gazetteer import builtin_aliases, read_aliases
+from kg.gazetteer import load as load_gazetteer  # the tables resolution reads
 from kg.assemble import stream_graph
 from kg.graph import Rejected
 from kg.io import atomic_write, output_set
@@ -197,7 +197,7 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
                 if done == 1 and waits:
                     # Load what resolution reads meanwhile; only now, as a thread alive at a fork
                     # would leave its locks (imports, pycountry's) held in the forked workers.
-                    stack.enter_context(_in_background(gazetteer.load, "kg-gazetteer-load"))
+                    stack.enter_context(_in_background(load_gazetteer, "kg-gazetteer-load"))
                 article = outcome.article
                 if outcome.error is not None:
                     log.error("extraction failed for %s\n%s", article.source, outcome.error)
