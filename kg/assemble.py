@@ -11,7 +11,8 @@ entity and position (``kgsh:EntityShape``, ``kgsh:PositionShape``), a person is 
 place, and the class of the entities a fact names (``sh:class`` on ``kg:visited``,
 ``kg:agent``, ``kg:mentions``...), whose types another part wrote. So a part is validated
 together with the whole description (type, labels, links, jurisdiction) of every entity
-it names, taken back from the store; a result found in several parts counts once
+it names, made again from the resolution (:meth:`kg.graph.GraphBuilder.description`;
+reading it back from the store grew the build's memory with the graph); a result found in several parts counts once
 (:func:`kg.validate.validate_parts`). The violations are those pySHACL finds on the whole
 graph (tested on the sample articles, on corpus slices and on graphs made to break each
 shape).
@@ -22,8 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
-from rdflib.namespace import SKOS
+from rdflib import RDF, Graph, URIRef
 
 from kg.articles import Article
 from kg.facts import ArticleFacts
@@ -31,10 +31,7 @@ from kg.graph import ARTICLE_PART, ENTITY_PART, GraphBuilder, Rejected
 from kg.resolution import Resolution
 from kg.streamed import StreamedGraph
 from kg.validate import Report, validate_parts
-from kg.vocab import DEFAULT_BASE, KG, SCHEMA
-
-# what GraphBuilder writes about an entity or position: the rest is stated by articles
-DESCRIPTION = frozenset({RDF.type, RDFS.label, SKOS.altLabel, OWL.sameAs, SCHEMA.identifier, KG.jurisdiction})
+from kg.vocab import DEFAULT_BASE, KG
 
 
 def stream_graph(
@@ -52,7 +49,7 @@ def stream_graph(
     graph = StreamedGraph.temporary(builder.namespaces, directory)
     parts = _parts(builder, graph, pairs, entity_part, article_part)
     if validate:
-        report = validate_parts(_described(part, graph, base) for part in parts)
+        report = validate_parts(_described(part, builder) for part in parts)
     else:
         report = None
         for _ in parts:
@@ -86,19 +83,19 @@ def _articles(builder: GraphBuilder, graph: StreamedGraph, chunk: Sequence[tuple
     return part
 
 
-def _described(part: Graph, graph: StreamedGraph, base: str) -> Graph:
-    """``part`` with the description of each node of ``base`` it names but does not type
-    (the entities and positions; then the places a position's jurisdiction names)."""
+def _described(part: Graph, builder: GraphBuilder) -> Graph:
+    """``part`` with the description of each entity or position it names but does not type
+    (then of the places a position's jurisdiction names), as :meth:`GraphBuilder.description`
+    makes it: not read back from the store, whose reads grew the build's memory with the graph."""
     typed = set(part.subjects(RDF.type, None))
-    named = {t for s, _, o in part for t in (s, o) if isinstance(t, URIRef) and t not in typed}
-    todo = sorted(t for t in named if str(t).startswith(base))
+    todo = sorted({t for s, _, o in part for t in (s, o) if isinstance(t, URIRef) and t not in typed})
     seen = set(todo)
     while todo:
         node = todo.pop()
-        for predicate, value in graph.predicate_objects(node):
-            if predicate in DESCRIPTION:
-                part.add((node, predicate, value))
-                if predicate == KG.jurisdiction and value not in seen and value not in typed:
-                    seen.add(value)
-                    todo.append(value)
+        for triple in builder.description(node):
+            part.add(triple)
+            value = triple[2]
+            if triple[1] == KG.jurisdiction and value not in seen and value not in typed:
+                seen.add(value)
+                todo.append(value)
     return part

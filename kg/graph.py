@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.term import Node
 
 from kg.articles import Article
 from kg.facts import ArticleFacts, Evidence, HoldsPosition, Meeting, Quote, Relation, Visit
@@ -58,6 +59,10 @@ class GraphBuilder:
         self.namespaces = {**PREFIXES, **{kind: str(self.ns[kind + "/"]) for kind in NODE_KINDS}}
         self.graph = self._new_graph()
         self._types: dict[URIRef, URIRef] = {}  # entities and positions: their class
+        self._positions: dict[URIRef, tuple[str, str | None]] = {}  # position -> (title, country)
+        for (title, country), key in sorted(resolution.positions.items(), key=lambda i: (i[1], i[0][0])):
+            # two spellings of one office ("Vice President", "Vice-President"): one label, the first
+            self._positions.setdefault(self.ns[key], (title, country))
 
     def _new_graph(self) -> Graph:
         graph = Graph()
@@ -75,45 +80,43 @@ class GraphBuilder:
         """Write the entities and positions into :attr:`graph`, ``size`` nodes a graph (all
         in one with None), yielding each graph once written; the next starts a new one, so
         that no graph holds them all."""
-        positions, written = [], set()
-        for (title, country), key in sorted(self.resolution.positions.items(), key=lambda i: (i[1], i[0][0])):
-            if key not in written:  # two spellings of one office ("Vice President", "Vice-President"): one label
-                written.add(key)
-                positions.append((key, title, country))
-        items = [(self._add_entity, node) for node in sorted(self.resolution.nodes.values(), key=lambda n: n.key)]
-        items += [(self._add_position, position) for position in positions]
-        for number, (add, item) in enumerate(items, 1):
-            add(item)
-            if size is not None and number % size == 0 and number < len(items):
+        iris = [self.ns[key] for key in sorted(self.resolution.nodes)] + list(self._positions)
+        for number, iri in enumerate(iris, 1):
+            for triple in self.description(iri):
+                self.graph.add(triple)
+                if triple[1] == RDF.type:
+                    self._types[iri] = triple[2]
+            if size is not None and number % size == 0 and number < len(iris):
                 yield self.graph
                 self.graph = self._new_graph()
         yield self.graph
 
-    def _add_entity(self, node) -> None:
-        g, iri = self.graph, self.ns[node.key]
-        cls = getattr(KG, node.type)  # a type the ontology lacks fails here
-        self._types[iri] = cls
-        g.add((iri, RDF.type, cls))
-        g.add((iri, RDFS.label, Literal(node.label)))
+    def description(self, iri: URIRef) -> Iterator[tuple[URIRef, URIRef, Node]]:
+        """What the graph says of an entity or position itself (its type, labels, links and
+        jurisdiction), however many articles name it; nothing for any other node. Made from
+        the resolution each time, so that a streaming build validates an article with the
+        descriptions of the entities it names without holding or reading them back."""
+        if iri in self._positions:
+            title, country = self._positions[iri]
+            yield iri, RDF.type, KG.Position
+            yield iri, RDFS.label, Literal(position_label(title, country))
+            place = self._country(country) if country else None
+            if place is not None:
+                yield iri, KG.jurisdiction, place
+            return
+        node = self.resolution.nodes.get(iri[len(self.ns):]) if iri.startswith(self.ns) else None
+        if node is None:
+            return
+        yield iri, RDF.type, getattr(KG, node.type)  # a type the ontology lacks fails here
+        yield iri, RDFS.label, Literal(node.label)
         for alt in node.alt_labels:
-            g.add((iri, SKOS.altLabel, Literal(alt)))
+            yield iri, SKOS.altLabel, Literal(alt)
         for link in node.links:
             scheme, _, value = link.partition(":")
             if scheme in LINK_IRIS:
-                g.add((iri, OWL.sameAs, URIRef(LINK_IRIS[scheme].format(quote(value, safe="")))))
+                yield iri, OWL.sameAs, URIRef(LINK_IRIS[scheme].format(quote(value, safe="")))
             else:
-                g.add((iri, SCHEMA.identifier, Literal(link)))
-
-    def _add_position(self, position: tuple[str, str, str | None]) -> None:
-        key, title, country = position
-        g, iri = self.graph, self.ns[key]
-        self._types[iri] = KG.Position
-        g.add((iri, RDF.type, KG.Position))
-        g.add((iri, RDFS.label, Literal(position_label(title, country))))
-        if country:
-            place = self._country(country)
-            if place is not None:
-                g.add((iri, KG.jurisdiction, place))
+                yield iri, SCHEMA.identifier, Literal(link)
 
     def article_iri(self, article_id: str) -> URIRef:
         # Every character but letters, digits, "-" and "_" is percent-encoded: no "/" or ".."

@@ -4,14 +4,15 @@ finding the same violations as pySHACL over the whole graph, on good and on brok
 from __future__ import annotations
 
 import pytest
-from rdflib import RDF, RDFS, Literal
+from rdflib import OWL, RDF, RDFS, Literal
+from rdflib.namespace import SKOS
 from rdflib.compare import isomorphic
 
 import kg.assemble
 from kg.assemble import stream_graph
 from kg.graph import GraphBuilder, build_graph
 from kg.validate import validate
-from kg.vocab import KG
+from kg.vocab import KG, SCHEMA, ontology
 
 from .conftest import CORPUS
 
@@ -46,6 +47,23 @@ def test_the_streamed_graph_is_the_graph_built_in_one_piece(sample_build):
     assert isomorphic(streamed.rdflib_graph(), whole)
     assert len(streamed) == len(whole) > 300
     assert streamed_rejected == rejected
+
+
+def test_an_entitys_description_is_what_the_graph_says_of_it(sample_build):
+    """Parts are validated with the descriptions the builder makes again from the resolution:
+    they must be exactly what the graph holds of each entity and position, and nothing of
+    an article or a fact."""
+    builder = GraphBuilder(sample_build.resolution)
+    graph = build_graph(_pairs(sample_build), sample_build.resolution)[0]
+    own = {RDF.type, RDFS.label, SKOS.altLabel, OWL.sameAs, SCHEMA.identifier, KG.jurisdiction}
+    described = [n for n in set(graph.subjects(RDF.type, None))
+                 if ontology().is_a(graph.value(n, RDF.type), KG.Entity) or graph.value(n, RDF.type) == KG.Position]
+    for node in described:
+        assert set(builder.description(node)) == {t for t in graph.triples((node, None, None)) if t[1] in own}, node
+    said = {p for n in described for _, p, _ in builder.description(n)}
+    assert {KG.jurisdiction, SKOS.altLabel, OWL.sameAs} <= said  # every kind of statement was compared
+    others = set(graph.subjects(RDF.type, KG.Article)) | set(graph.subjects(RDF.type, KG.Visit))
+    assert others and not [t for n in others for t in builder.description(n)]
 
 
 @pytest.mark.parametrize(("entity_part", "article_part"), [(3, 1), (7, 2), (10_000, 64)])
