@@ -41,7 +41,7 @@ def fact_type(cls: type) -> type:
     return cls
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """How a fact between two of the article's entities is written in RDF: the direct triple
     ``subject prop object`` (written only where the ontology admits it) and a fact node of
@@ -56,7 +56,7 @@ class Relation:
     object: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a fact is stated: article, sentence and character offsets in the article text."""
 
@@ -66,7 +66,7 @@ class Evidence:
     sentence: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """One real-world entity as one article refers to it.
 
@@ -93,7 +93,7 @@ PLACE_TYPES = {t: "Place" for t in ("Place", "Country", "City", "Region", "Milit
 
 
 @fact_type
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Visit:
     """``agent`` was at ``place``; with a ``status`` ("planned", "cancelled", "denied")
     the visit was announced or called off and is not asserted as having happened."""
@@ -107,7 +107,7 @@ class Visit:
 
 
 @fact_type
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meeting:
     """The ``participants`` met in person; ``status`` as for :class:`Visit`."""
 
@@ -119,7 +119,7 @@ class Meeting:
 
 
 @fact_type
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """The exact words inside quotation marks; ``evidence`` spans those words.
 
@@ -136,7 +136,7 @@ class Quote:
 
 
 @fact_type
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Located:
     """``place`` lies in ``container``."""
 
@@ -149,7 +149,7 @@ class Located:
 
 
 @fact_type
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HoldsPosition:
     """``person`` holds the office ``title`` (of ``jurisdiction``, a place entity, when known)."""
 
@@ -163,7 +163,7 @@ class HoldsPosition:
 Fact = Visit | Meeting | Quote | Located | HoldsPosition
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Title:
     """A title phrase an extractor resolved to a person: ``text`` ("Russian president") names ``entity``.
 
@@ -175,7 +175,7 @@ class Title:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleFacts:
     """Everything extracted from one article.
 

@@ -29,6 +29,7 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -76,6 +77,7 @@ _LEFTOVERS = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>|<!--\s*<link\b.*?-
 _SCRIPT = re.compile(r"<script\b(?![^>]*application/json)[^>]*>(.*?)</script>", re.DOTALL)  # not the data block
 _SCRIPT_BODY = re.compile(r"(<script\b[^>]*>).*?(</script>)", re.DOTALL)
 _JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+_DATA = "\x00kg-data\x00"  # where the data block's JSON goes: a NUL is in no page or asset
 
 
 def write_html(graph: Graph, path: Path | str, *, title: str = "kg knowledge graph",
@@ -100,30 +102,62 @@ def write_html(graph: Graph, path: Path | str, *, title: str = "kg knowledge gra
         ...     "Vladimir Putin" in (Path(tmp) / "graph.html").read_text()
         True
     """
-    page = render_page(page_data(graph, overview=page_nodes), title)
+    chunks = _page(page_data(graph, overview=page_nodes), title)
     with atomic_write(path) as handle:
-        handle.write(page)
+        handle.writelines(chunks)
 
 
 def render_page(data: dict, title: str) -> str:
     """The page for ``data`` (from :func:`kg.export.page_data.page_data`): pyvis's page with
     vis-network inlined and no node of its own, the data block, and the explorer."""
+    return "".join(_page(data, title))
+
+
+def _page(data: dict, title: str) -> Iterator[str]:
+    """The page in pieces: the data block is written a list item at a time, so that a
+    corpus's page is never held whole (nor its JSON, nor copies of either) in memory."""
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     net.options = OPTIONS  # a dict: pyvis dumps it as is, with no graph text in it
-    return _finish(net.generate_html(), title, data)
+    before, _, after = _finish(net.generate_html(), title).rpartition(_DATA)  # the title comes before
+    yield before
+    for chunk in _json_chunks(data):
+        # Inside a data block only "</script" could end it early: "<" (and ">", "&") are escaped.
+        yield chunk.translate(_JSON_ESCAPES)
+    yield after
+
+
+def _json_chunks(data: dict) -> Iterator[str]:
+    """``json.dumps(data)`` (compact, non-ASCII kept) in pieces: a key, or an item of a list value.
+
+    >>> "".join(_json_chunks({"a": [1, {"b": "é"}], "c": True})) == json.dumps(
+    ...     {"a": [1, {"b": "é"}], "c": True}, ensure_ascii=False, separators=(",", ":"))
+    True
+    """
+    for number, (key, value) in enumerate(data.items()):
+        yield ("{" if number == 0 else ",") + _dumps(key) + ":"
+        if isinstance(value, list):
+            for position, item in enumerate(value):
+                yield ("[" if position == 0 else ",") + _dumps(item)
+            yield "]" if value else "[]"
+        else:
+            yield _dumps(value)
+    yield "}" if data else "{}"
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _asset(name: str) -> str:
     return resources.files("kg.export").joinpath("page", name).read_text(encoding="utf-8")
 
 
-def _finish(html: str, title: str, data: dict) -> str:
-    """Make pyvis's page self-contained and add the explorer, its data and the CSP."""
+def _finish(html: str, title: str) -> str:
+    """Make pyvis's page self-contained and add the explorer, its data block (:data:`_DATA`,
+    for the data to be written in) and the CSP."""
     html = _LEFTOVERS.sub("", _CDN_TAGS.sub("", html))
     markup = Template(_asset("body.html")).substitute(title=escape(title))
-    # Inside a data block only "</script" could end it early: "<" (and ">", "&") are escaped.
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
-    scripts = (f'<script id="kg-data" type="application/json">{payload}</script>\n'
+    scripts = (f'<script id="kg-data" type="application/json">{_DATA}</script>\n'
                f"<script>{_asset('explorer.js')}</script>\n")
     head, sep, body = html.partition("<body>")
     body, end, tail = body.rpartition("</body>")
