@@ -4,6 +4,7 @@ Eden" / "Gulf of Aden")."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -20,15 +21,32 @@ def join_misspellings(state: State) -> None:
     for item, entity in entities.items():
         if entity.category != "Person" and not entity.canonical:
             keys[(entity.category, entity_key(entity))].append(item)
-    variants = {key: {key[1]} | deletions(key[1], shortest=8) for key in keys}
-    buckets: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for (category, key), spellings in variants.items():
-        for variant in spellings:
-            buckets[(category, variant)].add(key)
+    near = _one_typo_apart(keys)
     for (category, key), items in sorted(keys.items()):
-        near = {other for variant in variants[(category, key)] for other in buckets[(category, variant)]
-                if other != key and DamerauLevenshtein.distance(key, other) <= 1}
-        links = {entities[i].link for i in items} | {entities[i].link for o in near for i in keys[(category, o)]}
-        if len(near) == 1 and len(links - {None}) <= 1:
-            other = next(iter(near))
+        near_keys = near.get((category, key), set())
+        links = {entities[i].link for i in items} | {entities[i].link for o in near_keys for i in keys[(category, o)]}
+        if len(near_keys) == 1 and len(links - {None}) <= 1:
+            other = next(iter(near_keys))
             uf.union(keys[(category, other)][0], items[0], f"one letter from {other!r}")
+
+
+def _one_typo_apart(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+    """(category, key) -> the other keys of that category one edit from it. Candidates share a
+    spelling with one letter dropped (or none); a category at a time, a spelling mapped to the
+    keys that have it (no set per spelling, most have one key): the corpus's 4,215 articles
+    held 71 MiB of buckets at once before."""
+    near: dict[tuple[str, str], set[str]] = defaultdict(set)
+    by_category: dict[str, list[str]] = defaultdict(list)
+    for category, key in keys:
+        by_category[category].append(key)
+    for category, names in sorted(by_category.items()):
+        by_spelling: dict[str, list[str]] = defaultdict(list)
+        for key in names:
+            for spelling in {key} | deletions(key, shortest=8):
+                by_spelling[spelling].append(key)
+        for group in by_spelling.values():
+            for a in group:
+                for b in group:
+                    if a != b and DamerauLevenshtein.distance(a, b) <= 1:
+                        near[(category, a)].add(b)
+    return near

@@ -65,15 +65,18 @@ def _given_name_slip(a: str, b: str) -> bool:
             and DamerauLevenshtein.distance(a, b) <= 1)
 
 
-def name_blocks(words: list[str]) -> set[tuple[str, str]]:
-    """(surname, given name) forms that two names :func:`same_person_name` accepts always share,
-    so that only names in one block are compared (near-linear, not every pair of a surname):
-    the surname and its one-letter deletions (two words one typo apart share one), with the
-    given name, the names it is a nickname of, and its own deletions where a slip is allowed."""
-    given, surname = words[0], words[-1]
-    givens = {given} | NICKNAMES.canonicals_of(given) | deletions(given, shortest=6)
-    surnames = {surname} | deletions(surname, shortest=4)
-    return {(s, g) for s in surnames for g in givens}
+def surname_forms(words: list[str]) -> set[str]:
+    """The surname and its one-letter deletions: two names :func:`same_person_name` accepts
+    always share one (two surnames one typo apart share a deletion)."""
+    return {words[-1]} | deletions(words[-1], shortest=4)
+
+
+def given_forms(words: list[str]) -> set[str]:
+    """The given name, the names it is a nickname of, and its deletions where a slip is
+    allowed: two names :func:`same_person_name` accepts always share one. Names that share
+    a surname form and a given form are the only ones worth comparing (near-linear, not
+    every pair of a surname)."""
+    return {words[0]} | NICKNAMES.canonicals_of(words[0]) | deletions(words[0], shortest=6)
 
 
 def deletions(word: str, shortest: int) -> set[str]:
