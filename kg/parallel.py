@@ -35,7 +35,7 @@ from kg.extract import EXTRACTORS, EntityFinder, EventModel, extract
 from kg.facts import ArticleFacts
 from kg.gazetteer import RESOURCES, Alias
 from kg.io import fresh_stdio
-from kg.nlp import foreign_language, language_name, load_model, parse
+from kg.nlp import check_model, foreign_language, language_name, load_model, parse
 
 # characters of text parsed as one spaCy batch at most: a worker's peak memory follows its
 # largest batch (32 articles of 225,000 characters: 1,018 MiB; in batches of 50,000: 519 MiB)
@@ -106,11 +106,8 @@ def worker_state(setup: Setup, *, warm: bool = True) -> WorkerState:
     """The loaded pipeline of ``setup`` in this process, loaded on the first call only.
 
     ``warm=False``: the model only, without the extractors' lookups (the GeoNames index, the
-    language identifier, the date parser); what a build's main process needs when worker
-    processes parse: it checks the model loads and the forked workers inherit it, but each
-    worker warms up on its own, so the main process does not carry the language identifier
-    and the date parser, which it never reads (resolution reads the gazetteer tables, loaded
-    for it during the parse: :func:`kg.gazetteer.load`).
+    language identifier, the date parser); what :func:`extraction_key` needs to read the
+    model's name and pipes.
 
     Raises:
         ModelError: the spaCy model is not installed here (nothing is downloaded).
@@ -128,6 +125,12 @@ def worker_state(setup: Setup, *, warm: bool = True) -> WorkerState:
             _warm_up(state)
             state.warm = True
         return state
+
+
+def _forget_states() -> None:
+    """Let go of the loaded pipelines (a process that will not parse)."""
+    with _STATES_LOCK:
+        _STATES.clear()
 
 
 def _warm_up(state: WorkerState) -> None:
@@ -239,26 +242,33 @@ class Processes:
         self.processes = max(1, processes)
 
     def extraction_key(self, setup: Setup) -> dict:
-        """See :func:`extraction_key`."""
-        return extraction_key(setup)
+        """See :func:`extraction_key` (which loads the model here; with worker processes it
+        is let go again, as each worker loads its own)."""
+        key = extraction_key(setup)
+        if self.processes > 1:
+            _forget_states()
+        return key
 
     def extract(self, setup: Setup, parts: Iterable[Sequence[Article]]) -> Iterator[Outcome]:
-        """The outcomes of every partition, in order.
+        """The outcomes of every partition, in order. With worker processes, this process
+        only checks that the model is installed: each worker loads and warms up its own, and
+        this one, which only waits for the facts, never holds a model (55 MiB).
 
         Raises:
             ModelError: the spaCy model is not installed.
             WorkerError: a worker process died (killed, out of memory).
         """
-        worker_state(setup, warm=self.processes == 1)  # with processes > 1 too: a missing model fails at once
         if self.processes == 1:
+            worker_state(setup)
             for part in parts:
                 yield from extract_partition(setup, part)
             return
+        check_model(setup.model)  # a missing model fails at once, not in each worker
         yield from _in_processes(setup, parts, self.processes)
 
 
 def _in_processes(setup: Setup, parts: Iterable[Sequence[Article]], processes: int) -> Iterator[Outcome]:
-    # Forked workers inherit the loaded model; elsewhere each loads its own at start.
+    # Each worker loads its own model as it starts (forked ones too: this process holds none).
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(method),
                                initializer=_start_worker, initargs=(setup,))

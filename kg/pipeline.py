@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from rdflib import RDF, Graph
 
@@ -297,7 +298,7 @@ def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes:
             result.outputs[name] = str(out / export(result.triples, name, staging, **options).name)
         result.outputs["entities"] = str(out / "entities.json")
         with atomic_write(staging / "entities.json") as handle:
-            json.dump(explain_all(result.resolution), handle, indent=1, ensure_ascii=False)
+            write_entities(result.resolution, handle)
             handle.write("\n")
         result.outputs["report"] = str(out / "report.json")
         with atomic_write(staging / "report.json") as handle:
@@ -307,15 +308,30 @@ def _write_outputs(result: Build, out: Path, formats: Sequence[str], page_nodes:
 
 def explain_all(resolution: Resolution) -> dict:
     """For every node: its name, type, other names, and which article wrote which name by which rule."""
-    by_node: dict[str, list] = {}
+    return dict(_explained(resolution))
+
+
+def write_entities(resolution: Resolution, handle: IO[str]) -> None:
+    """Write :func:`explain_all` as ``json.dump(..., indent=1, ensure_ascii=False)`` writes it,
+    a node at a time, so that the whole explanation is never held (a corpus's has 86,000 names)."""
+    handle.write("{")
+    first = True
+    for key, value in _explained(resolution):
+        text = json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\n ")  # one level deeper
+        handle.write(("\n " if first else ",\n ") + json.dumps(key, ensure_ascii=False) + ": " + text)
+        first = False
+    handle.write("}" if first else "\n}")
+
+
+def _explained(resolution: Resolution) -> Iterator[tuple[str, dict]]:
+    by_node: dict[str, list[tuple[str, str, str]]] = {}
     for merge in resolution.merges:
-        by_node.setdefault(merge.node, []).append(
-            {"surface": merge.surface, "article": merge.article_id, "rule": merge.rule})
-    return {
-        key: {"label": node.label, "type": node.type, "alt_labels": list(node.alt_labels), "link": node.link,
-              "mentions": sorted(by_node.get(key, []), key=lambda m: (m["article"], m["surface"]))}
-        for key, node in sorted(resolution.nodes.items())
-    }
+        by_node.setdefault(merge.node, []).append((merge.article_id, merge.surface, merge.rule))
+    for key, node in sorted(resolution.nodes.items()):
+        mentions = sorted(by_node.get(key, []), key=lambda m: (m[0], m[1]))
+        yield key, {"label": node.label, "type": node.type, "alt_labels": list(node.alt_labels), "link": node.link,
+                    "mentions": [{"surface": surface, "article": article, "rule": rule}
+                                 for article, surface, rule in mentions]}
 
 
 def _unique(articles: Iterable[Article], skipped: list[dict]) -> list[Article]:

@@ -140,6 +140,19 @@ def test_explain_lists_the_names_that_joined(sample_build):
     assert all(m["rule"] for m in base["mentions"])
 
 
+def test_entities_json_is_written_a_node_at_a_time_as_json_writes_the_whole(sample_build):
+    import io
+    import json
+
+    from kg.pipeline import explain_all, write_entities
+
+    written = io.StringIO()
+    write_entities(sample_build.resolution, written)
+    whole = json.dumps(explain_all(sample_build.resolution), indent=1, ensure_ascii=False)
+    assert written.getvalue() == whole and whole.count("\n  \"mentions\": [") > 10
+    assert json.loads(written.getvalue()) == explain_all(sample_build.resolution)
+
+
 def test_one_office_written_two_ways_has_one_label_and_the_graph_conforms(tmp_path):
     from rdflib import RDF, RDFS
 

