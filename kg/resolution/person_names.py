@@ -65,18 +65,20 @@ def _given_name_slip(a: str, b: str) -> bool:
             and DamerauLevenshtein.distance(a, b) <= 1)
 
 
-def surname_forms(words: list[str]) -> set[str]:
-    """The surname and its one-letter deletions: two names :func:`same_person_name` accepts
-    always share one (two surnames one typo apart share a deletion)."""
-    return {words[-1]} | deletions(words[-1], shortest=4)
+def surname_forms(name: str) -> set[str]:
+    """The surname of a full name and its one-letter deletions: two names
+    :func:`same_person_name` accepts always share one (two surnames one typo apart share a deletion)."""
+    surname = name.split()[-1]
+    return {surname} | deletions(surname, shortest=4)
 
 
-def given_forms(words: list[str]) -> set[str]:
+def given_forms(name: str) -> set[str]:
     """The given name, the names it is a nickname of, and its deletions where a slip is
     allowed: two names :func:`same_person_name` accepts always share one. Names that share
     a surname form and a given form are the only ones worth comparing (near-linear, not
     every pair of a surname)."""
-    return {words[0]} | NICKNAMES.canonicals_of(words[0]) | deletions(words[0], shortest=6)
+    given = name.split()[0]
+    return {given} | NICKNAMES.canonicals_of(given) | deletions(given, shortest=6)
 
 
 def deletions(word: str, shortest: int) -> set[str]:
