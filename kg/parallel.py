@@ -255,7 +255,7 @@ class Processes:
     def extract(self, setup: Setup, parts: Iterable[Sequence[Article]]) -> Iterator[Outcome]:
         """The outcomes of every partition, in order. With worker processes, this process
         only checks that the model is installed: each worker loads and warms up its own, and
-        this one, which only waits for the facts, never holds a model (55 MiB).
+        this one, which only waits for the facts, never holds a model.
 
         Raises:
             ModelError: the spaCy model is not installed.

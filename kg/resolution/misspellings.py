@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from rapidfuzz.distance import DamerauLevenshtein
 
 from kg.resolution.keys import entity_key
-from kg.resolution.person_names import deletions
+from kg.resolution.person_names import blocks, deletions
 from kg.resolution.state import State
 
 
@@ -32,18 +32,13 @@ def join_misspellings(state: State) -> None:
 
 def _one_typo_apart(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
     """(category, key) -> the other keys of that category one edit from it. Candidates share a
-    spelling with one letter dropped (or none); a category at a time, a spelling mapped to the
-    keys that have it (no set per spelling: most have one key)."""
+    spelling with one letter dropped (or none), compared a category at a time."""
     near: dict[tuple[str, str], set[str]] = defaultdict(set)
     by_category: dict[str, list[str]] = defaultdict(list)
     for category, key in keys:
         by_category[category].append(key)
     for category, names in sorted(by_category.items()):
-        by_spelling: dict[str, list[str]] = defaultdict(list)
-        for key in names:
-            for spelling in {key} | deletions(key, shortest=8):
-                by_spelling[spelling].append(key)
-        for group in by_spelling.values():
+        for group in blocks(names, lambda key: {key} | deletions(key, shortest=8)):
             for a in group:
                 for b in group:
                     if a < b and DamerauLevenshtein.distance(a, b) <= 1:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
 from nicknames import NickNamer
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -79,6 +82,15 @@ def given_forms(name: str) -> set[str]:
     every pair of a surname)."""
     given = name.split()[0]
     return {given} | NICKNAMES.canonicals_of(given) | deletions(given, shortest=6)
+
+
+def blocks(keys: Iterable[str], forms: Callable[[str], set[str]]) -> Iterator[list[str]]:
+    """The keys that share each form, where two or more do: the only keys worth comparing."""
+    by_form: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        for form in forms(key):
+            by_form[form].append(key)
+    return (group for group in by_form.values() if len(group) > 1)
 
 
 def deletions(word: str, shortest: int) -> set[str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cache
-from collections.abc import Callable, Iterator
 
-from kg.resolution.person_names import given_forms, same_person_name, surname_forms
+from kg.resolution.person_names import blocks, given_forms, same_person_name, surname_forms
 from kg.resolution.state import State
 
 
@@ -22,8 +21,8 @@ def join_person_variants(state: State) -> None:
     keys = sorted(k for c, k in by_key if c == "Person" and " " in k)
     given = cache(given_forms)  # a name is in as many surname groups as its surname has forms
     fits: dict[str, set[str]] = defaultdict(set)
-    for group in _groups(keys, surname_forms):
-        for block in _groups(group, given):
+    for group in blocks(keys, surname_forms):  # a surname at a time, then a given name within it:
+        for block in blocks(group, given):  # far fewer blocks held at once than all (surname, given) pairs
             for a in block:
                 for b in block:
                     if a < b and b not in fits[a] and same_person_name(a.split(), b.split()):
@@ -38,13 +37,3 @@ def join_person_variants(state: State) -> None:
             if a < b and consistent(a) and consistent(b):
                 uf.union(by_key[("Person", a)], by_key[("Person", b)], f"the same person's name written another way ({b!r})")
 
-
-def _groups(keys: list[str], forms: Callable[[str], set[str]]) -> Iterator[list[str]]:
-    """The keys that share each form, where two or more do: blocking a surname at a time,
-    then a given name within it, holds far fewer blocks at once than (surname, given name)
-    pairs over every name."""
-    by_form: dict[str, list[str]] = defaultdict(list)
-    for key in keys:
-        for form in forms(key):
-            by_form[form].append(key)
-    return (group for group in by_form.values() if len(group) > 1)
