@@ -11,12 +11,16 @@ import time
 from datetime import date
 from pathlib import Path
 
+import networkx as nx
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import RDF, RDFS, Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.export.html import write_html
-from kg.export.page_data import QUOTE_NODES, page_data
+from kg.export.page_data import QUOTE_NODES, page_data, pagerank
 from kg.vocab import KG
 
 R = Namespace("https://w3id.org/kg/resource/")
@@ -238,6 +242,24 @@ def test_overview_takes_the_most_important_and_every_node_has_a_position():
     assert page_data(g, overview=25) == data
     many = page_data(large_graph(QUOTE_NODES + 1))
     assert many["quoteNodes"] is False and many["said"] == -1 and len(many["quotes"][0]) == 3  # no positions
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 30).flatmap(lambda n: st.tuples(st.just(n), st.dictionaries(
+    st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), st.integers(1, 5), max_size=60))))
+def test_page_rank_is_networkx_pagerank_to_the_last_bit(graph):
+    """The page ranks nodes without a networkx graph (its memory, on a corpus); the numbers
+    must still be networkx's own, so node order and sizes do not move."""
+    size, weighted = graph
+    edges = {}
+    for (u, v), w in weighted.items():  # an undirected graph: one weight per pair, loops included
+        edges[min(u, v), max(u, v)] = w
+    g = nx.Graph()
+    g.add_nodes_from(range(size))
+    g.add_weighted_edges_from((u, v, w) for (u, v), w in edges.items())
+    rows, cols = np.array([u for u, _ in edges], dtype=np.int64), np.array([v for _, v in edges], dtype=np.int64)
+    ours = pagerank(size, rows, cols, np.array(list(edges.values()), dtype=float))
+    assert dict(enumerate(map(float, ours))) == nx.pagerank(g, weight="weight")
 
 
 def test_overview_prefers_nodes_in_a_relation_and_brings_a_neighbour():

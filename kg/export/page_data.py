@@ -34,7 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from itertools import combinations
+from itertools import chain, combinations
 
 import networkx as nx
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
@@ -253,16 +253,65 @@ def _importance(nodes: dict[str, _Node], weights: dict[tuple, int], quotes: list
     """PageRank of each node over the graph the page draws from: the relations (weighted by
     how many articles state each), the articles that mention a node and the quotes a
     speaker said. A much-quoted or much-mentioned person with no visit still counts,
-    while a place only ever named beside a big one does not borrow its weight."""
-    g = nx.Graph()
-    g.add_nodes_from(sorted(nodes))  # a fixed order: the sums, hence the ranks, are the same every run
-    g.add_edges_from((s, t, {"weight": w}) for (_, s, t), w in sorted(weights.items()))
-    g.add_edges_from(sorted((n, ("article", a)) for n in nodes for a in nodes[n].articles))
-    g.add_edges_from((speaker, ("quote", i)) for i, (speaker, _, _) in enumerate(quotes))
-    if not g:
+    while a place only ever named beside a big one does not borrow its weight.
+
+    The graph is made as the sparse matrix PageRank iterates on, not as a networkx graph,
+    which keeps dicts per vertex and per edge: on the 4,215-article corpus (44,000 vertices,
+    95,000 edges) that took the build up by 62 MiB, the matrix by 18.
+    """
+    import numpy as np
+
+    keys = sorted(nodes)  # a fixed order: the sums, hence the ranks, are the same every run
+    if not keys:
         return {}
-    rank = nx.pagerank(g, weight="weight")
-    return {n: round(rank[n], 12) for n in nodes}  # no last-bit noise in the order
+    index = {key: i for i, key in enumerate(keys)}
+    related: dict[tuple[int, int], int] = {}  # an undirected edge once, with its last relation's weight
+    for (_, s, t), w in sorted(weights.items()):
+        related[min(index[s], index[t]), max(index[s], index[t])] = w
+    articles: dict[int, int] = {}  # article -> its vertex, numbered after the nodes as first met
+    for key in keys:
+        for a in nodes[key].articles:
+            articles.setdefault(a, len(keys) + len(articles))
+    first_quote = len(keys) + len(articles)
+    count = len(related) + sum(len(node.articles) for node in nodes.values()) + len(quotes)
+    rows = np.fromiter(chain((u for u, _ in related), (i for i, key in enumerate(keys) for _ in nodes[key].articles),
+                             (index[speaker] for speaker, _, _ in quotes)), dtype=np.int64, count=count)
+    cols = np.fromiter(chain((v for _, v in related), (articles[a] for key in keys for a in nodes[key].articles),
+                             range(first_quote, first_quote + len(quotes))), dtype=np.int64, count=count)
+    values = np.ones(count)
+    values[:len(related)] = list(related.values())
+    rank = pagerank(first_quote + len(quotes), rows, cols, values)
+    return {key: round(float(rank[i]), 12) for i, key in enumerate(keys)}  # no last-bit noise in the order
+
+
+def pagerank(size: int, rows, cols, weights, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 100):
+    """PageRank of the undirected graph of ``size`` vertices whose edges are
+    ``(rows[k], cols[k])`` weighing ``weights[k]`` (each edge once, numpy arrays), as
+    ``networkx.pagerank`` computes it (its SciPy power iteration: the same matrix, the same
+    steps, hence the same numbers) without a networkx graph in memory.
+
+    >>> import numpy as np
+    >>> [round(float(r), 4) for r in pagerank(3, np.array([0, 1]), np.array([1, 2]), np.ones(2))]
+    [0.2568, 0.4865, 0.2568]
+    """
+    import numpy as np
+    from scipy import sparse
+
+    other = rows != cols  # a loop is one entry of the matrix, as networkx makes it
+    matrix = sparse.coo_array((np.concatenate([weights, weights[other]]),
+                               (np.concatenate([rows, cols[other]]), np.concatenate([cols, rows[other]]))),
+                              shape=(size, size)).tocsr()
+    out = matrix.sum(axis=1)
+    out[out != 0] = 1.0 / out[out != 0]
+    matrix = sparse.dia_array((out.T, 0), shape=matrix.shape).tocsr() @ matrix
+    x = p = np.repeat(1.0 / size, size)
+    dangling = np.where(out == 0)[0]
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (x @ matrix + sum(x[dangling]) * p) + (1 - alpha) * p
+        if np.absolute(x - last).sum() < size * tol:
+            return x
+    raise ArithmeticError(f"PageRank did not converge in {max_iter} iterations")
 
 
 def _planned(graph: Graph, nodes: dict[str, _Node]) -> list[tuple[URIRef, Node, str, str, str]]:
@@ -312,3 +361,5 @@ def _colour(cls: URIRef) -> str:
     supers = ontology().superclasses
     listed = [c for c in COLOURS if ontology().is_a(cls, c)]
     return COLOURS[max(listed, key=lambda c: len(supers.get(c, ())), default=KG.Entity)]
+
+
