@@ -101,19 +101,38 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BINARY_SHARE = 0.01  # a text with more control characters than this is no text
 
 
-def _decode(path: Path) -> str:
+def _decode(path: Path, *, by_line: bool = False) -> str:
+    """The file's text. ``by_line``: bytes that are not UTF-8 are kept as lone surrogates
+    (``surrogateescape``) for the reader to skip the lines that hold them
+    (:func:`undecodable`), rather than the whole file."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         if b"\x00" in data[:8192]:
             raise InputError(path, "binary file, not text", hint="give a UTF-8 text, JSON or HTML file") from None
-        raise InputError(path, f"not UTF-8 text (byte {err.start})", hint="re-encode the file as UTF-8") from None
+        if not by_line:
+            raise InputError(path, f"not UTF-8 text (byte {err.start})", hint=_REENCODE) from None
+        text = data.decode("utf-8-sig", errors="surrogateescape")
     if len(_CONTROL.findall(text[:65536])) > max(16, _BINARY_SHARE * min(len(text), 65536)):
         raise InputError(path, "binary file, not text", hint="give a UTF-8 text, JSON or HTML file")
     if not text.strip():
         raise InputError(path, "empty file")
     return text
+
+
+_REENCODE = "re-encode the file as UTF-8 (iconv -f latin1 -t utf-8, for one in Latin-1)"
+_ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8, under surrogateescape
+
+
+def undecodable(text: str) -> int | None:
+    """The byte offset in ``text`` of its first byte that was not UTF-8, or None.
+
+    >>> undecodable(b'{"text": "caf\\xe9"}'.decode("utf-8", "surrogateescape"))
+    13
+    """
+    found = _ESCAPED.search(text)
+    return None if found is None else len(text[:found.start()].encode("utf-8", "surrogateescape"))
 
 
 _BREAKS = {"\x0b": "\n", "\x0c": "\n", "\x85": "\n"}  # vertical tab, form feed, NEL: a line break, not nothing
@@ -189,8 +208,10 @@ def read_json_lines(path: Path) -> Iterator[Article]:
 
     A ``.json`` file may also hold a single object or an array of them.
     """
-    text = _decode(path)
+    text = _decode(path, by_line=True)
     stripped = text.lstrip()
+    if path.suffix.lower() == ".json" and stripped.startswith("[") and (at := undecodable(text)) is not None:
+        raise InputError(path, f"not UTF-8 text (byte {at})", hint=_REENCODE)
     if path.suffix.lower() == ".json" and stripped.startswith("["):
         try:
             records = json.loads(text)
@@ -209,10 +230,15 @@ def read_json_lines(path: Path) -> Iterator[Article]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        if (at := undecodable(line)) is not None:  # that record only: the others are UTF-8
+            bad.append(InputError(path, f"not UTF-8 text (byte {at} of the line)", line=number, hint=_REENCODE))
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
             if number == 1 and path.suffix.lower() == ".json":  # a pretty-printed single object
+                if (at := undecodable(text)) is not None:
+                    raise InputError(path, f"not UTF-8 text (byte {at})", hint=_REENCODE) from None
                 yield _single_object(text, path)
                 return
             bad.append(InputError(path, f"invalid JSON: {err.msg} (column {err.colno})", line=number))

@@ -36,6 +36,11 @@ class ModelError(KGError):
     """No usable spaCy model."""
 
 
+class OutputError(KGError):
+    """An output folder that cannot be written, or a base IRI the graph's names cannot start with;
+    found before any article is parsed."""
+
+
 class GraphError(KGError):
     """A graph file or store that cannot be read or written."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -17,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import pyoxigraph as ox
 from rdflib import RDF, Graph
 
 from kg.articles import Article, read_articles
 from kg.corpus_names import add_corpus_names
-from kg.errors import InputError, KGError, NothingToBuild
+from kg.errors import InputError, KGError, NothingToBuild, OutputError
 from kg.export import PAGE_NODES, export
 from kg.extract import EventModel
 from kg.facts import ArticleFacts
@@ -140,12 +142,40 @@ def build(
             alias file is missing; ``WorkerError`` (``ClusterError``) when a worker process
             died or the cluster cannot be reached.
     """
+    check_outputs(out_dir, base)
     facts_store = FactStore(store) if store is not None else None
     with facts_store.lock() if facts_store is not None else nullcontext():
         return _build(inputs, out_dir, facts_store, model=model, aliases=aliases, base=base,
                       formats=formats, validate_graph=validate_graph, n_process=n_process,
                       cluster=cluster, batch_size=batch_size, on_article=on_article, events_model=events_model,
                       progress=on_progress or (lambda phase, done, total: None), page_nodes=page_nodes)
+
+
+def check_outputs(out_dir: Path | str | None, base: str) -> None:
+    """Refuse, before anything is parsed, an output folder that cannot be one (a file is in the
+    way) or cannot be written, and a base IRI the graph's names cannot start with.
+
+    Raises:
+        OutputError: saying which, and how to fix it.
+    """
+    try:
+        ox.NamedNode(base + "x")
+    except ValueError as err:
+        raise OutputError(f"the base IRI {base!r} is not an IRI ({err})") from None
+    if not base.endswith(("/", "#")):
+        error = OutputError(f"the base IRI {base!r} does not end with / or #: names would run on from it "
+                            f"({base}person/...)")
+        error.hint = f"give --base {base}/"
+        raise error
+    if out_dir is None:
+        return
+    out = Path(out_dir)
+    ancestor = next(p for p in (out, *out.parents) if p.exists())  # "." or "/" at last
+    if not ancestor.is_dir():
+        where = "is a file" if ancestor == out else f"cannot be made: {ancestor} is a file"
+        raise OutputError(f"the output folder {out} {where}")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputError(f"the output folder {out} cannot be written ({ancestor} is not writable)")
 
 
 def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, validate_graph,
@@ -242,6 +272,7 @@ def remove(
     """Remove articles and everything only they stated from a store; returns the new build
     and the ids that were not in the store. With ``out_dir``, the outputs are written there
     as :func:`build` writes them, the graph page opening with ``page_nodes`` nodes at most."""
+    check_outputs(out_dir, base)
     facts_store = FactStore(store)
     with facts_store.lock():
         missing = [i for i in article_ids if not facts_store.remove(i)]

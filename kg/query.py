@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,6 +52,9 @@ def bundled_queries() -> dict[str, Path]:
     return {path.stem: path for path in sorted(QUERY_DIR.glob("*.rq"))}
 
 
+UPDATE = re.compile(r"\b(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.IGNORECASE)
+
+
 def query_text(query: str) -> str:
     """SPARQL text from a bundled query name, a ``.rq`` file path or the text itself."""
     bundled = bundled_queries()
@@ -65,6 +69,8 @@ def query_text(query: str) -> str:
         except UnicodeDecodeError:
             raise QueryError(f"{query}: not UTF-8 text") from None
     if not any(word in query.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+        if UPDATE.search(query):
+            raise QueryError("kg query only reads: SPARQL updates (INSERT, DELETE, LOAD, CLEAR...) are refused")
         names = ", ".join(bundled)
         raise QueryError(f"{query!r} is neither SPARQL nor a bundled query (bundled: {names})")
     return query

@@ -16,7 +16,9 @@ import hashlib
 import html
 import ipaddress
 import json
+import signal
 import socket
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -127,6 +129,10 @@ def serve(
     """
     sock = listening_socket(host, port)
     served = pool = None
+    # uvicorn shuts down gracefully on SIGTERM, then raises it again with the handler it found:
+    # with Python's default, the process would end there, before the temporary copy is removed.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _exit_on_terminate) if main else None
     try:
         served = ServedGraph(graph)
         pool = Workers(served, count=workers, timeout=timeout, max_rows=max_rows, allow_service=allow_service,
@@ -142,6 +148,12 @@ def serve(
         if served is not None:
             served.close()
         sock.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_terminate(signum: int, frame) -> None:
+    raise SystemExit(128 + signum)  # as a process killed by the signal reports it, after the cleanup
 
 
 def listening_socket(host: str, port: int) -> socket.socket:

@@ -165,6 +165,28 @@ def test_good_records_survive_bad_ones(tmp_path):
     assert [e.line for e in errors] == [2, 4]
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_a_record_that_is_not_utf8_is_skipped_alone(tmp_path, suffix):
+    path = tmp_path / f"mixed{suffix}"
+    path.write_bytes(b'{"id": "1", "text": "first"}\n{"id": "2", "text": "caf\xe9"}\n{"id": "3", "text": "third \xc3\xa9"}\n')
+    errors = []
+    articles = list(read_articles([path], on_error=errors.append))
+    assert [(a.id, a.text) for a in articles] == [("1", "first"), ("3", "third \u00e9")]  # UTF-8 lines kept whole
+    assert [(e.line, e.message) for e in errors] == [(2, "not UTF-8 text (byte 24 of the line)")]
+    assert "re-encode" in errors[0].hint
+
+
+def test_a_json_array_that_is_not_utf8_is_refused_whole(tmp_path):
+    path = tmp_path / "array.json"
+    path.write_bytes(b'[{"id": "1", "text": "first"}, {"id": "2", "text": "caf\xe9"}]')
+    errors = []
+    assert list(read_articles([path], on_error=errors.append)) == []
+    assert [(e.line, e.message) for e in errors] == [(None, "not UTF-8 text (byte 55)")]
+    control = tmp_path / "control.json"
+    control.write_bytes(b'[{"id": "1", "text": "first"}, {"id": "2", "text": "caf\xc3\xa9"}]')
+    assert [a.id for a in read_articles([control])] == ["1", "2"]
+
+
 def test_without_handler_errors_raise(tmp_path):
     path = tmp_path / "x.unknown"
     path.write_text("text")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, app
+from kg.errors import OutputError
+from kg.pipeline import build, check_outputs
+from kg.vocab import DEFAULT_BASE
 
 from .conftest import DATA
 
@@ -134,6 +138,19 @@ def test_query_from_file_and_text(built, tmp_path):
     assert from_file.exit_code == from_text.exit_code == EXIT_OK
     assert from_file.output == from_text.output
     assert int(from_file.output.splitlines()[1]) > 100
+
+
+@pytest.mark.parametrize("update", ["INSERT DATA { <http://a> <http://b> <http://c> }",
+                                    "PREFIX kg: <https://w3id.org/kg/ontology#> DELETE WHERE { ?s kg:visited ?o }",
+                                    "clear all"])
+def test_an_update_is_refused_as_an_update(built, update):
+    out, _ = built
+    before = (out / "graph.ttl").read_bytes()
+    result = kg("query", out / "graph.ttl", update)
+    assert result.exit_code == EXIT_ERROR and "updates (INSERT, DELETE" in result.output
+    assert (out / "graph.ttl").read_bytes() == before
+    control = kg("query", out / "graph.ttl", "nonsense words")  # not an update: named as not a query
+    assert control.exit_code == EXIT_ERROR and "neither SPARQL nor a bundled query" in control.output
 
 
 SERVICE_QUERIES = [
@@ -431,3 +448,26 @@ def test_an_html_login_page_is_refused_like_other_unreadable_input(tmp_path):
                "WHERE { ?a dcterms:title ?title OPTIONAL { ?a dcterms:date ?date } }", "--format", "json")
     assert sorted(json.loads(dates.output), key=lambda row: row["date"] or "") == [
         {"title": "Minister visits port", "date": None}, {"title": "Minister visits airport", "date": "2020-03-04"}]
+
+
+@pytest.mark.parametrize(("where", "base", "message"), [
+    ("a-file", None, "the output folder {out} is a file"),
+    ("a-file/sub", None, "cannot be made: {tmp}/a-file is a file"),
+    ("out", "not an iri", "is not an IRI"),
+    ("out", "http://example.org/kg", "does not end with / or #"),
+])
+def test_an_output_that_cannot_be_written_is_refused_before_any_article_is_read(tmp_path, where, base, message):
+    (tmp_path / "a-file").write_text("kept")
+    out = tmp_path / where
+    phases = []
+    with pytest.raises(OutputError, match=re.escape(message.format(out=out, tmp=tmp_path))):
+        build([DATA], out, base=base or DEFAULT_BASE, on_progress=lambda phase, done, total: phases.append(phase))
+    assert phases == [] and (tmp_path / "a-file").read_text() == "kept" and not (tmp_path / "out").exists()
+    result = kg("build", str(DATA), "--out", str(out), *(["--base", base] if base else []))
+    assert result.exit_code == EXIT_ERROR and "error: " in result.output
+
+
+def test_a_base_ending_with_a_slash_or_hash_is_taken(tmp_path):
+    for base in ("http://example.org/kg/", "urn:x-kg:news#"):  # control for the test above
+        check_outputs(tmp_path / "out", base)
+    check_outputs(None, DEFAULT_BASE)

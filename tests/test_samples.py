@@ -164,3 +164,17 @@ def test_titles_that_referred_to_putin_are_alternative_labels(sample_store):
     alts = {alt for (alt,) in rows}
     assert "Putin" in alts
     assert "Russian president" in alts
+
+
+@pytest.mark.parametrize("name", ["visits", "meetings", "quotes"])
+def test_a_bound_date_keeps_the_facts_of_that_day_and_gives_no_other_one_its_date(sample_store, name):
+    from kg.query import query_text
+
+    every = run_query(sample_store, query_text(name))
+    column = every.columns.index("date")
+    days = sorted({row[column] for row in every.rows if row[column]})
+    assert every.rows and (days or name != "visits")  # the samples date visits only (the base, 2017-12-11)
+    for day in days:
+        bound = run_query(sample_store, query_text(name), {"date": day}).rows
+        assert sorted(map(tuple, bound)) == sorted(tuple(row) for row in every.rows if row[column] == day)
+    assert run_query(sample_store, query_text(name), {"date": "1999-01-01"}).rows == []  # none made up

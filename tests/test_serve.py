@@ -32,9 +32,10 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 
 
 @contextmanager
-def running(graph, *options, log: Path):
-    """``python -m kg serve GRAPH --port 0 OPTIONS``; yields its base URL, stops it after."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def running(graph, *options, log: Path, stop: int = signal.SIGINT, env: dict | None = None):
+    """``python -m kg serve GRAPH --port 0 OPTIONS``; yields its base URL, stops it after
+    with the signal ``stop``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     with open(log, "w") as output:
         process = subprocess.Popen([sys.executable, "-m", "kg", "serve", str(graph), "--port", "0", *map(str, options)],
                                    stdout=output, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
@@ -46,7 +47,7 @@ def running(graph, *options, log: Path):
             time.sleep(0.1)
         yield found[1]
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         try:
             process.wait(30)
         except subprocess.TimeoutExpired:
@@ -511,3 +512,13 @@ def test_workers_answer_alike_in_memory_and_on_disk(graph_file, in_memory):
     finally:
         workers.close()
         graph.close()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stopped_by_a_signal_the_endpoint_removes_its_copy_of_the_graph(graph_file, tmp_path, stop):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    with running(graph_file, log=tmp_path / "serve.log", stop=stop, env={"TMPDIR": str(temporary)}) as url:
+        assert httpx.get(url + "query", params={"query": COUNT}, timeout=60).status_code == 200
+        assert list(temporary.glob("kg-serve-*"))  # the copy it serves from, while it runs
+    assert list(temporary.iterdir()) == [], (tmp_path / "serve.log").read_text()
