@@ -77,7 +77,8 @@ def query_text(query: str) -> str:
 
 
 def open_store(graph: Path | str) -> ox.Store:
-    """A store over a graph file (loaded in memory) or a store folder (opened read-only).
+    """A store over a graph file (loaded in memory), a build's output folder (its graph file),
+    or a store folder (opened read-only).
 
     A kg store folder's current Oxigraph folder is held (:func:`kg.io.hold_graph`) until the
     process ends, since pyoxigraph tells nothing of when the store goes: a rebuild swapping
@@ -111,9 +112,15 @@ def reading(graph: Path | str) -> Iterator[ox.Store]:
         release_graph(path, folder, handle)
 
 
+BUILD_GRAPHS = ("graph.ttl", "graph.nt")  # what kg build --out writes (--also adds N-Triples)
+
+
 def _open(path: Path) -> ox.Store:
     if path.is_dir():
-        return _open_folder(path)
+        written = next((path / name for name in BUILD_GRAPHS if (path / name).is_file()), None)
+        if written is None or (path / "CURRENT").exists():  # an Oxigraph folder
+            return _open_folder(path)
+        path = written  # a build's output folder: its graph file
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file or store folder")
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
@@ -126,6 +133,9 @@ def _open(path: Path) -> ox.Store:
 
 
 def _open_folder(folder: Path) -> ox.Store:
+    if not (folder / "CURRENT").exists():
+        raise GraphError(f"{folder}: not a graph: no {' or '.join(BUILD_GRAPHS)} (a build's output), "
+                         "no Oxigraph store, no kg store")
     try:
         return ox.Store.read_only(str(folder))
     except OSError as err:

@@ -153,6 +153,19 @@ def test_an_update_is_refused_as_an_update(built, update):
     assert control.exit_code == EXIT_ERROR and "neither SPARQL nor a bundled query" in control.output
 
 
+def test_query_and_validate_take_a_build_folder_for_its_graph(built, tmp_path):
+    out, _ = built
+    folder = kg("query", out, "visits", "--format", "csv")
+    graph = kg("query", out / "graph.ttl", "visits", "--format", "csv")
+    assert folder.exit_code == graph.exit_code == EXIT_OK and folder.output == graph.output
+    assert len(folder.output.splitlines()) > 1
+    checked = kg("validate", out)
+    assert checked.exit_code == EXIT_OK and "conforms" in checked.output
+    (tmp_path / "empty").mkdir()
+    nothing = kg("query", tmp_path / "empty", "visits")  # control: a folder with no graph in it
+    assert nothing.exit_code == EXIT_ERROR and "not a graph: no graph.ttl or graph.nt" in nothing.output
+
+
 SERVICE_QUERIES = [
     "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
     "select * where {{ ?s ?p ?o FILTER EXISTS {{ service silent <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?x }} }} }}",
