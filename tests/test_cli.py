@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from kg.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, app
 from kg.errors import OutputError
 from kg.pipeline import build, check_outputs
+from kg.query import open_store, query_text, run_query
 from kg.vocab import DEFAULT_BASE
 
 from .conftest import DATA
@@ -360,8 +361,6 @@ def test_papercuts(built, tmp_path):
 
 
 def test_validate_and_offsets_on_a_store(tmp_path):
-    from kg.query import open_store, query_text, run_query
-
     store = tmp_path / "store"
     assert kg("build", DATA, "--store", store).exit_code == EXIT_OK
     result = kg("validate", store)
@@ -484,3 +483,21 @@ def test_a_base_ending_with_a_slash_or_hash_is_taken(tmp_path):
     for base in ("http://example.org/kg/", "urn:x-kg:news#"):  # control for the test above
         check_outputs(tmp_path / "out", base)
     check_outputs(None, DEFAULT_BASE)
+
+
+def test_the_quotes_query_lists_every_quote_those_of_no_one_known_by_the_words_for_the_speaker(tmp_path):
+    source = tmp_path / "q.jsonl"
+    source.write_text(json.dumps({"id": "q1", "date": "2020-01-06", "text": (
+        'Angela Merkel visited Paris on Monday. "We will keep talking," a government spokesman said after '
+        'the meeting. "The talks were useful," Merkel said.')}) + "\n")
+    assert kg("build", source, "--out", tmp_path / "out", "-q").exit_code == EXIT_OK
+    graph = tmp_path / "out" / "graph.ttl"
+    table = run_query(open_store(graph), query_text("quotes"))
+    quotes = run_query(open_store(graph), "SELECT ?q WHERE { ?q a <https://w3id.org/kg/ontology#Quote> }").rows
+    assert len(table.rows) == len(quotes) == 2  # every quote once, attributed or not
+    assert sorted(row[:2] for row in table.rows) == [["Angela Merkel", "The talks were useful,"],
+                                                    ["a government spokesman", "We will keep talking,"]]
+    words = run_query(open_store(graph), query_text("quotes"), {"speaker": "A Government Spokesman"}).rows
+    assert [row[1] for row in words] == ["We will keep talking,"]  # the words, in any case
+    named = run_query(open_store(graph), query_text("quotes"), {"speaker": "merkel"}).rows
+    assert [row[1] for row in named] == ["The talks were useful,"]  # control: a name finds the person's only
