@@ -227,11 +227,12 @@ def read_json_lines(path: Path) -> Iterator[Article]:
             raise BadRecords(bad)
         return
     bad: list[InputError] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = [line.removesuffix("\r") for line in text.split("\n")]  # not splitlines: U+2028 may be inside a string
+    records = [n for n, line in enumerate(lines, 1) if line.strip()]
+    if (at := undecodable(text)) is not None and all(undecodable(lines[n - 1]) is not None for n in records):
+        raise InputError(path, f"not UTF-8 text (byte {at})", hint=_REENCODE)  # the whole file: one error
+    for number, line in enumerate(lines, 1):
         if not line.strip():
-            continue
-        if (at := undecodable(line)) is not None:  # that record only: the others are UTF-8
-            bad.append(InputError(path, f"not UTF-8 text (byte {at} of the line)", line=number, hint=_REENCODE))
             continue
         try:
             record = json.loads(line)
@@ -241,7 +242,12 @@ def read_json_lines(path: Path) -> Iterator[Article]:
                     raise InputError(path, f"not UTF-8 text (byte {at})", hint=_REENCODE) from None
                 yield _single_object(text, path)
                 return
-            bad.append(InputError(path, f"invalid JSON: {err.msg} (column {err.colno})", line=number))
+            record = err
+        if (at := undecodable(line)) is not None:  # that record only: the others are UTF-8
+            bad.append(InputError(path, f"not UTF-8 text (byte {at} of the line)", line=number, hint=_REENCODE))
+            continue
+        if isinstance(record, json.JSONDecodeError):
+            bad.append(InputError(path, f"invalid JSON: {record.msg} (column {record.colno})", line=number))
             continue
         try:
             yield record_article(record, path, number, f"{path}:{number}")

@@ -242,7 +242,7 @@ class ServedGraph:
             self.folder = self._temporary / "oxigraph-0"
             try:
                 _load(self.source, self.folder)
-            except GraphError:
+            except BaseException:  # a bad graph, or Ctrl-C or SIGTERM while loading: no copy left behind
                 shutil.rmtree(self._temporary, ignore_errors=True)
                 raise
             self._loads.append(self.folder)

@@ -170,12 +170,19 @@ def check_outputs(out_dir: Path | str | None, base: str) -> None:
     if out_dir is None:
         return
     out = Path(out_dir)
-    ancestor = next(p for p in (out, *out.parents) if p.exists())  # "." or "/" at last
-    if not ancestor.is_dir():
-        where = "is a file" if ancestor == out else f"cannot be made: {ancestor} is a file"
-        raise OutputError(f"the output folder {out} {where}")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise OutputError(f"the output folder {out} cannot be written ({ancestor} is not writable)")
+    try:
+        # the nearest path that is there (a link too, even one to nothing): "." or "/" at last
+        ancestor = next((p for p in (out, *out.parents) if os.path.lexists(p)), None)
+        if ancestor is None:
+            raise OutputError(f"the output folder {out} cannot be made: none of the folders above it exists")
+        if not ancestor.is_dir():  # a file, or a link to nothing or to a file
+            what = "a link to nothing" if ancestor.is_symlink() and not ancestor.exists() else "a file"
+            where = f"is {what}" if ancestor == out else f"cannot be made: {ancestor} is {what}"
+            raise OutputError(f"the output folder {out} {where}")
+        if not os.access(ancestor, os.W_OK | os.X_OK):
+            raise OutputError(f"the output folder {out} cannot be written ({ancestor} is not writable)")
+    except OSError as err:  # a folder above it that cannot be entered, a loop of links
+        raise OutputError(f"the output folder {out} cannot be used: {err.strerror or err}") from None
 
 
 def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, validate_graph,

@@ -52,7 +52,12 @@ def bundled_queries() -> dict[str, Path]:
     return {path.stem: path for path in sorted(QUERY_DIR.glob("*.rq"))}
 
 
-UPDATE = re.compile(r"\b(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.IGNORECASE)
+# A SPARQL 1.1 update: its prologue, then an update operation as the grammar starts one.
+UPDATE = re.compile(r"""\A\s*(?:(?:\#[^\n]*\n|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*
+    (?:WITH\s+\S+\s+)?
+    (?:(?:INSERT|DELETE)\s+(?:DATA\b|WHERE\b|\{)
+      |(?:LOAD|CLEAR|DROP|CREATE)\s+(?:SILENT\s+)?(?:<|GRAPH\b|DEFAULT\b|NAMED\b|ALL\b)
+      |(?:ADD|MOVE|COPY)\s+(?:SILENT\s+)?(?:<|GRAPH\b|DEFAULT\b))""", re.IGNORECASE | re.VERBOSE)
 
 
 def query_text(query: str) -> str:
@@ -68,9 +73,9 @@ def query_text(query: str) -> str:
             return path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise QueryError(f"{query}: not UTF-8 text") from None
+    if UPDATE.match(query):
+        raise QueryError("kg query only reads: SPARQL updates (INSERT, DELETE, LOAD, CLEAR...) are refused")
     if not any(word in query.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
-        if UPDATE.search(query):
-            raise QueryError("kg query only reads: SPARQL updates (INSERT, DELETE, LOAD, CLEAR...) are refused")
         names = ", ".join(bundled)
         raise QueryError(f"{query!r} is neither SPARQL nor a bundled query (bundled: {names})")
     return query

@@ -148,8 +148,8 @@ def serve(
         if served is not None:
             served.close()
         sock.close()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        if main:  # a handler set outside Python reads as None: the default stands for it
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 def _exit_on_terminate(signum: int, frame) -> None:

@@ -187,6 +187,28 @@ def test_a_json_array_that_is_not_utf8_is_refused_whole(tmp_path):
     assert [a.id for a in read_articles([control])] == ["1", "2"]
 
 
+def test_a_file_with_no_utf8_line_is_one_error_not_one_a_line(tmp_path):
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes("".join(f'{{"id": "{i}", "text": "caf\xe9 {i}"}}\n' for i in range(5)).encode("latin-1"))
+    errors = []
+    assert list(read_articles([path], on_error=errors.append)) == []
+    assert [(e.line, e.message) for e in errors] == [(None, "not UTF-8 text (byte 24)")]
+    pretty = tmp_path / "pretty.json"  # a single object over lines, its first one not UTF-8: refused whole too
+    pretty.write_bytes(b'{"text": "caf\xe9",\n "id": "x"}\n')
+    errors = []
+    assert list(read_articles([pretty], on_error=errors.append)) == []
+    assert [(e.line, e.message) for e in errors] == [(None, "not UTF-8 text (byte 13)")]
+
+
+def test_a_line_separator_inside_a_json_string_stays_in_its_record(tmp_path):
+    path = tmp_path / "seps.jsonl"
+    path.write_text('{"id": "1", "text": "one\u2028two\u0085three"}\r\n{"id": "2", "text": "four"}\n', encoding="utf-8")
+    errors = []
+    articles = list(read_articles([path], on_error=errors.append))
+    assert errors == [] and [a.id for a in articles] == ["1", "2"]
+    assert "two" in articles[0].text and "three" in articles[0].text
+
+
 def test_without_handler_errors_raise(tmp_path):
     path = tmp_path / "x.unknown"
     path.write_text("text")

@@ -143,15 +143,16 @@ def test_query_from_file_and_text(built, tmp_path):
 
 @pytest.mark.parametrize("update", ["INSERT DATA { <http://a> <http://b> <http://c> }",
                                     "PREFIX kg: <https://w3id.org/kg/ontology#> DELETE WHERE { ?s kg:visited ?o }",
-                                    "clear all"])
+                                    "clear all", "INSERT { ?s ?p ?o } WHERE { { SELECT ?s ?p ?o WHERE { ?s ?p ?o } } }"])
 def test_an_update_is_refused_as_an_update(built, update):
     out, _ = built
     before = (out / "graph.ttl").read_bytes()
     result = kg("query", out / "graph.ttl", update)
     assert result.exit_code == EXIT_ERROR and "updates (INSERT, DELETE" in result.output
     assert (out / "graph.ttl").read_bytes() == before
-    control = kg("query", out / "graph.ttl", "nonsense words")  # not an update: named as not a query
-    assert control.exit_code == EXIT_ERROR and "neither SPARQL nor a bundled query" in control.output
+    for control in ("nonsense words", "add", "copy-of-visits"):  # no update: named as no query
+        result = kg("query", out / "graph.ttl", control)
+        assert result.exit_code == EXIT_ERROR and "neither SPARQL nor a bundled query" in result.output
 
 
 def test_query_and_validate_take_a_build_folder_for_its_graph(built, tmp_path):
@@ -501,3 +502,12 @@ def test_the_quotes_query_lists_every_quote_those_of_no_one_known_by_the_words_f
     assert [row[1] for row in words] == ["We will keep talking,"]  # the words, in any case
     named = run_query(open_store(graph), query_text("quotes"), {"speaker": "merkel"}).rows
     assert [row[1] for row in named] == ["The talks were useful,"]  # control: a name finds the person's only
+
+
+def test_an_output_under_a_link_to_nothing_is_refused_before_the_parse(tmp_path):
+    (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    for out, where in ((tmp_path / "link", "is a link to nothing"), (tmp_path / "link" / "out", "is a link to nothing")):
+        with pytest.raises(OutputError, match=where):
+            check_outputs(out, DEFAULT_BASE)
+    (tmp_path / "nowhere").mkdir()  # control: once the link leads to a folder, it is one
+    check_outputs(tmp_path / "link" / "out", DEFAULT_BASE)

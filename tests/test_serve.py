@@ -32,9 +32,10 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 
 
 @contextmanager
-def running(graph, *options, log: Path, stop: int = signal.SIGINT, env: dict | None = None):
+def running(graph, *options, log: Path, stop: int = signal.SIGINT, env: dict | None = None,
+            ended: dict | None = None):
     """``python -m kg serve GRAPH --port 0 OPTIONS``; yields its base URL, stops it after
-    with the signal ``stop``."""
+    with the signal ``stop`` (its exit code then in ``ended["code"]``)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     with open(log, "w") as output:
         process = subprocess.Popen([sys.executable, "-m", "kg", "serve", str(graph), "--port", "0", *map(str, options)],
@@ -49,7 +50,9 @@ def running(graph, *options, log: Path, stop: int = signal.SIGINT, env: dict | N
     finally:
         process.send_signal(stop)
         try:
-            process.wait(30)
+            code = process.wait(30)
+            if ended is not None:
+                ended["code"] = code
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -518,7 +521,10 @@ def test_workers_answer_alike_in_memory_and_on_disk(graph_file, in_memory):
 def test_stopped_by_a_signal_the_endpoint_removes_its_copy_of_the_graph(graph_file, tmp_path, stop):
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    with running(graph_file, log=tmp_path / "serve.log", stop=stop, env={"TMPDIR": str(temporary)}) as url:
+    ended = {}
+    with running(graph_file, log=tmp_path / "serve.log", stop=stop, env={"TMPDIR": str(temporary)},
+                 ended=ended) as url:
         assert httpx.get(url + "query", params={"query": COUNT}, timeout=60).status_code == 200
         assert list(temporary.glob("kg-serve-*"))  # the copy it serves from, while it runs
     assert list(temporary.iterdir()) == [], (tmp_path / "serve.log").read_text()
+    assert ended["code"] == 128 + stop  # 143 and 130, as a shell reports a process the signal ended

@@ -361,5 +361,3 @@ def _colour(cls: URIRef) -> str:
     supers = ontology().superclasses
     listed = [c for c in COLOURS if ontology().is_a(cls, c)]
     return COLOURS[max(listed, key=lambda c: len(supers.get(c, ())), default=KG.Entity)]
-
-
