@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from kg.errors import GraphError, QueryError, ServiceRefused
 from kg.io import hold_graph, release_graph
-from kg.query import refuse_service
+from kg.query import build_graph, refuse_service
 from kg.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -213,7 +213,8 @@ def _is_update(text: str) -> bool:
 
 
 class ServedGraph:
-    """The Oxigraph folder to query now, for a graph file, an Oxigraph folder or a kg store.
+    """The Oxigraph folder to query now, for a graph file (or a build's output folder, its
+    graph file), an Oxigraph folder or a kg store.
 
     A kg store is followed through its rebuilds (each new Oxigraph folder it swaps in). A
     graph file is loaded into a folder of its own, and loaded again into a new one when the
@@ -222,7 +223,7 @@ class ServedGraph:
     """
 
     def __init__(self, source: Path | str):
-        self.source = Path(source)
+        self.source = build_graph(Path(source)) or Path(source)  # a build's output folder: its graph file
         self._store_root: Path | None = None
         self._temporary: Path | None = None
         self._held: dict[Path, IO] = {}

@@ -120,12 +120,18 @@ def reading(graph: Path | str) -> Iterator[ox.Store]:
 BUILD_GRAPHS = ("graph.ttl", "graph.nt")  # what kg build --out writes (--also adds N-Triples)
 
 
+def build_graph(folder: Path) -> Path | None:
+    """The graph file of a build's output folder (``kg build --out``), or None for any other
+    path (a file, an Oxigraph folder, a folder with no graph)."""
+    if not folder.is_dir() or (folder / "CURRENT").exists():
+        return None
+    return next((folder / name for name in BUILD_GRAPHS if (folder / name).is_file()), None)
+
+
 def _open(path: Path) -> ox.Store:
+    path = build_graph(path) or path  # a build's output folder: its graph file
     if path.is_dir():
-        written = next((path / name for name in BUILD_GRAPHS if (path / name).is_file()), None)
-        if written is None or (path / "CURRENT").exists():  # an Oxigraph folder
-            return _open_folder(path)
-        path = written  # a build's output folder: its graph file
+        return _open_folder(path)
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file or store folder")
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE

@@ -528,3 +528,10 @@ def test_stopped_by_a_signal_the_endpoint_removes_its_copy_of_the_graph(graph_fi
         assert list(temporary.glob("kg-serve-*"))  # the copy it serves from, while it runs
     assert list(temporary.iterdir()) == [], (tmp_path / "serve.log").read_text()
     assert ended["code"] == 128 + stop  # 143 and 130, as a shell reports a process the signal ended
+
+
+def test_a_build_folder_is_served_through_its_graph_file(graph_file, tmp_path):
+    with running(graph_file.parent, log=tmp_path / "serve.log") as url:  # out/, as kg query takes it
+        answer = httpx.get(url + "query", params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=60)
+    assert answer.status_code == 200
+    assert int(answer.text.split()[1]) == len(open_store(graph_file)) > 0
