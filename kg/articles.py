@@ -210,9 +210,9 @@ def read_json_lines(path: Path) -> Iterator[Article]:
     """
     text = _decode(path, by_line=True)
     stripped = text.lstrip()
-    if path.suffix.lower() == ".json" and stripped.startswith("[") and (at := undecodable(text)) is not None:
-        raise InputError(path, f"not UTF-8 text (byte {at})", hint=_REENCODE)
     if path.suffix.lower() == ".json" and stripped.startswith("["):
+        if (at := undecodable(text)) is not None:  # one array: refused whole
+            raise InputError(path, f"not UTF-8 text (byte {at})", hint=_REENCODE)
         try:
             records = json.loads(text)
         except json.JSONDecodeError as err:
@@ -228,23 +228,23 @@ def read_json_lines(path: Path) -> Iterator[Article]:
         return
     bad: list[InputError] = []
     lines = [line.removesuffix("\r") for line in text.split("\n")]  # not splitlines: U+2028 may be inside a string
-    records = [n for n, line in enumerate(lines, 1) if line.strip()]
-    if (at := undecodable(text)) is not None and all(undecodable(lines[n - 1]) is not None for n in records):
-        raise InputError(path, f"not UTF-8 text (byte {at})", hint=_REENCODE)  # the whole file: one error
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    records = {number: line for number, line in enumerate(lines, 1) if line.strip()}
+    broken = {number: at for number, line in records.items() if (at := undecodable(line)) is not None}
+    if broken and len(broken) == len(records):  # no line is UTF-8: one error for the file
+        raise InputError(path, f"not UTF-8 text (byte {undecodable(text)})", hint=_REENCODE)
+    for number, line in records.items():
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
             if number == 1 and path.suffix.lower() == ".json":  # a pretty-printed single object
-                if (at := undecodable(text)) is not None:
-                    raise InputError(path, f"not UTF-8 text (byte {at})", hint=_REENCODE) from None
+                if broken:
+                    raise InputError(path, f"not UTF-8 text (byte {undecodable(text)})", hint=_REENCODE) from None
                 yield _single_object(text, path)
                 return
             record = err
-        if (at := undecodable(line)) is not None:  # that record only: the others are UTF-8
-            bad.append(InputError(path, f"not UTF-8 text (byte {at} of the line)", line=number, hint=_REENCODE))
+        if number in broken:  # that record only: the others are UTF-8
+            bad.append(InputError(path, f"not UTF-8 text (byte {broken[number]} of the line)", line=number,
+                                  hint=_REENCODE))
             continue
         if isinstance(record, json.JSONDecodeError):
             bad.append(InputError(path, f"invalid JSON: {record.msg} (column {record.colno})", line=number))

@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from kg.errors import GraphError, QueryError, ServiceRefused
 from kg.io import hold_graph, release_graph
-from kg.query import build_graph, refuse_service
+from kg.query import build_graph, is_update, refuse_service
 from kg.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ def answer(store: ox.Store, query: Query, *, max_rows: int, allow_service: bool)
     except QueryError as error:
         return Reply(400, TEXT, str(error).encode())
     except SyntaxError as error:
-        if _is_update(query.text):
+        if is_update(query.text):
             return Reply(403, TEXT, b"this endpoint is read-only: updates are refused")
         return Reply(400, TEXT, f"invalid SPARQL query: {error}".encode())
     except ValueError as error:  # an IRI in default-graph-uri or named-graph-uri that is none
@@ -195,18 +195,6 @@ def _write(media: str | None, types: dict, kind: str, serialize) -> Reply:
         return Reply(406, TEXT, f"no result format the Accept header takes; {kind} results are {listed}".encode())
     fmt, answered = types[media]
     return Reply(200, answered, serialize(fmt))
-
-
-def _is_update(text: str) -> bool:
-    """True if ``text`` parses as a SPARQL update (parsed only, never run)."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        tree = parseUpdate(text)
-    except (ParseException, ValueError, TypeError):
-        return False
-    return "request" in tree  # not an empty update (nothing but a prologue or comments)
 
 
 # ---------------------------------------------------------------- the graph being served

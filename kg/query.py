@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,14 +51,6 @@ def bundled_queries() -> dict[str, Path]:
     return {path.stem: path for path in sorted(QUERY_DIR.glob("*.rq"))}
 
 
-# A SPARQL 1.1 update: its prologue, then an update operation as the grammar starts one.
-UPDATE = re.compile(r"""\A\s*(?:(?:\#[^\n]*\n|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*
-    (?:WITH\s+\S+\s+)?
-    (?:(?:INSERT|DELETE)\s+(?:DATA\b|WHERE\b|\{)
-      |(?:LOAD|CLEAR|DROP|CREATE)\s+(?:SILENT\s+)?(?:<|GRAPH\b|DEFAULT\b|NAMED\b|ALL\b)
-      |(?:ADD|MOVE|COPY)\s+(?:SILENT\s+)?(?:<|GRAPH\b|DEFAULT\b))""", re.IGNORECASE | re.VERBOSE)
-
-
 def query_text(query: str) -> str:
     """SPARQL text from a bundled query name, a ``.rq`` file path or the text itself."""
     bundled = bundled_queries()
@@ -73,12 +64,28 @@ def query_text(query: str) -> str:
             return path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise QueryError(f"{query}: not UTF-8 text") from None
-    if UPDATE.match(query):
-        raise QueryError("kg query only reads: SPARQL updates (INSERT, DELETE, LOAD, CLEAR...) are refused")
     if not any(word in query.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+        if is_update(query):
+            raise _refused_update()
         names = ", ".join(bundled)
         raise QueryError(f"{query!r} is neither SPARQL nor a bundled query (bundled: {names})")
     return query
+
+
+def is_update(text: str) -> bool:
+    """True if ``text`` parses as a SPARQL update (parsed only, never run)."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        tree = parseUpdate(text)
+    except (ParseException, ValueError, TypeError):
+        return False
+    return "request" in tree  # not an empty update (nothing but a prologue or comments)
+
+
+def _refused_update() -> QueryError:
+    return QueryError("kg query only reads: SPARQL updates (INSERT, DELETE, LOAD, CLEAR...) are refused")
 
 
 def open_store(graph: Path | str) -> ox.Store:
@@ -223,6 +230,8 @@ def run_query(store: ox.Store, query: str, bindings: dict[str, str] | None = Non
     try:
         result = store.query(query, substitutions=substitutions or None)
     except SyntaxError as err:
+        if is_update(query):  # "INSERT { ... } WHERE { { SELECT ... } }": no query, an update
+            raise _refused_update() from None
         raise QueryError(f"invalid SPARQL: {err}") from None
     except (RuntimeError, OSError) as err:  # e.g. a --bind name the query does not use
         raise QueryError(f"query failed: {err}") from None
