@@ -153,19 +153,41 @@ def strip_controls(text: str) -> tuple[str, tuple[str, ...]]:
     return cleaned, (f"{count} control character{'s' if count > 1 else ''} removed",)
 
 
-def parse_date(value: object, path: Path, line: int | None = None) -> dt.date | None:
-    """An ISO date (``2017-12-11`` or a timestamp starting with one), or None."""
+def parse_date(value: object) -> tuple[dt.date | None, str | None]:
+    """The day an article's ``date`` field names, and a warning when it names none kg can read.
+
+    An ISO date or a timestamp starting with one (``2017-12-11T09:30:00-05:00``) gives its day as
+    written; so do dates with a day, month and year in other forms, read by dateparser in English
+    ("March 5, 2024", "Tue, 05 Mar 2024 10:00:00 GMT", "2024/03/05"; all-numeric day/month
+    orders are read month first, as dateparser does, and said so when both could be a month).
+    A relative or partial date ("yesterday", "March 2024") or no date at all gives None with a
+    warning: the article is built undated rather than skipped.
+    """
     if value in (None, ""):
-        return None
-    match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", str(value))
-    try:
-        return dt.date.fromisoformat(match.group(1)) if match else _bad_date(value, path, line)
-    except ValueError:
-        return _bad_date(value, path, line)
+        return None, None
+    text = str(value).strip()
+    iso = re.match(r"(\d{4}-\d{2}-\d{2})(?![\d-])", text)
+    if iso:
+        try:
+            return dt.date.fromisoformat(iso.group(1)), None
+        except ValueError:
+            return None, f"date {text!r} is no day of the calendar; built undated"
+    parsed = _date_parser().get_date_data(text).date_obj
+    if parsed is None:
+        return None, f"date {text!r} is not a day kg can read (YYYY-MM-DD, or a day, month and year); built undated"
+    ambiguous = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}", text)
+    if ambiguous and int(ambiguous.group(1)) <= 12 and int(ambiguous.group(2)) <= 12:
+        return parsed.date(), f"date {text!r} read month first, as {parsed.date().isoformat()}"
+    return parsed.date(), None
 
 
-def _bad_date(value: object, path: Path, line: int | None) -> None:
-    raise InputError(path, f"date {value!r} is not YYYY-MM-DD", line=line)
+@cache
+def _date_parser():
+    from dateparser.date import DateDataParser  # only when a date is not ISO
+
+    # absolute dates with a day, month and year only: "yesterday" must not become today
+    return DateDataParser(languages=["en"], settings={"STRICT_PARSING": True,
+                                                      "PARSERS": ["absolute-time", "custom-formats"]})
 
 
 _DATE_MARKER = re.compile(r"\A\s*date[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
@@ -180,18 +202,18 @@ def read_text(path: Path) -> Iterator[Article]:
     and is also kept as the title.
     """
     raw = _decode(path)
-    date = None
+    date, dated = None, None
     marker = _DATE_MARKER.match(raw)
     if marker:
-        date = parse_date(marker.group(1), path, 1)
+        date, dated = parse_date(marker.group(1))
         raw = raw[marker.end():]
     first, _, rest = raw.lstrip().partition("\n")
     title = None
     if rest.strip() and len(first) <= _HEADLINE_MAX and not first.rstrip().endswith((".", '"', "”")):
         title = first.strip()
         rest_marker = _DATE_MARKER.match(rest)
-        if rest_marker and date is None:  # headline, then the date marker
-            date = parse_date(rest_marker.group(1), path, 2)
+        if rest_marker and marker is None:  # headline, then the date marker
+            date, dated = parse_date(rest_marker.group(1))
             raw = raw[: raw.index(rest)] + rest[rest_marker.end():]
     text, warnings = strip_controls(raw.strip())
     text = text.strip()
@@ -199,7 +221,8 @@ def read_text(path: Path) -> Iterator[Article]:
         raise InputError(path, "empty file (nothing but control characters)" if warnings else "empty file")
     if title:
         title = strip_controls(title)[0]
-    yield Article(id=Article.content_id(text), text=text, title=title, date=date, source=str(path), warnings=warnings)
+    yield Article(id=Article.content_id(text), text=text, title=title, date=date, source=str(path),
+                  warnings=warnings + ((dated,) if dated else ()))
 
 
 @reader(".jsonl", ".json", ".ndjson")
@@ -299,12 +322,13 @@ def record_article(record: object, path: Path, line: int | None, source: str) ->
     text, warnings = strip_controls(text)
     if not text.strip():
         raise InputError(path, "record has no text", line=line, hint='each record needs a non-empty "text" field')
+    date, dated = parse_date(record.get("date"))
     return Article(
         id=str(given) if given not in (None, "") else Article.content_id(text),
         text=text,
-        warnings=warnings,
+        warnings=warnings + ((dated,) if dated else ()),
         title=strip_controls(str(title))[0] if title else None,
-        date=parse_date(record.get("date"), path, line),
+        date=date,
         url=str(url) if url else None,
         source=source,
     )
@@ -349,9 +373,7 @@ def read_html(path: Path) -> Iterator[Article]:
     if words < MIN_HTML_WORDS:
         raise InputError(path, f"{NO_ARTICLE_TEXT}: its main text has {words} word{'s' if words != 1 else ''}, an article at least "
                                f"{MIN_HTML_WORDS}", hint="give a short article's text as .txt or .jsonl")
-    date = None
-    if getattr(document, "date", None):
-        date = parse_date(document.date, path)
+    date, dated = parse_date(getattr(document, "date", None))
     yield Article(
         id=Article.content_id(text),
         text=text,
@@ -359,5 +381,5 @@ def read_html(path: Path) -> Iterator[Article]:
         date=date,
         url=getattr(document, "url", None) or None,
         source=str(path),
-        warnings=warnings,
+        warnings=warnings + ((dated,) if dated else ()),
     )

@@ -143,12 +143,28 @@ def build(
             died or the cluster cannot be reached.
     """
     check_outputs(out_dir, base)
+    inputs = list(inputs)
+    check_inputs(inputs)
     facts_store = FactStore(store) if store is not None else None
     with facts_store.lock() if facts_store is not None else nullcontext():
         return _build(inputs, out_dir, facts_store, model=model, aliases=aliases, base=base,
                       formats=formats, validate_graph=validate_graph, n_process=n_process,
                       cluster=cluster, batch_size=batch_size, on_article=on_article, events_model=events_model,
                       progress=on_progress or (lambda phase, done, total: None), page_nodes=page_nodes)
+
+
+def check_inputs(inputs: Iterable[Path | str]) -> None:
+    """Refuse, before anything is read, an input that is not there: a mistyped name would
+    otherwise leave its articles out of a build that ends well. (A file that is there but
+    cannot be read is skipped and reported; the rest is built.)
+
+    Raises:
+        InputError: naming the first such input, and how many more there are.
+    """
+    missing = [path for path in map(Path, inputs) if not path.exists()]
+    if missing:
+        more = f" ({len(missing) - 1} more input{'s' if len(missing) > 2 else ''} not there either)" if len(missing) > 1 else ""
+        raise InputError(missing[0], f"no such file or folder{more}", hint="nothing was built; check the name")
 
 
 def check_outputs(out_dir: Path | str | None, base: str) -> None:

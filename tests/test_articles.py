@@ -138,7 +138,6 @@ def test_the_html_word_floor_is_the_named_constant(tmp_path):
         ("latin1.txt", "Caf\xe9 news".encode("latin-1"), "not UTF-8", None),
         ("bad.jsonl", b'{"text": "fine"}\n{"text": broken\n', "invalid JSON", 2),
         ("notext.jsonl", b'{"id": "1", "text": "ok"}\n{"id": "2", "title": "no body"}\n', "no text", 2),
-        ("date.jsonl", b'{"text": "ok", "date": "yesterday"}\n', "not YYYY-MM-DD", 1),
         ("list.jsonl", b'["not", "an", "object"]\n', "not a JSON object", 1),
         ("article.pdf", b"%PDF-1.4", "unknown extension", None),
     ],
@@ -154,6 +153,45 @@ def test_bad_input_names_the_file_and_line(tmp_path, name, content, message, lin
     assert message in err.message
     assert err.line == line
     assert str(path) in str(err)
+
+
+@pytest.mark.parametrize(
+    ("given", "day", "warned"),
+    [
+        ("2024-03-05", "2024-03-05", None),
+        ("2024-03-05T23:30:00-05:00", "2024-03-05", None),  # the day as written, not moved to UTC
+        ("March 5, 2024", "2024-03-05", None),
+        ("Tue, 05 Mar 2024 23:30:00 -0500", "2024-03-05", None),
+        ("5th of March 2024", "2024-03-05", None),
+        ("2024/03/05", "2024-03-05", None),
+        ("13/05/2024", "2024-05-13", None),
+        ("03/05/2024", "2024-03-05", "read month first"),
+        ("yesterday", None, "not a day kg can read"),  # relative: never today's date
+        ("March 2024", None, "not a day kg can read"),
+        ("2024-02-31", None, "no day of the calendar"),
+    ],
+)
+def test_a_date_in_another_form_is_read_and_one_that_names_no_day_leaves_the_article_undated(
+        tmp_path, given, day, warned):
+    path = tmp_path / "dated.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Some news.", "date": given}) + "\n"
+                    + json.dumps({"id": "b", "text": "More news.", "date": "2020-01-02"}) + "\n")
+    errors = []
+    first, second = read_articles([path], on_error=errors.append)
+    assert errors == []  # the article is built, with or without its date
+    assert (first.date.isoformat() if first.date else None) == day
+    assert [w for w in first.warnings if warned and warned in w and given in w] or (not warned and not first.warnings)
+    assert second.date.isoformat() == "2020-01-02" and second.warnings == ()  # control
+
+
+def test_an_unreadable_date_marker_in_a_text_file_leaves_it_undated(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("date 2024-13-40\nMerkel visited Paris.\n")
+    (article,) = read_articles([path])
+    assert article.date is None and "no day of the calendar" in article.warnings[0]
+    path.write_text("date 2024-12-04\nMerkel visited Paris.\n")
+    (article,) = read_articles([path])
+    assert article.date.isoformat() == "2024-12-04" and article.warnings == ()
 
 
 def test_good_records_survive_bad_ones(tmp_path):

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS, app
-from kg.errors import OutputError
+from kg.errors import InputError, OutputError
 from kg.pipeline import build, check_outputs
 from kg.query import open_store, query_text, run_query
 from kg.vocab import DEFAULT_BASE
@@ -258,6 +258,21 @@ def test_bad_inputs_are_named_and_the_rest_is_built(tmp_path):
     assert "Putin" in (out / "graph.ttl").read_text()
 
 
+def test_a_mistyped_input_is_refused_before_any_article_is_read(tmp_path):
+    good = DATA / "000_b1435b75c62fd08d.txt"
+    out = tmp_path / "out"
+    phases = []
+    with pytest.raises(InputError, match="no such file or folder") as refused:
+        build([good, tmp_path / "artciles", tmp_path / "also-not-here.txt"], out,
+              on_progress=lambda phase, done, total: phases.append(phase))
+    assert refused.value.path == tmp_path / "artciles" and "1 more input" in refused.value.message
+    assert phases == [] and not out.exists()
+    result = kg("build", good, tmp_path / "artciles", "--out", out)
+    assert result.exit_code == EXIT_ERROR and "artciles" in result.output and not out.exists()
+    result = kg("build", good, "--out", out, "--no-html")  # control: the same build without the typo
+    assert result.exit_code == EXIT_OK and (out / "graph.ttl").is_file()
+
+
 def test_nothing_readable_exits_2_and_writes_nothing(tmp_path):
     (tmp_path / "empty.txt").write_text("")
     out = tmp_path / "out"
@@ -293,7 +308,8 @@ def test_nothing_built_names_every_reason_and_keeps_the_earlier_outputs(tmp_path
     german.write_text("Die Bundeskanzlerin hat am Donnerstag in Berlin gesagt, dass die Regierung weiter "
                       "verhandeln will, bis eine Einigung mit den Partnern in Europa erreicht ist.\n")
     (tmp_path / "nul.txt").write_bytes(b"\x00\x00\x00")
-    for args in ([german], [tmp_path / "nul.txt", tmp_path / "no-such-file.txt"]):
+    (tmp_path / "empty.jsonl").write_text("\n")
+    for args in ([german], [tmp_path / "nul.txt", tmp_path / "empty.jsonl"]):
         result = kg("build", *args, "--out", out, "--no-html")
         assert result.exit_code == EXIT_ERROR, result.output
         output = " ".join(result.output.split())
