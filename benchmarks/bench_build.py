@@ -58,11 +58,12 @@ def main() -> None:
         build_seconds = time.perf_counter() - start
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the build's parsing process
     print(f"articles: {len(articles)} from {origin}, {words} words")
     print(f"parse only : {parse_seconds:8.2f} s  ({words / parse_seconds:,.0f} words/s)")
     print(f"full build : {build_seconds:8.2f} s  ({words / build_seconds:,.0f} words/s), {len(result.triples)} triples")
     print(f"build / parse ratio: {build_seconds / parse_seconds:.2f}   (1.00 = limited by the parse alone)")
-    print(f"peak memory: {peak:.0f} MiB")
+    print(f"peak memory: {peak:.0f} MiB (this process), {child:.0f} MiB (the build's parsing process)")
 
 
 if __name__ == "__main__":

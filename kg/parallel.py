@@ -19,8 +19,10 @@ import gc
 import hashlib
 import json
 import multiprocessing
+import os
 import signal
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,7 +30,10 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import astuple, dataclass, field
 from functools import cache, cached_property
+from itertools import chain, islice
 from pathlib import Path
+
+from spacy.tokens import DocBin
 
 from kg.articles import Article
 from kg.errors import WorkerError
@@ -214,6 +219,13 @@ def extract_partition(setup: Setup, articles: Sequence[Article]) -> list[Outcome
 
 def _outcomes(state: WorkerState, articles: Sequence[Article]) -> Iterator[Outcome]:
     """The outcomes of one partition, one at a time: the parse happens at the first."""
+    foreign = _foreign(state, articles)
+    docs = parse(state.nlp, [a for a in articles if a.id not in foreign], batch_size=max(1, len(articles)))
+    yield from _extracted(state, articles, foreign, docs)
+
+
+def _foreign(state: WorkerState, articles: Sequence[Article]) -> dict[str, str]:
+    """Why each article written in another language than the model's is not parsed, by id."""
     lang = state.nlp.lang
     foreign = {}
     for article in articles:
@@ -221,8 +233,12 @@ def _outcomes(state: WorkerState, articles: Sequence[Article]) -> Iterator[Outco
         if code is not None:
             foreign[article.id] = (f"written in {language_name(code)} ({code}), and the model reads "
                                    f"{language_name(lang)}; --model takes a spaCy pipeline for {code}")
-    readable = [a for a in articles if a.id not in foreign]
-    docs = parse(state.nlp, readable, batch_size=max(1, len(readable)))
+    return foreign
+
+
+def _extracted(state: WorkerState, articles: Sequence[Article], foreign: dict[str, str],
+               docs: Iterator) -> Iterator[Outcome]:
+    """The outcomes of a partition whose readable articles were parsed into ``docs``, in order."""
     for article in articles:
         if article.id in foreign:
             yield Outcome(article, None, foreign[article.id], parsed=False)
@@ -262,8 +278,13 @@ class Processes:
             WorkerError: a worker process died (killed, out of memory).
         """
         if self.processes == 1:
+            parts = iter(parts)
+            first = list(islice(parts, 2))
+            if len(first) > 1 and "fork" in multiprocessing.get_all_start_methods():
+                yield from _pipelined(setup, chain(first, parts))
+                return
             worker_state(setup)
-            for part in parts:
+            for part in chain(first, parts):
                 yield from extract_partition(setup, part)
             return
         check_model(setup.model)  # a missing model fails at once, not in each worker
@@ -292,6 +313,93 @@ def _in_processes(setup: Setup, parts: Iterable[Sequence[Article]], processes: i
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _pipelined(setup: Setup, parts: Iterator[Sequence[Article]]) -> Iterator[Outcome]:
+    """``-j 1`` on more than one partition: a forked process parses, this one extracts.
+
+    One process still parses, as ``-j 1`` says; the work around the parse moves off it. This
+    process loads the model (the parser forks with it), sends each partition's readable
+    articles to the parser (two partitions ahead, so it never waits) and extracts a
+    partition's facts while the next is parsed: the parsed documents come back as a
+    :class:`spacy.tokens.DocBin` (every token attribute the extractors read; a few hundred
+    KiB a partition). Its own warm-up (the GeoNames index, the date parser) and the language
+    identification happen while the parser works. Outcomes as :func:`extract_partition`
+    gives them, in order: the same facts, the same bytes.
+
+    Raises:
+        WorkerError: the parsing process died.
+    """
+    state = worker_state(setup, warm=False)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_parser, initargs=(setup,))
+    window: deque = deque()
+
+    def send(part: Sequence[Article]) -> None:
+        foreign = _foreign(state, part)
+        readable = [a for a in part if a.id not in foreign]
+        window.append((part, foreign, readable, pool.submit(_parse_in_worker, readable)))
+
+    try:
+        pool.submit(int).result()  # fork now, before this process takes on more than the model
+        for part in islice(parts, 2):
+            send(part)
+        if not state.warm:
+            with state.lock:
+                _warm_up(state)
+            state.warm = True
+        while window:
+            part, foreign, readable, parsed = window.popleft()
+            following = next(parts, None)
+            if following is not None:
+                send(following)
+            docs = DocBin().from_bytes(parsed.result()).get_docs(state.nlp.vocab)
+            articles = iter(readable)
+            yield from _extracted(state, part, foreign, (_with_article(doc, next(articles)) for doc in docs))
+    except BrokenProcessPool:
+        error = WorkerError("the parsing process died (killed, or out of memory?)")
+        error.hint = "the ones parsed so far are kept with --store"
+        raise error from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _with_article(doc, article: Article):
+    doc._.article = article
+    return doc
+
+
+def _start_parser(setup: Setup) -> None:
+    global _SETUP
+    _SETUP = setup
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build in the parent, which ends the pool
+    fresh_stdio()
+    _exit_with_parent()
+
+
+def _exit_with_parent(every: float = 0.5) -> None:
+    """End this worker when the build that started it is gone (killed, with no chance to end
+    its pool): a forked worker holds both ends of its queue's pipe, so it would wait for
+    work for ever, and hold the build's stdout and stderr open."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-exit-with-parent", daemon=True).start()
+
+
+def _parse_in_worker(articles: Sequence[Article]) -> bytes:
+    """The parsed documents of some articles, as DocBin bytes (no user data: the article is
+    attached again where they are read)."""
+    state = worker_state(_SETUP, warm=False)  # inherited from the process that forked this one
+    parsed = DocBin(store_user_data=False)
+    with state.lock:
+        for doc in parse(state.nlp, articles, batch_size=max(1, len(articles))):
+            parsed.add(doc)
+    return parsed.to_bytes()
+
+
 _SETUP: Setup | None = None
 
 
@@ -300,6 +408,7 @@ def _start_worker(setup: Setup) -> None:
     _SETUP = setup
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build in the parent, which ends the pool
     fresh_stdio()
+    _exit_with_parent()
     try:
         worker_state(setup)
     except Exception:  # noqa: BLE001 - raised again, with its message, by the first partition

@@ -102,3 +102,76 @@ def test_a_store_build_with_workers_finishes(tmp_path):
     while the tables' thread held its import locks: the workers hung for ever."""
     stored, plain = _build_probe(str(tmp_path / "store")), _build_probe()
     assert stored["facts"] == plain["facts"] > 0
+
+
+GERMAN = ("Die Bundeskanzlerin hat am Donnerstag in Berlin gesagt, dass die Regierung weiter verhandeln "
+          "will, bis eine Einigung mit den Partnern in Europa erreicht ist.")
+
+
+def _articles() -> list[Article]:
+    from kg.articles import read_articles
+
+    samples = list(read_articles([DATA]))
+    return [samples[0], Article("de", GERMAN), *samples[1:]]
+
+
+def test_one_process_parses_in_a_forked_parser_while_this_one_extracts_the_same_facts(monkeypatch):
+    import kg.parallel
+
+    setup = Setup(None, ())
+    parts = partitions(_articles(), 1)  # a partition an article: the parser works ahead
+    alone = [o for part in parts for o in kg.parallel.extract_partition(setup, part)]  # in this process
+    parsed_here = []
+    real_parse = kg.parallel.parse
+    monkeypatch.setattr(kg.parallel, "parse", lambda nlp, articles, **kw: parsed_here.extend(articles)
+                        or real_parse(nlp, articles, **kw))
+    piped = list(Processes(1).extract(setup, parts))
+    assert [o.article.id for o in piped] == [a.id for a in _articles()]
+    assert [(o.facts, o.reason, o.parsed) for o in piped] == [(o.facts, o.reason, o.parsed) for o in alone]
+    assert piped[1].parsed is False and "German" in piped[1].reason  # identified here, never sent
+    assert sum(len(o.facts.facts) for o in piped if o.facts) > 0
+    assert [a.id for a in parsed_here] == []  # the parser process parsed them all (its counts are its own)
+    parsed_here.clear()
+    list(Processes(1).extract(setup, [_articles()]))  # control: one partition is parsed here
+    assert [a.id for a in parsed_here] == [a.id for a in _articles() if a.id != "de"]
+
+
+def test_a_parsing_process_that_dies_is_named_as_such(monkeypatch):
+    import os
+
+    import kg.parallel
+    from kg.errors import WorkerError
+
+    monkeypatch.setattr(kg.parallel, "parse", lambda *a, **kw: os._exit(9))  # the forked parser inherits it
+    with pytest.raises(WorkerError, match="parsing process died"):
+        list(Processes(1).extract(Setup(None, ()), partitions(_articles(), 1)))
+
+
+def test_a_build_whose_parse_is_piped_writes_the_same_bytes(tmp_path):
+    from kg.pipeline import build
+
+    piped = build([DATA], tmp_path / "piped", batch_size=1)  # two partitions: parsed in a forked process
+    alone = build([DATA], tmp_path / "alone")  # one partition: parsed here
+    assert len(piped.articles) == len(alone.articles) == 2
+    for name in ("graph.ttl", "graph.html", "entities.json"):
+        assert (tmp_path / "piped" / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_killed_build_leaves_no_worker_behind(tmp_path, processes):
+    """A build killed outright cannot end its pool; its workers notice and end, rather than
+    wait for work for ever holding the build's stdout open."""
+    script = (
+        "import os, signal, sys\n"
+        "from kg.pipeline import build\n"
+        "def progress(phase, done, total):\n"
+        "    if phase == 'parsing' and done == 1:\n"
+        "        print(' '.join(map(str, [os.getpid()])), flush=True)\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"build([sys.argv[1]], None, n_process={processes}, batch_size=1, on_progress=progress)\n"
+    )
+    started = subprocess.Popen([sys.executable, "-c", script, str(DATA)], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    output, _ = started.communicate(timeout=60)  # returns once every holder of the pipes is gone
+    assert started.returncode == -9 and output.strip().isdigit()
