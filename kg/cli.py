@@ -262,8 +262,8 @@ def _entities(source: Path) -> dict:
 def query(
     graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, …) or a store folder.")],
     query_: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or a bundled query name (visits, meetings, planned, quotes, entities, places, roles).")],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
-    bind: Annotated[list[str] | None, typer.Option(help="NAME=VALUE: bind ?NAME to the string VALUE (safe substitution). Repeatable.")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="SELECT: a table, CSV or SPARQL JSON rows; ASK: true/false, or SPARQL JSON with json; CONSTRUCT and DESCRIBE: N-Triples, or JSON-LD with json.")] = OutputFormat.table,
+    bind: Annotated[list[str] | None, typer.Option(metavar="NAME=VALUE", help='Bind ?NAME to VALUE (substituted, never spliced into the text): 71 an integer, 2017-12-11 a date, <IRI> an IRI, "71" a string, anything else a string. Repeatable.')] = None,
     allow_service: Annotated[bool, typer.Option("--allow-service", help="Run SERVICE clauses (they fetch from other endpoints over the network); refused without it.")] = False,
 ) -> None:
     """Run a SPARQL 1.1 query over a built graph."""
@@ -277,7 +277,10 @@ def query(
     except KGError as error:
         _fail(error)
     if isinstance(result, bool):
-        out.print("true" if result else "false")
+        if fmt is OutputFormat.json:  # the SPARQL 1.1 query results JSON format
+            sys.stdout.write(json.dumps({"head": {}, "boolean": result}) + "\n")
+        else:
+            out.print("true" if result else "false")
     elif isinstance(result, Table):
         if fmt is OutputFormat.csv:
             sys.stdout.write(result.to_csv())
@@ -289,7 +292,11 @@ def query(
                 table.add_row(*("" if v is None else escape(str(v)) for v in row))  # article text is no markup
             out.print(table)
             out.print(_count(len(result.rows), "row"), style="dim")
-    else:
+    elif fmt is OutputFormat.json:  # CONSTRUCT, DESCRIBE: triples as JSON-LD
+        import pyoxigraph as ox
+
+        sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.JSON_LD).decode("utf-8") + "\n")
+    else:  # as N-Triples
         for triple in result:
             sys.stdout.write(f"{triple} .\n")
 
@@ -393,11 +400,13 @@ def push(
     out.print(f"{result.summary()} -> {escape(url)}", highlight=False)
 
 
-def _binding(text: str) -> tuple[str, str]:
+def _binding(text: str):
+    from kg.query import bound_term
+
     name, sep, value = text.partition("=")
     if not sep or not name.isidentifier():
         raise KGError(f"--bind {text!r}: expected NAME=VALUE")
-    return name, value
+    return name, bound_term(value)
 
 
 @app.command(epilog="Example: kg validate out/graph.ttl")

@@ -11,8 +11,10 @@ the network, is refused unless the caller allows it (:func:`refuse_service`).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -218,15 +220,19 @@ def refuse_service(query: str) -> None:
         raise error
 
 
-def run_query(store: ox.Store, query: str, bindings: dict[str, str] | None = None, *, allow_service: bool = False):
+def run_query(store: ox.Store, query: str, bindings: dict[str, str | ox.Literal | ox.NamedNode] | None = None,
+              *, allow_service: bool = False):
     """Run SPARQL text; SELECT gives a :class:`Table`, ASK a bool, CONSTRUCT/DESCRIBE triples.
 
-    ``bindings`` maps variable names to string values, substituted as literals. A query
-    with a ``SERVICE`` clause raises :class:`QueryError` unless ``allow_service``.
+    ``bindings`` maps variable names to values substituted for them (never spliced into the
+    text): a string as a string literal, a pyoxigraph term as itself (:func:`bound_term` reads
+    one from ``--bind``). A query with a ``SERVICE`` clause raises :class:`QueryError` unless
+    ``allow_service``.
     """
     if not allow_service:
         refuse_service(query)
-    substitutions = {ox.Variable(name): ox.Literal(value) for name, value in (bindings or {}).items()}
+    substitutions = {ox.Variable(name): ox.Literal(value) if isinstance(value, str) else value
+                     for name, value in (bindings or {}).items()}
     try:
         result = store.query(query, substitutions=substitutions or None)
     except SyntaxError as err:
@@ -245,6 +251,37 @@ def run_query(store: ox.Store, query: str, bindings: dict[str, str] | None = Non
 
 
 INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+DATE = "http://www.w3.org/2001/XMLSchema#date"
+
+
+def bound_term(value: str) -> ox.Literal | ox.NamedNode:
+    """The term ``--bind NAME=VALUE`` binds: ``<IRI>`` an IRI, ``71`` an ``xsd:integer``,
+    ``2017-12-11`` an ``xsd:date`` (as kg writes offsets and days), ``"..."`` the string
+    between the quotes (``"71"``), anything else the string as given.
+
+    >>> [bound_term(v) for v in ("71", "2017-12-11", '"71"', "Putin", "<https://w3id.org/kg/x>")]
+    [<Literal value=71 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>, \
+<Literal value=2017-12-11 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>, \
+<Literal value=71 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>, \
+<Literal value=Putin datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>, \
+<NamedNode value=https://w3id.org/kg/x>]
+    """
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return ox.Literal(value[1:-1])
+    if len(value) >= 2 and value[0] == "<" and value[-1] == ">":
+        try:
+            return ox.NamedNode(value[1:-1])
+        except ValueError:
+            return ox.Literal(value)
+    if re.fullmatch(r"[+-]?\d+", value):
+        return ox.Literal(str(int(value)), datatype=ox.NamedNode(INTEGER))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return ox.Literal(value)
+        return ox.Literal(value, datatype=ox.NamedNode(DATE))
+    return ox.Literal(value)
 
 
 def _plain(term) -> str | int | None:

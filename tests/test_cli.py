@@ -77,6 +77,42 @@ def test_query_csv_and_binding(built):
     assert len(lines) >= 2 and all(line.startswith("Bashar al-Assad,") for line in lines[1:])
 
 
+OFFSETS = """PREFIX kg: <https://w3id.org/kg/ontology#>
+SELECT ?fact ?start ?day WHERE { ?fact kg:startChar ?start OPTIONAL { ?fact kg:date ?day } }"""
+
+
+def test_a_bound_number_date_or_iri_is_typed_as_the_graph_writes_it(built):
+    out, _ = built
+    rows = json.loads(kg("query", out / "graph.ttl", OFFSETS, "-f", "json").output)
+    start = rows[0]["start"]
+    dated = next(r for r in rows if r["day"])
+    one = kg("query", out / "graph.ttl", OFFSETS, "--bind", f"start={start}", "-f", "json")
+    assert json.loads(one.output) and {r["start"] for r in json.loads(one.output)} == {start}  # the integer kg wrote
+    as_text = kg("query", out / "graph.ttl", OFFSETS, "--bind", f'start="{start}"', "-f", "json")
+    assert json.loads(as_text.output) == []  # control: "71" is a string, which no offset is
+    of_day = json.loads(kg("query", out / "graph.ttl", OFFSETS, "--bind", f"day={dated['day']}", "-f", "json").output)
+    assert of_day and all(r["day"] == dated["day"] for r in of_day)
+    iri = json.loads(kg("query", out / "graph.ttl", "SELECT ?who WHERE { ?who a <https://w3id.org/kg/ontology#Person> }",
+                        "-f", "json").output)[0]["who"]
+    ask = "ASK { ?who a <https://w3id.org/kg/ontology#Person> }"
+    assert json.loads(kg("query", out / "graph.ttl", ask, "--bind", f"who=<{iri}>", "-f", "json").output) == \
+        {"head": {}, "boolean": True}
+    assert json.loads(kg("query", out / "graph.ttl", ask, "--bind", f"who={iri}", "-f", "json").output) == \
+        {"head": {}, "boolean": False}  # control: without <>, the IRI's text is a string
+
+
+def test_a_construct_gives_json_ld_with_json_and_n_triples_otherwise(built):
+    out, _ = built
+    construct = ("CONSTRUCT { ?p <http://example.org/name> ?n } WHERE { ?p a <https://w3id.org/kg/ontology#Person> ; "
+                 "<http://www.w3.org/2000/01/rdf-schema#label> ?n }")
+    as_json = kg("query", out / "graph.ttl", construct, "-f", "json")
+    assert as_json.exit_code == EXIT_OK, as_json.output
+    names = {v["@value"] for node in json.loads(as_json.output) for v in node.get("http://example.org/name", [])}
+    assert "Vladimir Putin" in names
+    lines = kg("query", out / "graph.ttl", construct).output.strip().splitlines()
+    assert len(lines) == len(names) and all(line.endswith(" .") for line in lines)
+
+
 def rows_without(output: str, column: str) -> list[list[str]]:
     """The rows of a CSV result without one column (the one a binding fixes)."""
     import csv
