@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import warnings
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph
@@ -33,7 +36,7 @@ def validate(graph: Graph) -> Report:
     return Report(conforms, sorted(found.values(), key=_order), text)
 
 
-def validate_parts(parts: Iterable[Graph]) -> Report:
+def validate_parts(parts: Iterable[Graph], *, processes: int = 1) -> Report:
     """Validate a graph given as parts, each validated alone; a result found in several
     parts counts once (the same focus node, path, value, shape and constraint).
 
@@ -42,12 +45,16 @@ def validate_parts(parts: Iterable[Graph]) -> Report:
     adds to each part the descriptions (type, names, links, jurisdiction) the graph builder
     gives the entities its triples name, so that a shape spanning articles, one label per
     entity, checks each entity in whole (articles' parts state nothing of that kind about an
-    entity: what another part might add to an entity is not seen). Each part goes through pySHACL as it comes, so memory holds one part;
-    a part is changed (the ontology's classes are added to it).
+    entity: what another part might add to an entity is not seen). Each part goes through
+    pySHACL as it comes, so memory holds a part (or ``processes`` parts); a part is changed
+    (the ontology's classes are added to it).
+
+    ``processes`` > 1: that many parts are validated at once, each in a process forked for it
+    (it has the part without copying it; pySHACL is pure Python, so threads would not run at
+    once), while the caller makes the next part. Same report, whatever the number.
     """
     conforms, found, texts = True, {}, []
-    for part in parts:
-        part_conforms, results, text = _validate(part, inplace=True)
+    for part_conforms, results, text in _verdicts(parts, processes):
         conforms &= part_conforms
         new = [key for key in results if key not in found]
         found.update((key, results[key]) for key in new)
@@ -56,6 +63,56 @@ def validate_parts(parts: Iterable[Graph]) -> Report:
     header = f"Validation Report\nConforms: {conforms}\n"
     text = header + (f"Results ({len(found)}):\n" + "".join(texts) if found else "")
     return Report(conforms, sorted(found.values(), key=_order), text)
+
+
+def _verdicts(parts: Iterable[Graph], processes: int) -> Iterator[tuple[bool, dict[tuple, Violation], str]]:
+    """:func:`_validate` of each part, in the parts' order: here, or in forked processes."""
+    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for part in parts:
+            yield _validate(part, inplace=True)
+        return
+    import pyshacl  # noqa: F401 - imported before a fork, never in a forked child
+
+    context = multiprocessing.get_context("fork")
+    running: deque = deque()
+    try:
+        for part in parts:
+            if len(running) >= processes:
+                yield _verdict(*running.popleft())
+            receive, send = context.Pipe(duplex=False)
+            gc.freeze()  # the child's collections then leave the objects it shares with this one alone
+            try:
+                child = context.Process(target=_validate_in_child, args=(part, send), daemon=True)
+                child.start()
+            finally:
+                gc.unfreeze()
+            send.close()
+            running.append((child, receive, part))
+        while running:
+            yield _verdict(*running.popleft())
+    finally:
+        for child, receive, _ in running:  # the caller stopped early: no child outlives it
+            child.kill()
+            child.join()
+            receive.close()
+
+
+def _validate_in_child(part: Graph, send) -> None:
+    try:
+        send.send(_validate(part, inplace=True))
+    finally:
+        send.close()
+
+
+def _verdict(child, receive, part: Graph) -> tuple[bool, dict[tuple, Violation], str]:
+    try:
+        verdict = receive.recv()
+    except EOFError:  # the child died (out of memory?): validated here instead
+        verdict = None
+    finally:
+        receive.close()
+        child.join()
+    return verdict if verdict is not None else _validate(part, inplace=True)
 
 
 def _validate(graph: Graph, *, inplace: bool = False) -> tuple[bool, dict[tuple, Violation], str]:
