@@ -80,7 +80,7 @@ def build(
     aliases: Annotated[Path | None, typer.Option(help="CSV alias file: surface,canonical,type,wikidata.")] = None,
     base: Annotated[str | None, typer.Option(help="Base IRI of the graph's resources.")] = None,
     store: Annotated[Path | None, typer.Option(help="Persistent store folder: add the articles to the graph kept there.")] = None,
-    processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="Worker processes that parse and extract the articles.")] = 1,
+    processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="Processes that parse the articles. 1: one parses while the build's own process extracts the facts; N: each parses and extracts.")] = 1,
     cluster: Annotated[str | None, typer.Option("--cluster", help="Parse and extract on a Dask cluster: a scheduler's address (tcp://HOST:8786), or local:N for N worker processes here. Needs kg[dask].")] = None,
     no_html: Annotated[bool, typer.Option("--no-html", help="Skip the graph page.")] = False,
     page_nodes: Annotated[int, typer.Option("--page-nodes", min=1, help="Nodes the graph page opens with, at most (the most important).")] = PAGE_NODES,

@@ -65,6 +65,11 @@ def validate_parts(parts: Iterable[Graph], *, processes: int = 1) -> Report:
     return Report(conforms, sorted(found.values(), key=_order), text)
 
 
+# a part smaller than this is validated in the build's process: a fork would cost more than
+# the tenth of a second its validation takes
+FORK_MIN_TRIPLES = 2_000
+
+
 def _verdicts(parts: Iterable[Graph], processes: int) -> Iterator[tuple[bool, dict[tuple, Violation], str]]:
     """:func:`_validate` of each part, in the parts' order: here, or in forked processes."""
     if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -77,6 +82,11 @@ def _verdicts(parts: Iterable[Graph], processes: int) -> Iterator[tuple[bool, di
     running: deque = deque()
     try:
         for part in parts:
+            if len(part) < FORK_MIN_TRIPLES:  # validated here, after the parts before it
+                while running:
+                    yield _verdict(*running.popleft())
+                yield _validate(part, inplace=True)
+                continue
             if len(running) >= processes:
                 yield _verdict(*running.popleft())
             receive, send = context.Pipe(duplex=False)
