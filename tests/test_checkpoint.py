@@ -97,6 +97,7 @@ def test_an_interrupted_build_resumes_with_only_the_articles_left(tmp_path, inpu
     assert parsed_again == [] and again.resumed == 0
 
 
+@pytest.mark.slow  # a whole process or two: make test runs it
 def test_a_killed_build_keeps_every_committed_batch_and_the_rerun_says_so(tmp_path, inputs, one_shot):
     store = tmp_path / "store"
     script = (

@@ -54,6 +54,7 @@ def worker_loads(address: str) -> dict[str, int]:
         return client.run(loads)
 
 
+@pytest.mark.slow  # a whole process or two: make test runs it
 def test_the_sample_articles_built_on_a_cluster_are_the_local_bytes(scheduler, local_sample, tmp_path):
     # one article a partition: both workers get work; each loads the model once, for both builds
     for run in ("first", "second"):

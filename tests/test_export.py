@@ -169,6 +169,7 @@ def test_same_graph_gives_byte_identical_trig_and_nquads(sample_build, named, tm
         assert again.read_bytes() == path.read_bytes(), fmt
 
 
+@pytest.mark.slow  # a whole process or two: make test runs it
 def test_trig_and_nquads_are_byte_identical_across_processes(sample_turtle, tmp_path):
     import os
     import sys

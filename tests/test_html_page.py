@@ -282,6 +282,7 @@ def test_same_graph_gives_identical_bytes(tmp_path):
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
 
 
+@pytest.mark.slow  # a whole process or two: make test runs it
 def test_same_graph_gives_identical_bytes_across_processes(tmp_path):
     """String hashing, hence set and dict order in rdflib, changes with PYTHONHASHSEED."""
     g = large_graph(60)

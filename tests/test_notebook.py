@@ -13,6 +13,7 @@ from .conftest import ROOT
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 
 
+@pytest.mark.slow  # a whole process or two: make test runs it
 def test_the_notebook_executes_in_a_kernel_started_where_jupyter_starts_it(tmp_path, monkeypatch):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")

@@ -393,6 +393,7 @@ def test_the_query_page_runs_queries_offline_and_shows_text_as_text(server, brow
 # ---------------------------------------------------------------- a store being rebuilt
 
 
+@pytest.mark.slow  # a whole process or two: make test runs it
 def test_a_store_is_served_through_its_rebuild(tmp_path):
     from kg.pipeline import build, remove
 
