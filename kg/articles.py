@@ -175,7 +175,7 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None]:
     parsed = _date_parser().get_date_data(text).date_obj
     if parsed is None:
         return None, f"date {text!r} is not a day kg can read (YYYY-MM-DD, or a day, month and year); built undated"
-    ambiguous = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}", text)
+    ambiguous = re.match(r"(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b", text)  # a time may follow
     if ambiguous and int(ambiguous.group(1)) <= 12 and int(ambiguous.group(2)) <= 12:
         return parsed.date(), f"date {text!r} read month first, as {parsed.date().isoformat()}"
     return parsed.date(), None

@@ -37,7 +37,7 @@ from kg.vocab import DEFAULT_BASE, KG
 
 # parts validated at once after the parse, when the cores are free (the machine's, at most 2:
 # a third process adds little where pySHACL's parts are a second each)
-VALIDATORS = min(2, os.cpu_count() or 1)
+VALIDATORS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def stream_graph(

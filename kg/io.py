@@ -185,6 +185,13 @@ def remove_unheld(folder: Path) -> bool:
     return True
 
 
+def can_fork() -> bool:
+    """Whether worker processes may be forked from this one: on Linux. (macOS offers fork,
+    but its system libraries are not safe in a forked child once they have started threads;
+    Python itself spawns there.)"""
+    return sys.platform.startswith("linux")
+
+
 def fresh_stdio() -> None:
     """In a forked child: write through new stream objects on the same descriptors. The
     parent's may be locked by one of its threads (the progress bar) at the fork, and the

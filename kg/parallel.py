@@ -40,7 +40,7 @@ from kg.errors import WorkerError
 from kg.extract import EXTRACTORS, EntityFinder, EventModel, extract
 from kg.facts import ArticleFacts
 from kg.gazetteer import RESOURCES, Alias
-from kg.io import fresh_stdio
+from kg.io import can_fork, fresh_stdio
 from kg.nlp import check_model, foreign_language, language_name, load_model, parse
 
 # characters of text parsed as one spaCy batch at most: a worker's peak memory follows its
@@ -280,7 +280,7 @@ class Processes:
         if self.processes == 1:
             parts = iter(parts)
             first = list(islice(parts, 2))
-            if len(first) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            if len(first) > 1 and can_fork():
                 yield from _pipelined(setup, chain(first, parts))
                 return
             worker_state(setup)
@@ -293,9 +293,9 @@ class Processes:
 
 def _in_processes(setup: Setup, parts: Iterable[Sequence[Article]], processes: int) -> Iterator[Outcome]:
     # Each worker loads its own model as it starts (forked ones too: this process holds none).
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    method = "fork" if can_fork() else "spawn"
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(method),
-                               initializer=_start_worker, initargs=(setup,))
+                               initializer=_start_worker, initargs=(setup, os.getpid()))
     window: deque = deque()  # a few partitions in flight: memory stays flat however many there are
     parts = iter(parts)
     try:
@@ -330,7 +330,7 @@ def _pipelined(setup: Setup, parts: Iterator[Sequence[Article]]) -> Iterator[Out
     """
     state = worker_state(setup, warm=False)
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_parser, initargs=(setup,))
+                               initializer=_start_parser, initargs=(setup, os.getpid()))
     window: deque = deque()
 
     def send(part: Sequence[Article]) -> None:
@@ -367,19 +367,19 @@ def _with_article(doc, article: Article):
     return doc
 
 
-def _start_parser(setup: Setup) -> None:
+def _start_parser(setup: Setup, parent: int) -> None:
     global _SETUP
     _SETUP = setup
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build in the parent, which ends the pool
     fresh_stdio()
-    _exit_with_parent()
+    _exit_with_parent(parent)
 
 
-def _exit_with_parent(every: float = 0.5) -> None:
-    """End this worker when the build that started it is gone (killed, with no chance to end
-    its pool): a forked worker holds both ends of its queue's pipe, so it would wait for
-    work for ever, and hold the build's stdout and stderr open."""
-    parent = os.getppid()
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """End this worker when ``parent``, the build that started it, is gone (killed, with no
+    chance to end its pool): a forked worker holds both ends of its queue's pipe, so it would
+    wait for work for ever, and hold the build's stdout and stderr open. (The parent's id
+    comes from the parent: asked here, it would be that of whoever adopted an orphan.)"""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -403,12 +403,12 @@ def _parse_in_worker(articles: Sequence[Article]) -> bytes:
 _SETUP: Setup | None = None
 
 
-def _start_worker(setup: Setup) -> None:
+def _start_worker(setup: Setup, parent: int) -> None:
     global _SETUP
     _SETUP = setup
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build in the parent, which ends the pool
     fresh_stdio()
-    _exit_with_parent()
+    _exit_with_parent(parent)
     try:
         worker_state(setup)
     except Exception:  # noqa: BLE001 - raised again, with its message, by the first partition

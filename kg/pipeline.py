@@ -13,7 +13,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import ExitStack, closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -247,7 +247,8 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
             resumed = len(new)
             progress("parsing", 0, len(articles))
             waits = cluster is not None or n_process > 1  # this process only waits for the parse
-            outcomes = workers.extract(setup, partitions(articles, batch_size))
+            # closed on the way out, whatever stops the loop: the generator ends its workers
+            outcomes = stack.enter_context(closing(workers.extract(setup, partitions(articles, batch_size))))
             for done, outcome in enumerate(outcomes, 1):
                 if done == 1 and waits:
                     # Load what resolution reads meanwhile; only now, as a thread alive at a fork

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+import signal
 import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph
 from rdflib.namespace import SH
 
+from kg.io import can_fork, fresh_stdio
 from kg.vocab import ontology, shapes
 
 
@@ -72,7 +75,7 @@ FORK_MIN_TRIPLES = 2_000
 
 def _verdicts(parts: Iterable[Graph], processes: int) -> Iterator[tuple[bool, dict[tuple, Violation], str]]:
     """:func:`_validate` of each part, in the parts' order: here, or in forked processes."""
-    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if processes <= 1 or not can_fork():
         for part in parts:
             yield _validate(part, inplace=True)
         return
@@ -108,10 +111,17 @@ def _verdicts(parts: Iterable[Graph], processes: int) -> Iterator[tuple[bool, di
 
 
 def _validate_in_child(part: Graph, send) -> None:
+    """A forked child's work: its verdict on the part, sent back; then it ends at once (no
+    flush of streams a thread of the build may have held locked at the fork)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which ends its children
+    fresh_stdio()
+    code = 1
     try:
         send.send(_validate(part, inplace=True))
+        code = 0
     finally:
         send.close()
+        os._exit(code)
 
 
 def _verdict(child, receive, part: Graph) -> tuple[bool, dict[tuple, Violation], str]:

@@ -166,6 +166,7 @@ def test_bad_input_names_the_file_and_line(tmp_path, name, content, message, lin
         ("2024/03/05", "2024-03-05", None),
         ("13/05/2024", "2024-05-13", None),
         ("03/05/2024", "2024-03-05", "read month first"),
+        ("3/5/2024 10:00 AM", "2024-03-05", "read month first"),
         ("yesterday", None, "not a day kg can read"),  # relative: never today's date
         ("March 2024", None, "not a day kg can read"),
         ("2024-02-31", None, "no day of the calendar"),

@@ -102,6 +102,18 @@ def test_a_bound_number_date_or_iri_is_typed_as_the_graph_writes_it(built):
         {"head": {}, "boolean": False}  # control: without <>, the IRI's text is a string
 
 
+@pytest.mark.parametrize("name", ["visits", "quotes", "planned"])
+def test_a_numeric_article_id_binds_though_it_reads_as_an_integer(tmp_path, name):
+    record = {"id": "42", "date": "2019-05-06", "text": (
+        'Angela Merkel visited Paris on Monday. "We agree on most things," Merkel said. '
+        "She is to visit Rome next week.")}
+    (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n")
+    assert kg("build", tmp_path / "a.jsonl", "--out", tmp_path / "out", "--no-html").exit_code == EXIT_OK
+    found = json.loads(kg("query", tmp_path / "out", name, "--bind", "article=42", "-f", "json").output)
+    assert found and all(str(row["article"]) == "42" for row in found)
+    assert json.loads(kg("query", tmp_path / "out", name, "--bind", "article=43", "-f", "json").output) == []
+
+
 def test_a_construct_gives_json_ld_with_json_and_n_triples_otherwise(built):
     out, _ = built
     construct = ("CONSTRUCT { ?p <http://example.org/name> ?n } WHERE { ?p a <https://w3id.org/kg/ontology#Person> ; "
