@@ -177,3 +177,26 @@ def test_a_killed_build_leaves_no_worker_behind(tmp_path, processes):
                                stderr=subprocess.PIPE, text=True)
     output, _ = started.communicate(timeout=60)  # returns once every holder of the pipes is gone
     assert started.returncode == -9 and output.strip().isdigit()
+
+
+def test_a_build_stopped_while_parsing_leaves_no_parser_behind(tmp_path):
+    import multiprocessing
+
+    from kg.pipeline import build
+
+    class Stop(Exception):
+        pass
+
+    during = []
+
+    def progress(phase, done, total):
+        if phase == "parsing" and done == 2:
+            during.extend(multiprocessing.active_children())  # the forked parser, at work
+            raise Stop
+
+    (tmp_path / "five.jsonl").write_text("".join(
+        json.dumps({"id": str(i), "text": f"Angela Merkel visited Paris on day {i}."}) + "\n" for i in range(5)))
+    with pytest.raises(Stop) as stopped:  # the traceback, and the build's frames, are kept
+        build([tmp_path / "five.jsonl"], None, batch_size=1, on_progress=progress)
+    assert during, "the parse should have run in a forked process"
+    assert stopped.value and multiprocessing.active_children() == []
