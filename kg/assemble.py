@@ -20,7 +20,6 @@ made to break each shape).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -35,20 +34,13 @@ from kg.validate import Report, validate_parts
 from kg.vocab import DEFAULT_BASE, KG
 
 
-# parts validated at once after the parse, when the cores are free (the machine's, at most 2:
-# a third process adds little where pySHACL's parts are a second each)
-VALIDATORS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-
-
 def stream_graph(
     pairs: Iterable[tuple[Article, ArticleFacts]], resolution: Resolution, *, base: str = DEFAULT_BASE,
     validate: bool = True, directory: Path | str | None = None,
-    entity_part: int = ENTITY_PART, article_part: int = ARTICLE_PART, validators: int = VALIDATORS,
+    entity_part: int = ENTITY_PART, article_part: int = ARTICLE_PART,
 ) -> tuple[StreamedGraph, list[Rejected], Report | None]:
     """The graph of resolved facts in a new store (in a temporary folder under ``directory``),
     the facts the ontology rejected, and the SHACL report (None without ``validate``).
-    ``validators``: how many parts are validated at once, in processes of their own, while
-    the next parts are made (:func:`kg.validate.validate_parts`).
 
     ``pairs`` are consumed once, ``article_part`` articles at a time: a generator keeps
     memory to one part. The same facts give the same graph, however they are split.
@@ -57,7 +49,7 @@ def stream_graph(
     graph = StreamedGraph.temporary(builder.namespaces, directory)
     parts = _parts(builder, graph, pairs, entity_part, article_part)
     if validate:
-        report = validate_parts((_described(part, builder) for part in parts), processes=validators)
+        report = validate_parts(_described(part, builder) for part in parts)
     else:
         report = None
         for _ in parts:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
-import signal
 import warnings
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph
 from rdflib.namespace import SH
 
-from kg.io import can_fork, fresh_stdio
 from kg.vocab import ontology, shapes
 
 
@@ -39,7 +33,7 @@ def validate(graph: Graph) -> Report:
     return Report(conforms, sorted(found.values(), key=_order), text)
 
 
-def validate_parts(parts: Iterable[Graph], *, processes: int = 1) -> Report:
+def validate_parts(parts: Iterable[Graph]) -> Report:
     """Validate a graph given as parts, each validated alone; a result found in several
     parts counts once (the same focus node, path, value, shape and constraint).
 
@@ -48,16 +42,12 @@ def validate_parts(parts: Iterable[Graph], *, processes: int = 1) -> Report:
     adds to each part the descriptions (type, names, links, jurisdiction) the graph builder
     gives the entities its triples name, so that a shape spanning articles, one label per
     entity, checks each entity in whole (articles' parts state nothing of that kind about an
-    entity: what another part might add to an entity is not seen). Each part goes through
-    pySHACL as it comes, so memory holds a part (or ``processes`` parts); a part is changed
-    (the ontology's classes are added to it).
-
-    ``processes`` > 1: that many parts are validated at once, each in a process forked for it
-    (it has the part without copying it; pySHACL is pure Python, so threads would not run at
-    once), while the caller makes the next part. Same report, whatever the number.
+    entity: what another part might add to an entity is not seen). Each part goes through pySHACL as it comes, so memory holds one part;
+    a part is changed (the ontology's classes are added to it).
     """
     conforms, found, texts = True, {}, []
-    for part_conforms, results, text in _verdicts(parts, processes):
+    for part in parts:
+        part_conforms, results, text = _validate(part, inplace=True)
         conforms &= part_conforms
         new = [key for key in results if key not in found]
         found.update((key, results[key]) for key in new)
@@ -66,73 +56,6 @@ def validate_parts(parts: Iterable[Graph], *, processes: int = 1) -> Report:
     header = f"Validation Report\nConforms: {conforms}\n"
     text = header + (f"Results ({len(found)}):\n" + "".join(texts) if found else "")
     return Report(conforms, sorted(found.values(), key=_order), text)
-
-
-# a part smaller than this is validated in the build's process: a fork would cost more than
-# the tenth of a second its validation takes
-FORK_MIN_TRIPLES = 2_000
-
-
-def _verdicts(parts: Iterable[Graph], processes: int) -> Iterator[tuple[bool, dict[tuple, Violation], str]]:
-    """:func:`_validate` of each part, in the parts' order: here, or in forked processes."""
-    if processes <= 1 or not can_fork():
-        for part in parts:
-            yield _validate(part, inplace=True)
-        return
-    import pyshacl  # noqa: F401 - imported before a fork, never in a forked child
-
-    context = multiprocessing.get_context("fork")
-    running: deque = deque()
-    try:
-        for part in parts:
-            if len(part) < FORK_MIN_TRIPLES:  # validated here, after the parts before it
-                while running:
-                    yield _verdict(*running.popleft())
-                yield _validate(part, inplace=True)
-                continue
-            if len(running) >= processes:
-                yield _verdict(*running.popleft())
-            receive, send = context.Pipe(duplex=False)
-            gc.freeze()  # the child's collections then leave the objects it shares with this one alone
-            try:
-                child = context.Process(target=_validate_in_child, args=(part, send), daemon=True)
-                child.start()
-            finally:
-                gc.unfreeze()
-            send.close()
-            running.append((child, receive, part))
-        while running:
-            yield _verdict(*running.popleft())
-    finally:
-        for child, receive, _ in running:  # the caller stopped early: no child outlives it
-            child.kill()
-            child.join()
-            receive.close()
-
-
-def _validate_in_child(part: Graph, send) -> None:
-    """A forked child's work: its verdict on the part, sent back; then it ends at once (no
-    flush of streams a thread of the build may have held locked at the fork)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which ends its children
-    fresh_stdio()
-    code = 1
-    try:
-        send.send(_validate(part, inplace=True))
-        code = 0
-    finally:
-        send.close()
-        os._exit(code)
-
-
-def _verdict(child, receive, part: Graph) -> tuple[bool, dict[tuple, Violation], str]:
-    try:
-        verdict = receive.recv()
-    except EOFError:  # the child died (out of memory?): validated here instead
-        verdict = None
-    finally:
-        receive.close()
-        child.join()
-    return verdict if verdict is not None else _validate(part, inplace=True)
 
 
 def _validate(graph: Graph, *, inplace: bool = False) -> tuple[bool, dict[tuple, Violation], str]:

@@ -106,30 +106,3 @@ def test_a_corpus_slice_gives_the_same_violations_by_parts_as_whole(tmp_path, mo
     whole = validate(streamed.rdflib_graph())
     assert len(whole.violations) > len(lines)
     assert report.violations == whole.violations
-
-
-@pytest.mark.parametrize("fork_from", [0, 60])  # every part forked; small ones here, between forked ones
-def test_parts_validated_in_forked_processes_give_the_same_report(sample_build, monkeypatch, fork_from):
-    import importlib
-
-    monkeypatch.setattr(importlib.import_module("kg.validate"), "FORK_MIN_TRIPLES", fork_from)
-    monkeypatch.setattr(kg.assemble, "GraphBuilder", BrokenBuilder)
-    reports = [stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1,
-                            validators=n)[2] for n in (1, 3)]
-    assert not reports[0].conforms and reports[0].violations
-    assert reports[1] == reports[0]  # the violations, and the text in the parts' order
-
-
-def test_a_validating_process_that_dies_leaves_its_part_to_the_build(sample_build, monkeypatch):
-    import importlib
-    import os
-
-    validation = importlib.import_module("kg.validate")  # the package's kg.validate is the function
-    monkeypatch.setattr(validation, "FORK_MIN_TRIPLES", 0)  # the samples' parts are small
-    monkeypatch.setattr(kg.assemble, "GraphBuilder", BrokenBuilder)
-    alone = stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1,
-                         validators=1)[2]
-    monkeypatch.setattr(validation, "_validate_in_child", lambda part, send: os._exit(9))
-    forked = stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1,
-                          validators=2)[2]
-    assert forked == alone and forked.violations
