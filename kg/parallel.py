@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
 from functools import cache, cached_property
 from itertools import chain, islice
@@ -298,16 +299,25 @@ def _in_processes(setup: Setup, parts: Iterable[Sequence[Article]], processes: i
                                initializer=_start_worker, initargs=(setup, os.getpid()))
     window: deque = deque()  # a few partitions in flight: memory stays flat however many there are
     parts = iter(parts)
-    try:
+    with _ended(pool, "a worker process died (killed, or out of memory?)",
+                "run again with fewer processes (-j): the ones parsed so far are kept with --store"):
         for part in parts:
             window.append(pool.submit(_extract_in_worker, part))
             if len(window) >= 2 * processes + 1:
                 yield from window.popleft().result()
         while window:
             yield from window.popleft().result()
+
+
+@contextmanager
+def _ended(pool: ProcessPoolExecutor, died: str, hint: str) -> Iterator[None]:
+    """Shut ``pool`` down however the block ends; a worker that died is a :class:`WorkerError`
+    saying ``died``, with ``hint``."""
+    try:
+        yield
     except BrokenProcessPool:
-        error = WorkerError("a worker process died (killed, or out of memory?)")
-        error.hint = "run again with fewer processes (-j): the ones parsed so far are kept with --store"
+        error = WorkerError(died)
+        error.hint = hint
         raise error from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -330,7 +340,7 @@ def _pipelined(setup: Setup, parts: Iterator[Sequence[Article]]) -> Iterator[Out
     """
     state = worker_state(setup, warm=False)
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_parser, initargs=(setup, os.getpid()))
+                               initializer=_start_process, initargs=(setup, os.getpid()))
     window: deque = deque()
 
     def send(part: Sequence[Article]) -> None:
@@ -338,7 +348,8 @@ def _pipelined(setup: Setup, parts: Iterator[Sequence[Article]]) -> Iterator[Out
         readable = [a for a in part if a.id not in foreign]
         window.append((part, foreign, readable, pool.submit(_parse_in_worker, readable)))
 
-    try:
+    with _ended(pool, "the parsing process died (killed, or out of memory?)",
+                "the ones parsed so far are kept with --store"):
         pool.submit(int).result()  # fork now, before this process takes on more than the model
         for part in islice(parts, 2):
             send(part)
@@ -354,12 +365,6 @@ def _pipelined(setup: Setup, parts: Iterator[Sequence[Article]]) -> Iterator[Out
             docs = DocBin().from_bytes(parsed.result()).get_docs(state.nlp.vocab)
             articles = iter(readable)
             yield from _extracted(state, part, foreign, (_with_article(doc, next(articles)) for doc in docs))
-    except BrokenProcessPool:
-        error = WorkerError("the parsing process died (killed, or out of memory?)")
-        error.hint = "the ones parsed so far are kept with --store"
-        raise error from None
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _with_article(doc, article: Article):
@@ -367,10 +372,12 @@ def _with_article(doc, article: Article):
     return doc
 
 
-def _start_parser(setup: Setup, parent: int) -> None:
+def _start_process(setup: Setup, parent: int) -> None:
+    """What every worker process does first: keep the setup, leave Ctrl-C to the build (which
+    ends the pool), write through streams of its own, and end when the build is gone."""
     global _SETUP
     _SETUP = setup
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build in the parent, which ends the pool
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     fresh_stdio()
     _exit_with_parent(parent)
 
@@ -404,11 +411,7 @@ _SETUP: Setup | None = None
 
 
 def _start_worker(setup: Setup, parent: int) -> None:
-    global _SETUP
-    _SETUP = setup
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build in the parent, which ends the pool
-    fresh_stdio()
-    _exit_with_parent(parent)
+    _start_process(setup, parent)
     try:
         worker_state(setup)
     except Exception:  # noqa: BLE001 - raised again, with its message, by the first partition
