@@ -153,8 +153,9 @@ def strip_controls(text: str) -> tuple[str, tuple[str, ...]]:
     return cleaned, (f"{count} control character{'s' if count > 1 else ''} removed",)
 
 
-def parse_date(value: object) -> tuple[dt.date | None, str | None]:
-    """The day an article's ``date`` field names, and a warning when it names none kg can read.
+def parse_date(value: object) -> tuple[dt.date | None, tuple[str, ...]]:
+    """The day an article's ``date`` field names, and a warning (as the reader's warnings are
+    kept) when it names none kg can read.
 
     An ISO date or a timestamp starting with one (``2017-12-11T09:30:00-05:00``) gives its day as
     written; so do dates with a day, month and year in other forms, read by dateparser in English
@@ -164,21 +165,21 @@ def parse_date(value: object) -> tuple[dt.date | None, str | None]:
     warning: the article is built undated rather than skipped.
     """
     if value in (None, ""):
-        return None, None
+        return None, ()
     text = str(value).strip()
     iso = re.match(r"(\d{4}-\d{2}-\d{2})(?![\d-])", text)
     if iso:
         try:
-            return dt.date.fromisoformat(iso.group(1)), None
+            return dt.date.fromisoformat(iso.group(1)), ()
         except ValueError:
-            return None, f"date {text!r} is no day of the calendar; built undated"
+            return None, (f"date {text!r} is no day of the calendar; built undated",)
     parsed = _date_parser().get_date_data(text).date_obj
     if parsed is None:
-        return None, f"date {text!r} is not a day kg can read (YYYY-MM-DD, or a day, month and year); built undated"
+        return None, (f"date {text!r} is not a day kg can read (YYYY-MM-DD, or a day, month and year); built undated",)
     ambiguous = re.match(r"(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b", text)  # a time may follow
     if ambiguous and int(ambiguous.group(1)) <= 12 and int(ambiguous.group(2)) <= 12:
-        return parsed.date(), f"date {text!r} read month first, as {parsed.date().isoformat()}"
-    return parsed.date(), None
+        return parsed.date(), (f"date {text!r} read month first, as {parsed.date().isoformat()}",)
+    return parsed.date(), ()
 
 
 @cache
@@ -202,7 +203,7 @@ def read_text(path: Path) -> Iterator[Article]:
     and is also kept as the title.
     """
     raw = _decode(path)
-    date, dated = None, None
+    date, dated = None, ()
     marker = _DATE_MARKER.match(raw)
     if marker:
         date, dated = parse_date(marker.group(1))
@@ -222,7 +223,7 @@ def read_text(path: Path) -> Iterator[Article]:
     if title:
         title = strip_controls(title)[0]
     yield Article(id=Article.content_id(text), text=text, title=title, date=date, source=str(path),
-                  warnings=warnings + ((dated,) if dated else ()))
+                  warnings=warnings + dated)
 
 
 @reader(".jsonl", ".json", ".ndjson")
@@ -326,7 +327,7 @@ def record_article(record: object, path: Path, line: int | None, source: str) ->
     return Article(
         id=str(given) if given not in (None, "") else Article.content_id(text),
         text=text,
-        warnings=warnings + ((dated,) if dated else ()),
+        warnings=warnings + dated,
         title=strip_controls(str(title))[0] if title else None,
         date=date,
         url=str(url) if url else None,
@@ -381,5 +382,5 @@ def read_html(path: Path) -> Iterator[Article]:
         date=date,
         url=getattr(document, "url", None) or None,
         source=str(path),
-        warnings=warnings + ((dated,) if dated else ()),
+        warnings=warnings + dated,
     )

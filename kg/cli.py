@@ -406,7 +406,8 @@ def push(
     out.print(f"{result.summary()} -> {escape(url)}", highlight=False)
 
 
-def _binding(text: str):
+def _binding(text: str) -> tuple[str, object]:
+    """NAME=VALUE as the name and the term :func:`kg.query.bound_term` makes of the value."""
     from kg.query import bound_term
 
     name, sep, value = text.partition("=")

@@ -353,10 +353,7 @@ def _pipelined(setup: Setup, parts: Iterator[Sequence[Article]]) -> Iterator[Out
         pool.submit(int).result()  # fork now, before this process takes on more than the model
         for part in islice(parts, 2):
             send(part)
-        if not state.warm:
-            with state.lock:
-                _warm_up(state)
-            state.warm = True
+        worker_state(setup)  # warmed up now, while the parser works
         while window:
             part, foreign, readable, parsed = window.popleft()
             following = next(parts, None)
@@ -400,10 +397,7 @@ def _parse_in_worker(articles: Sequence[Article]) -> bytes:
     """The parsed documents of some articles, as DocBin bytes (no user data: the article is
     attached again where they are read)."""
     state = worker_state(_SETUP, warm=False)  # inherited from the process that forked this one
-    parsed = DocBin(store_user_data=False)
-    with state.lock:
-        for doc in parse(state.nlp, articles, batch_size=max(1, len(articles))):
-            parsed.add(doc)
+    parsed = DocBin(store_user_data=False, docs=parse(state.nlp, articles, batch_size=max(1, len(articles))))
     return parsed.to_bytes()
 
 
