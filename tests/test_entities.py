@@ -28,6 +28,7 @@ def entities_of(nlp, finder):
         ("Troops fought Daesh near Raqqa.", "Daesh", "Organization"),
         ("Mr Straw insisted there was nothing to fear.", "Straw", "Person"),
         ("He toured Latakia province on Monday.", "Latakia", "Region"),
+        ("Pompeo arrived in Kyiv. On Saturday he toured the Louvre in Paris.", "Louvre", "Place"),  # tagged PERSON
     ],
 )
 def test_types_repaired_by_context(entities_of, text, name, kind):
@@ -60,6 +61,22 @@ def test_a_list_with_one_place_stays_as_tagged(entities_of):
     found = entities_of("Arsenal, Chelsea, Liverpool and Everton all won on Saturday.")
     assert found["Everton"][0] not in ("Place", "City")  # one place in four is no list of places
     assert found["Liverpool"][0] == "City"
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    # the model tags the last sentence's first word PERSON; the article writes it in lower case too
+    ("Sales of happoshu rose in May. Happoshu is a beer-like drink.", False),
+    # controls: a name the article never writes in lower case, and one it writes capitalised
+    # inside a sentence as well
+    ("Sales of beer rose in May. Juncker is a lawyer.", True),
+    ("Gordon Brown spoke in Leeds. Brown said the brown envelopes were gone.", True),
+])
+def test_a_common_word_at_a_sentence_start_is_no_person(nlp, finder, text, person):
+    doc = nlp(text)
+    last = list(doc.sents)[-1][0]
+    assert any(e.start == last.i and e.label_ == "PERSON" for e in doc.ents)  # what the model said
+    named = {span[0] for e in finder(doc).entities if e.type == "Person" for span in e.spans}
+    assert (last.idx in named) is person
 
 
 def test_plural_acronyms_are_no_persons(entities_of):

@@ -75,6 +75,21 @@ def test_unasserted_meetings(extract_text, text):
 
 
 @pytest.mark.parametrize(
+    ("text", "met"),
+    [
+        ("Bill Conti met Oscar winners at the ceremony.", False),  # Oscar only says whose winners
+        ("Mike Pence met Donald Trump aides on Thursday.", False),
+        ("Mike Pence met Donald Trump's spokesman on Thursday.", False),
+        ("Mike Pence met Donald Trump on Thursday.", True),  # the controls: the person met
+        ("Mike Pence met Donald Trump and his aides on Thursday.", True),
+    ],
+)
+def test_a_person_who_only_says_whose_people_they_are_is_not_met(extract_text, text, met):
+    assert (frozenset({"Mike Pence", "Donald Trump"}) in extract_text(text).meetings) is met
+    assert not any("Oscar" in people for people in extract_text(text).meetings)
+
+
+@pytest.mark.parametrize(
     ("text", "asserted"),
     [
         ("May performed with Rodgers at a concert in London.", True),  # a name, not "may"

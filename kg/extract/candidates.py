@@ -35,10 +35,11 @@ from kg.extract.grammar import (FUTURE, clause_verb, doc_text, is_asserted, is_m
                                 sentence_evidence, sentence_of, sentences)
 from kg.extract.references import PRONOUN_GENDER, DocEntities, resolve_person
 from kg.facts import Title
-from kg.lexicon import word_classes
+from kg.lexicon import word_classes, words
 
 MAX_PATH = 8  # longer dependency paths are described by their length only
 NOUN_MODIFIERS = ("amod", "compound", "nmod", "poss", "npadvmod")
+ROLE_NOUNS = words("person_nouns.tsv", "role")  # "Trump aides", "Putin's spokesman": other people
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,15 @@ def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list
             if (eid, head.i) in seen:
                 continue
             seen.add((eid, head.i))
+            if entities.by_id[eid].category == "Person" and _qualifies_others(head):
+                continue
             category = entities.by_id[eid].category
             if category == "Person":
                 people.append(Mention(eid, head, "name"))
             elif category == "Place":
                 places.append(Mention(eid, head, "name"))
             continue
-        if token.pos_ in ("PRON", "NOUN") or token.lower_ in PRONOUN_GENDER:
+        if (token.pos_ in ("PRON", "NOUN") or token.lower_ in PRONOUN_GENDER) and not _qualifies_others(token):
             resolved = entities.resolve(token, want="Person")  # a mention's title is no label
             if resolved is not None and (resolved, token.i) not in seen:
                 seen.add((resolved, token.i))
@@ -116,6 +119,12 @@ def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list
                         seen.add((member, token.i))
                         people.append(Mention(member, token, "group"))
     return people, places
+
+
+def _qualifies_others(head: Token) -> bool:
+    """Whether a person's mention only says whose other people are: "Oscar winners", "a
+    Jackson associate", "his aides", "Putin's spokesman" (``role`` in person_nouns.tsv)."""
+    return head.dep_ in ("compound", "poss") and head.head.lemma_.lower() in ROLE_NOUNS
 
 
 @dataclass(frozen=True)
