@@ -75,3 +75,19 @@ def test_a_title_becomes_a_label(parsed, finder):
     assert {e.names[0]: e.titles for e in extract(parsed, finder, ["events.v2"]).entities}["Vladimir Putin"] == (
         "Russian president",)
     assert not any(e.titles for e in extract(parsed, finder, ["roles.v1", "locations.v1"]).entities)
+
+
+@pytest.mark.parametrize(("text", "holder"), [
+    # the only senator with an office written is Ohio's: "the Vermont senator" is not her
+    ("Bernie Sanders spoke on Sunday. Former Ohio state Sen. Nina Turner was there. "
+     "The Vermont senator said he would stay in the race.", None),
+    # controls: the state agrees, and a holder whose state is not written
+    ("Former Ohio state Sen. Nina Turner spoke on Sunday. The Ohio senator said she would vote.", "Nina Turner"),
+    ("Sen. Ted Cruz spoke on Sunday. The Texas senator said he would win.", "Ted Cruz"),
+])
+def test_a_title_with_a_state_resolves_to_no_holder_of_another_state(nlp, finder, text, holder):
+    doc = nlp(text)
+    entities = finder(doc)
+    senator = next(t for t in doc if t.lower_ == "senator")
+    found = entities.reference(senator, want="Person")
+    assert (entities.by_id[found.entity].names[0] if found else None) == holder

@@ -41,6 +41,7 @@ class Position:
     title: str
     country: str | None
     span: Span
+    region: str | None = None  # a state before the office: "Ohio state Sen.", "Texas Gov."
 
 
 @dataclass(frozen=True)
@@ -201,8 +202,10 @@ class DocEntities:
                 return eid
         return None
 
-    def resolve_title(self, title: str, country: str | None, token: Token | None = None) -> str | None:
-        """The person of this article who holds the office ("president", Russia)."""
+    def resolve_title(self, title: str, country: str | None, region: str | None = None,
+                      token: Token | None = None) -> str | None:
+        """The person of this article who holds the office ("president", Russia); ``region``:
+        the state the phrase names ("the Vermont senator"), which the holder's must not contradict."""
         def matches(position: Position) -> bool:
             if title == "counterpart":  # "his Israeli counterpart": whoever holds office for Israel
                 return country is not None and position.country == country
@@ -210,6 +213,8 @@ class DocEntities:
                 title == "leader" and position.title.lower() in LEADER_TITLES
             ) and not position.title.lower().endswith(" " + title):
                 return False
+            if region is not None and position.region not in (None, region):
+                return False  # "the Vermont senator" is not "Ohio state Sen. Nina Turner"
             return country is None or position.country in (None, country)
 
         candidates = [pid for pid, positions in sorted(self.positions.items()) if any(map(matches, positions))]
@@ -276,12 +281,13 @@ def title_text(token: Token) -> str:
     return re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
 
 
-def title_phrase(token: Token) -> tuple[str, str | None] | None:
-    """("president", "Russia") for "the Russian president"; None if the phrase is no title."""
+def title_phrase(token: Token) -> tuple[str, str | None, str | None] | None:
+    """("president", "Russia", None) for "the Russian president", ("senator", None, "Vermont")
+    for "the Vermont senator"; None if the phrase is no title."""
     if token.pos_ not in ("NOUN", "PROPN") or token.lower_ not in TITLE_WORDS:
         return None
     words = [token.lower_]
-    country = None
+    country = region = None
     for child in sorted(token.children, key=lambda t: -t.i):
         if child.i > token.i:
             continue
@@ -289,9 +295,17 @@ def title_phrase(token: Token) -> tuple[str, str | None] | None:
             words.insert(0, child.lower_)
         elif child.dep_ in ("amod", "compound", "poss", "nmod") and (c := _country_of(child)):
             country = c
+        elif child.dep_ in ("amod", "compound", "poss", "nmod") and (r := _region_of(child)):
+            region = r
     if not any(t.dep_ == "det" or t.dep_ == "poss" or _country_of(t) for t in token.children if t.i < token.i):
         return None  # a bare "president" is no reference to a person
-    return " ".join(words), country
+    return " ".join(words), country, region
+
+
+def _region_of(token: Token) -> str | None:
+    """The state a word names ("Vermont", "Ohio's"), or None."""
+    name = strip_possessive(token.text)
+    return name if gazetteer.is_region(name) else None
 
 
 def _country_of(token: Token) -> str | None:
@@ -320,7 +334,8 @@ def position_before(span: Span) -> Position | None:
     title = _title_text(words)
     if title.lower() in ("first", "state", "home", "head"):
         return None
-    return Position(title=title, country=country, span=doc[index + 1:span.start])
+    return Position(title=title, country=country, span=doc[index + 1:span.start],
+                    region=_region_of(doc[index]) if index >= 0 else None)
 
 
 def _title_text(tokens: list[Token]) -> str:
