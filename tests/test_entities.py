@@ -79,6 +79,19 @@ def test_a_common_word_at_a_sentence_start_is_no_person(nlp, finder, text, perso
     assert (last.idx in named) is person
 
 
+@pytest.mark.parametrize(("text", "word", "person"), [
+    ("Shares in the drug maker rose after Novartis said it would buy a rival.", "Novartis", False),
+    ("Doubleclick, which sells online adverts, was bought on Monday.", "Doubleclick", False),
+    # controls: "it" as an object is another thing; a person's pronoun; a full name
+    ("Mozart wrote it in Vienna.", "Mozart", True),
+    ("Shares in the drug maker rose after Novartis said he would buy a rival.", "Novartis", True),
+    ("Shares in the drug maker rose after Jane Novartis said it would buy a rival.", "Jane Novartis", True),
+])
+def test_one_word_the_article_calls_it_is_no_person(nlp, entities_of, text, word, person):
+    assert any(e.label_ == "PERSON" and word.endswith(e.text) for e in nlp(text).ents)  # what the model said
+    assert (entities_of(text).get(word, ("none",))[0] == "Person") is person
+
+
 def test_plural_acronyms_are_no_persons(entities_of):
     found = entities_of("Labour MPs criticised Mr Blair.")
     assert "Labour MPs" not in found

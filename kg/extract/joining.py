@@ -80,6 +80,7 @@ def cluster_mentions(doc: Doc, mentions: list[tuple[Span, dict]], headlines: Hea
     clusters = _join_team_places(doc, _join_short_forms(clusters, headlines))
     token_entity: dict[int, str] = {}
     entities, positions, genders = [], {}, {}
+    clusters = [c for c in clusters if c.type != "Person" or _named_as_person(c) or not _spoken_of_as_a_thing(c)]
     for number, cluster in enumerate(clusters):
         eid = f"e{number}"
         for span in cluster.mentions:
@@ -96,6 +97,38 @@ def cluster_mentions(doc: Doc, mentions: list[tuple[Span, dict]], headlines: Hea
             if cluster.gender:
                 genders[eid] = cluster.gender
     return DocEntities(doc, entities, token_entity, positions, genders)
+
+
+def _named_as_person(cluster: _Cluster) -> bool:
+    """Whether the article writes the person's name as a person's: a given name with the
+    surname, an honorific or an office before it, or a name an alias table knows."""
+    return bool(cluster.canonical or cluster.gender or any(len(name_tokens(s.text)) > 1 for s in cluster.mentions)
+                or any(position_before(s) for s in cluster.mentions))
+
+
+THING_PRONOUNS = lexicon.words("pronouns.tsv", "thing")
+PERSON_PRONOUNS = lexicon.words("pronouns.tsv", "male") | lexicon.words("pronouns.tsv", "female") | lexicon.words(
+    "pronouns.tsv", "person")
+
+
+def _spoken_of_as_a_thing(cluster: _Cluster) -> bool:
+    """Whether the pronouns that follow the name's mentions call it a thing more often than
+    a person: the first subject or owner pronoun after each mention in its sentence ("Pfizer
+    said it would", "Yukos, which", "Novartis and its rivals" against "Reddy said he"). One word the model
+    tagged PERSON, never written as a person's name, that the article calls "it" is a
+    company, a product or a place, not a person."""
+    things = persons = 0
+    for span in cluster.mentions:
+        for token in span.doc[span.end:span.sent.end]:
+            if token.dep_ not in ("nsubj", "nsubjpass", "poss"):
+                continue  # "Mozart wrote it": the object is another thing
+            if token.lower_ in THING_PRONOUNS and (token.lower_ != "which" or token.i <= span.end + 1):
+                things += 1
+                break
+            if token.lower_ in PERSON_PRONOUNS:
+                persons += 1
+                break
+    return things > persons
 
 
 def could_be_person_name(span: Span) -> bool:
