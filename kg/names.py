@@ -103,8 +103,9 @@ def person_key(text: str) -> str:
     return " ".join(words)
 
 
-COMPANY_SUFFIXES = re.compile(
-    r"(?:,?\s+(?:inc|incorporated|corp|corporation|co|company|ltd|limited|llc|plc|ag|sa|gmbh|nv|bv)\.?)+$"
+COMPANY_SUFFIXES = re.compile(  # the legal forms of organisations.tsv, any number of them at the end
+    r"(?:,?\s+(?:" + "|".join(sorted(map(re.escape, lexicon.words("organisations.tsv", "legal_suffix")), key=len,
+                                    reverse=True)) + r")\.?)+$"
 )
 
 

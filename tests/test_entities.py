@@ -29,6 +29,8 @@ def entities_of(nlp, finder):
         ("Mr Straw insisted there was nothing to fear.", "Straw", "Person"),
         ("He toured Latakia province on Monday.", "Latakia", "Region"),
         ("Pompeo arrived in Kyiv. On Saturday he toured the Louvre in Paris.", "Louvre", "Place"),  # tagged PERSON
+        ("Approve the plan, said Comedy Central.", "Comedy Central", "Organization"),  # tagged PERSON
+        ("Manchester United won.", "Manchester United", "Organization"),  # tagged PERSON
     ],
 )
 def test_types_repaired_by_context(entities_of, text, name, kind):

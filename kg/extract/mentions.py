@@ -40,6 +40,7 @@ FACILITY_HEADS = lexicon.words(PLACE_WORDS, "facility")  # "Trump Tower", "the O
 LOCATIVE_PREPS = lexicon.words(PLACE_WORDS, "locative")
 # Words before a place name that make it the place, not the team named after it.
 PLACE_PREPS = LOCATIVE_PREPS | lexicon.words(PLACE_WORDS, "place_preposition")
+ORGANISATION_HEADS = lexicon.words("organisations.tsv", "head")
 SENTENCE_END = frozenset('.!?"\'”’')  # marks that end a sentence, not a headline
 
 
@@ -427,6 +428,8 @@ def _typed(span: Span, label: str) -> dict | None:
         return {"type": "Organization"}  # "the Colts", "the Jags": a team, not a person
     if label == "PERSON" and _plural_acronym(span[-1].text):
         return None  # "Labour MPs", "CEOs": a group of people, no one's name
+    if label == "PERSON" and len(span) > 1 and span[-1].text[:1].isupper() and span[-1].lower_ in ORGANISATION_HEADS:
+        return {"type": "Organization"}  # "Comedy Central", "Eon Labs": no one's name ends so
     if label == "PERSON" and len(span) == 1 and not _could_be_named_person(span[0]):
         if span.start > 0 and span.doc[span.start - 1].lower_ == "the" and (
                 _place_slot(span.root) or _in_place_context(span)):
