@@ -84,14 +84,25 @@ def test_a_common_word_at_a_sentence_start_is_no_person(nlp, finder, text, perso
 @pytest.mark.parametrize(("text", "word", "person"), [
     ("Shares in the drug maker rose after Novartis said it would buy a rival.", "Novartis", False),
     ("Doubleclick, which sells online adverts, was bought on Monday.", "Doubleclick", False),
-    # controls: "it" as an object is another thing; a person's pronoun; a full name
+    # controls: "it" as an object, the "it" of "be", another subject's "its", a "which" after
+    # an object (maybe the whole clause's); a person's pronoun; a full name
     ("Mozart wrote it in Vienna.", "Mozart", True),
+    ("Obama said it was time for change.", "Obama", True),
+    ("Alonso said the team had lost its way.", "Alonso", True),
+    ("The board sacked Alonso, which surprised the fans.", "Alonso", True),
     ("Shares in the drug maker rose after Novartis said he would buy a rival.", "Novartis", True),
     ("Shares in the drug maker rose after Jane Novartis said it would buy a rival.", "Jane Novartis", True),
 ])
 def test_one_word_the_article_calls_it_is_no_person(nlp, entities_of, text, word, person):
     assert any(e.label_ == "PERSON" and word.endswith(e.text) for e in nlp(text).ents)  # what the model said
     assert (entities_of(text).get(word, ("none",))[0] == "Person") is person
+
+
+def test_a_name_after_the_is_no_person(nlp, entities_of):
+    text = "Shares in the Woolwich rose. Analysts said the Woolwich was cheap."
+    assert any(e.text == "Woolwich" and e.label_ == "PERSON" for e in nlp(text).ents)  # what the model said
+    assert entities_of(text).get("Woolwich", ("none",))[0] != "Person"
+    assert entities_of("Analysts said Woolwich was cheap.").get("Woolwich", ("none",))[0] == "Person"  # control
 
 
 def test_plural_acronyms_are_no_persons(entities_of):

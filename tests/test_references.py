@@ -84,6 +84,9 @@ def test_a_title_becomes_a_label(parsed, finder):
     # controls: the state agrees, and a holder whose state is not written
     ("Former Ohio state Sen. Nina Turner spoke on Sunday. The Ohio senator said she would vote.", "Nina Turner"),
     ("Sen. Ted Cruz spoke on Sunday. The Texas senator said he would win.", "Ted Cruz"),
+    # a state of two words is one state, not the one its last word names
+    ("West Virginia Sen. Joe Manchin spoke on Sunday. The Virginia senator said he would vote.", None),
+    ("West Virginia Sen. Joe Manchin spoke on Sunday. The West Virginia senator said he would vote.", "Joe Manchin"),
 ])
 def test_a_title_with_a_state_resolves_to_no_holder_of_another_state(nlp, finder, text, holder):
     doc = nlp(text)

@@ -107,28 +107,47 @@ def _named_as_person(cluster: _Cluster) -> bool:
 
 
 THING_PRONOUNS = lexicon.words("pronouns.tsv", "thing")
+RELATIVE_THING = lexicon.words("pronouns.tsv", "relative")
 PERSON_PRONOUNS = lexicon.words("pronouns.tsv", "male") | lexicon.words("pronouns.tsv", "female") | lexicon.words(
     "pronouns.tsv", "person")
 
 
 def _spoken_of_as_a_thing(cluster: _Cluster) -> bool:
-    """Whether the pronouns that follow the name's mentions call it a thing more often than
-    a person: the first subject or owner pronoun after each mention in its sentence ("Pfizer
-    said it would", "Yukos, which", "Novartis and its rivals" against "Reddy said he"). One word the model
-    tagged PERSON, never written as a person's name, that the article calls "it" is a
-    company, a product or a place, not a person."""
-    things = persons = 0
-    for span in cluster.mentions:
-        for token in span.doc[span.end:span.sent.end]:
-            if token.dep_ not in ("nsubj", "nsubjpass", "poss"):
-                continue  # "Mozart wrote it": the object is another thing
-            if token.lower_ in THING_PRONOUNS and (token.lower_ != "which" or token.i <= span.end + 1):
-                things += 1
-                break
-            if token.lower_ in PERSON_PRONOUNS:
-                persons += 1
-                break
-    return things > persons
+    """Whether the pronouns that refer back to the name call it a thing more often than a
+    person ("Pfizer said it would", "Novartis and its rivals", "Yukos, which" against "Reddy
+    said he"). One word the model tagged PERSON, never written as a person's name, that the
+    article calls "it" is a company, a product or a place, not a person."""
+    votes = [_pronoun_after(span) for span in cluster.mentions]
+    return votes.count("thing") > votes.count("person")
+
+
+def _pronoun_after(span: Span) -> str | None:
+    """ "thing" or "person": what the first subject or owner after a mention in its sentence
+    calls it, when that is a pronoun that can refer back to it; None when another subject
+    comes first ("Alonso said the team had lost its way"), or the pronoun cannot be the
+    mention's: an "it" of "be" ("Obama said it was time"), one outside the mention's clause,
+    a "which" of another noun or after an object."""
+    root = span.root
+    clause = root.head if root.dep_ in ("nsubj", "nsubjpass") else root
+    for token in span.doc[span.end:span.sent.end]:
+        if token.dep_ not in ("nsubj", "nsubjpass", "poss"):
+            continue
+        lower = token.lower_
+        if lower in RELATIVE_THING:
+            # "Doubleclick, which sells ...": a subject's; after an object it may be the whole
+            # clause's ("The board sacked Alonso, which surprised the fans")
+            if (token.head.dep_ == "relcl" and span.start <= token.head.head.i < span.end
+                    and root.dep_ in ("nsubj", "nsubjpass")):
+                return "thing"
+            continue
+        if lower in PERSON_PRONOUNS:
+            return "person" if clause in token.ancestors else None
+        if lower in THING_PRONOUNS:
+            expletive = token.dep_ != "poss" and token.head.lemma_ == "be"
+            return "thing" if clause in token.ancestors and not expletive else None
+        if token.dep_ != "poss":
+            return None  # another subject: what follows is about it
+    return None
 
 
 def could_be_person_name(span: Span) -> bool:

@@ -473,7 +473,7 @@ def _could_be_named_person(token: Token) -> bool:
     where a sentence or a headline starts; kg takes the word for a name only where both
     can.
     """
-    if token.tag_ not in ("NNP", "NNPS"):
+    if token.tag_ not in ("NNP", "NNPS") and token.pos_ != "PROPN":
         return False
     if token.i > 0 and token.doc[token.i - 1].lower_ == "the":
         return False

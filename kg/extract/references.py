@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from kg import gazetteer, lexicon
 from kg.extract.grammar import sentence_of, tokens
 from kg.facts import Entity, Title
-from kg.names import strip_possessive
+from kg.names import ascii_fold, strip_possessive
 
 BASE_HEADS = lexicon.words("places.tsv", "base_head")  # "the base": the article's military base
 TITLE_WORDS = lexicon.words("titles.tsv", "office")
@@ -303,9 +303,17 @@ def title_phrase(token: Token) -> tuple[str, str | None, str | None] | None:
 
 
 def _region_of(token: Token) -> str | None:
-    """The state a word names ("Vermont", "Ohio's"), or None."""
-    name = strip_possessive(token.text)
-    return name if gazetteer.is_region(name) else None
+    """The state a name ending at ``token`` names, folded ("Vermont", "Ohio's", "West
+    Virginia", "New York": the longest run of capitalised words before it that is one), or None."""
+    start = token.i
+    while start > 0 and start > token.i - 3 and token.doc[start - 1].text[:1].isupper() \
+            and token.doc[start - 1].is_alpha and not token.doc[start].is_sent_start:
+        start -= 1
+    for first in range(start, token.i + 1):  # the longest name first
+        name = strip_possessive(token.doc[first:token.i + 1].text)
+        if gazetteer.is_region(name):
+            return ascii_fold(name).lower()
+    return None
 
 
 def _country_of(token: Token) -> str | None:
