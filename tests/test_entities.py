@@ -31,6 +31,9 @@ def entities_of(nlp, finder):
         ("Pompeo arrived in Kyiv. On Saturday he toured the Louvre in Paris.", "Louvre", "Place"),  # tagged PERSON
         ("Approve the plan, said Comedy Central.", "Comedy Central", "Organization"),  # tagged PERSON
         ("Manchester United won.", "Manchester United", "Organization"),  # tagged PERSON
+        ("Tsunami 'to hit Sri Lanka banks'\n\nSri Lanka's banks face hard times following December's tsunami.",
+         "Sri Lanka", "Country"),  # "Sri Lanka's" tagged PERSON
+        ("Michael Jordan scored 30 points. Jordan said he was tired.", "Michael Jordan", "Person"),  # the control
     ],
 )
 def test_types_repaired_by_context(entities_of, text, name, kind):

@@ -512,8 +512,9 @@ def _gazetteer_place(span: Span, label: str) -> bool:
     if span.start > 0 and doc[span.start - 1].lower_ in HONORIFICS | TITLE_WORDS:
         return False
     words = set(text.split())
-    if any(e.label_ == "PERSON" and len(e) > len(span) and words <= {t.text for t in e} for e in doc.ents):
-        return False
+    if any(e.label_ == "PERSON" and len(e) > len(span) and words <= {t.text for t in e}
+           and not (e.start <= span.start and span.end <= e.end) for e in doc.ents):
+        return False  # elsewhere, not the span's own entity ("Sri Lanka's" trimmed to "Sri Lanka")
     if label == "PERSON" and (gazetteer.country(text) or len(words) > 1):
         return True  # "Austria", "Sri Lanka", "Buenos Aires": no one's name (a team's, maybe: ORG)
     return _place_slot(span.root)
