@@ -282,7 +282,7 @@ def title_text(token: Token) -> str:
 
 
 def title_phrase(token: Token) -> tuple[str, str | None, str | None] | None:
-    """("president", "Russia", None) for "the Russian president", ("senator", None, "Vermont")
+    """("president", "Russia", None) for "the Russian president", ("senator", None, "vermont")
     for "the Vermont senator"; None if the phrase is no title."""
     if token.pos_ not in ("NOUN", "PROPN") or token.lower_ not in TITLE_WORDS:
         return None
