@@ -100,10 +100,8 @@ def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list
             if (eid, head.i) in seen:
                 continue
             seen.add((eid, head.i))
-            if entities.by_id[eid].category == "Person" and _qualifies_others(head):
-                continue
             category = entities.by_id[eid].category
-            if category == "Person":
+            if category == "Person" and not _qualifies_others(head):
                 people.append(Mention(eid, head, "name"))
             elif category == "Place":
                 places.append(Mention(eid, head, "name"))

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from kg import lexicon
 from kg.extract.grammar import doc_text, tokens
 from kg.extract.mentions import PLACE_PREPS, PLACE_WORDS, Headlines, is_team_tail
-from kg.extract.references import GENDER_HONORIFICS, DocEntities, position_before
+from kg.extract.references import GENDER_HONORIFICS, PRONOUN_GENDER, DocEntities, position_before
 from kg.facts import PLACE_TYPES, Entity
 from kg.names import compact, name_tokens, person_key, place_key, strip_possessive
 
@@ -108,8 +108,7 @@ def _named_as_person(cluster: _Cluster) -> bool:
 
 THING_PRONOUNS = lexicon.words("pronouns.tsv", "thing")
 RELATIVE_THING = lexicon.words("pronouns.tsv", "relative")
-PERSON_PRONOUNS = lexicon.words("pronouns.tsv", "male") | lexicon.words("pronouns.tsv", "female") | lexicon.words(
-    "pronouns.tsv", "person")
+PERSON_PRONOUNS = frozenset(PRONOUN_GENDER) | lexicon.words("pronouns.tsv", "person")
 
 
 def _spoken_of_as_a_thing(cluster: _Cluster) -> bool:
