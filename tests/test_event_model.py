@@ -253,3 +253,43 @@ def test_the_people_of_a_group_are_candidates_each(nlp, finder):
                if c.features.get(f"{c.kind}:kind_a=group") or c.features.get(f"{c.kind}:kind_b=group")}
     assert {("visit", "Ted Cruz", "Myrtle Beach"), ("visit", "Donald Trump", "Myrtle Beach")} <= grouped
     assert any(kind == "meet" for kind, _, _ in grouped)  # the two of one group are paired
+
+
+DATELINED = ("Cruz steps up his attacks.\n\nThe senator spoke for an hour.\n\nLA CROSSE, Wisc. - Sen. Ted Cruz "
+             "attacked Donald Trump on Saturday. Cruz told supporters at a rally here that he would win.")
+
+
+def test_the_dateline_names_a_place_whatever_the_model_made_of_its_capitals(nlp, finder):
+    from kg.articles import Article
+
+    def dateline_of(text):
+        doc = nlp(text)
+        doc._.article = Article(id="t", text=text)
+        entities = finder(doc)
+        return entities.by_id[entities.dateline].names if entities.dateline else None, \
+            {n: e.type for e in entities.entities for n in e.names}
+
+    place, types = dateline_of(DATELINED)
+    assert place == ("LA CROSSE",) and types["LA CROSSE"] == "City"
+    assert "LA" not in types  # not Los Angeles, the first word of the name
+    # the control: the same words opening a sentence that is no dateline name no place of writing
+    place, _ = dateline_of(DATELINED.replace("LA CROSSE, Wisc. - ", ""))
+    assert place is None
+
+
+def test_here_in_a_datelined_article_is_the_place_of_the_dateline(nlp, finder):
+    from kg.articles import Article
+    from kg.extract.candidates import candidates
+
+    def here_visits(text):
+        doc = nlp(text)
+        doc._.article = Article(id="t", text=text)
+        entities = finder(doc)
+        name = {e.id: max(e.names, key=len) for e in entities.entities}
+        return {(name[c.first], name[c.second]) for c in candidates(doc, entities)
+                if c.kind == "visit" and c.features.get("visit:kind_b=here")}
+
+    assert ("Ted Cruz", "LA CROSSE") in here_visits(DATELINED)
+    # "here in Iowa" means Iowa, not the dateline's place; with no dateline, "here" is nowhere
+    assert not here_visits(DATELINED.replace("here", "here in Iowa"))
+    assert not here_visits(DATELINED.replace("LA CROSSE, Wisc. - ", ""))

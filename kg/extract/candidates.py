@@ -33,7 +33,7 @@ from kg.extract.events import meetings, visits
 from kg.extract.frames import Participation, participations, shared
 from kg.extract.grammar import (FUTURE, clause_verb, doc_text, is_asserted, is_modal, present_progressive,
                                 sentence_evidence, sentence_of, sentences)
-from kg.extract.references import PRONOUN_GENDER, DocEntities, resolve_person
+from kg.extract.references import HERE_WORDS, PRONOUN_GENDER, DocEntities, resolve_person
 from kg.facts import Title
 from kg.lexicon import word_classes, words
 
@@ -48,7 +48,7 @@ class Mention:
 
     entity: str
     head: Token
-    kind: str  # "name", "pronoun" or "title"
+    kind: str  # "name", "pronoun", "title", "group" or "here" (the place of the dateline)
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,10 @@ def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list
             elif category == "Place":
                 places.append(Mention(eid, head, "name"))
             continue
+        if token.lower_ in HERE_WORDS:  # "a rally here": the place of the dateline
+            if (place := entities.resolve(token, want="Place")) is not None and not _names_place(token, entities):
+                places.append(Mention(place, token, "here"))
+            continue
         if (token.pos_ in ("PRON", "NOUN") or token.lower_ in PRONOUN_GENDER) and not _qualifies_others(token):
             resolved = entities.resolve(token, want="Person")  # a mention's title is no label
             if resolved is not None and (resolved, token.i) not in seen:
@@ -117,6 +121,12 @@ def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list
                         seen.add((member, token.i))
                         people.append(Mention(member, token, "group"))
     return people, places
+
+
+def _names_place(here: Token, entities: DocEntities) -> bool:
+    """Whether "here" is followed by the place it means: "here in Iowa"."""
+    return any(child.dep_ == "prep" and any(_is_place(pobj, entities) for pobj in child.children)
+               for child in here.children)
 
 
 def _qualifies_others(head: Token) -> bool:

@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 
 from kg.errors import InputError
 from kg.extract.candidates import Candidate, candidates, rules
-from kg.extract.grammar import doc_text, event_date, sentence_evidence, sentence_of, sentences
+from kg.extract.grammar import event_date, sentence_evidence, sentence_of, sentences
 from kg.extract.references import DocEntities
 from kg.facts import Meeting, Title, Visit
 
@@ -195,7 +195,7 @@ class Prominence:
     rank: dict[str, int]  # entity id -> 1 for the most named of its category, 2, ...
     lede: frozenset[str]  # named in the first sentence
     headline: frozenset[str]  # named in the title
-    dateline: frozenset[str]  # a place written in capitals at the start ("MYRTLE BEACH, S.C. -")
+    dateline: frozenset[str]  # the place of the dateline ("MYRTLE BEACH, S.C. -"): DocEntities.dateline
     types: dict[str, str]  # entity id -> its class ("City", "Country", ...)
 
     @classmethod
@@ -211,9 +211,7 @@ class Prominence:
         article = doc._.article
         title = (article.title or "").lower() if article else ""
         headline = {e.id for e in entities.entities if title and any(n.lower() in title for n in e.names)}
-        start = len(doc_text(doc)) - len(doc_text(doc).lstrip())
-        dateline = {e.id for e in entities.entities if e.category == "Place" and any(
-            a - start < 40 and doc_text(doc)[a:b].isupper() for a, b in e.spans)}
+        dateline = {entities.dateline} - {None}
         return cls(mentions, rank, frozenset(lede), frozenset(headline), frozenset(dateline),
                    {e.id: e.type for e in entities.entities})
 

@@ -37,6 +37,10 @@ def _forms(bases: frozenset[str]) -> frozenset[str]:
 
 INTENTION_FORMS = _forms(INTENTION_HEADS)
 WEEKDAYS = tuple(sorted(table("weekdays.tsv"), key=lambda day: int(table("weekdays.tsv")[day][0])))  # Monday first
+DATELINE_PARAGRAPHS = 4  # a headline and a standfirst may come before the paragraph the dateline opens
+# A dateline: a place in capitals, then (before a dash) its state, a day or the agency:
+# "MYRTLE BEACH, S.C. -", "HEMPSTEAD, N.Y., Sept. 26 (UPI) —", "BOSTON —", "ALASKA-Shortly".
+DATELINE = re.compile(r"(?P<place>[A-Z][A-Z.'’ ]*[A-Z.])(?:,[^\n—–]{1,40}?)?\s*(?:\([^)\n]{1,20}\)\s*)?[—–-]")
 SAME_DAY = re.compile(r"^(?:on\s+)?(?:today|this\s+(?:morning|afternoon|evening)|tonight|earlier today)$", re.I)
 
 
@@ -336,3 +340,28 @@ def sentence_evidence(doc: Doc, sentence: Span, article) -> Evidence:
     start = sentence.start_char + (len(text) - len(text.lstrip()))
     end = sentence.end_char - (len(text) - len(text.rstrip()))
     return Evidence(article.id if article is not None else "", start, end, doc_text(doc)[start:end])
+
+
+def dateline(text: str) -> tuple[int, int] | None:
+    """Where the place of an article's dateline is written, as character offsets: a name in
+    capitals opening one of the first paragraphs, before a dash (the headline and a
+    standfirst may come first). None when there is no dateline.
+
+    >>> text = "Cruz glad to finish.\\n\\nMYRTLE BEACH, S.C. - Sen. Ted Cruz spoke."
+    >>> start, end = dateline(text); text[start:end]
+    'MYRTLE BEACH'
+    >>> dateline("BOSTON —Standing in front of a crowd"), dateline("The US - and Iran - met.")
+    ((0, 6), None)
+    """
+    at = paragraphs = 0
+    while at < len(text) and paragraphs < DATELINE_PARAGRAPHS:
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        start = end - len(text[at:end].lstrip())
+        if start < end:
+            paragraphs += 1
+            match = DATELINE.match(text, start, end)
+            if match:
+                return match.span("place")
+        at = end + 1
+    return None

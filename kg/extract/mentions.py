@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer, lexicon
 from kg.extract.components import MENTION_PATTERNS, AliasMatcher, MentionPatterns
-from kg.extract.grammar import sentence_of, tokens
+from kg.extract.grammar import dateline, doc_text, sentence_of, tokens
 from kg.extract.name_search import Match, Overlap, longest_matches
 from kg.extract.references import TITLE_WORDS
 from kg.facts import PLACE_TYPES
@@ -75,6 +75,7 @@ class MentionFinder:
             if info is not None:
                 mentions.append((span, info))
                 taken.update(range(span.start, span.end))
+        mentions = _dateline_place(doc, mentions, taken)
         mentions = _listed_places(doc, mentions, taken)
         mentions = _headline_names(mentions, taken, headlines)
         mentions = _consistent_surnames(doc, mentions, taken, headlines)
@@ -545,6 +546,33 @@ def _admitted_to(span: Span) -> bool:
     prep = token.head
     return (token.dep_ == "pobj" and prep.lower_ in ("at", "into", "from")
             and prep.head.lemma_.lower() in STAY_WORDS)
+
+
+def _dateline_place(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]) -> list[tuple[Span, dict]]:
+    """The place of the dateline ("MYRTLE BEACH, S.C. -", "LA CROSSE, Wisc. -") is a place
+    when a gazetteer knows it, whatever the model made of a name in capitals: nothing, an
+    organisation, a person, or a shorter place ("LA" of "LA CROSSE")."""
+    found = dateline(doc_text(doc))
+    span = doc.char_span(*found) if found is not None else None
+    if span is None:
+        return mentions
+    name = span.text
+    if not (gazetteer.city(name) or gazetteer.country(name) or gazetteer.is_region(name)):
+        return mentions
+    inside = [(s, i) for s, i in mentions if s.start < span.end and s.end > span.start]
+    for s, _ in inside:
+        through_dash = s.start >= span.start and any(not t.text.strip("-—–") for t in s.doc[span.end:s.end])
+        if (s.start < span.start or s.end > span.end) and not through_dash:
+            return mentions  # a longer name runs through it (one running on past the dash is no name)
+    if any((s.start, s.end) == (span.start, span.end) and i["type"] in PLACE_TYPES for s, i in inside):
+        return mentions
+    typed = _typed(span, "GPE")
+    if typed is None:
+        return mentions
+    for s, _ in inside:
+        taken.difference_update(range(s.start, s.end))
+    taken.update(range(span.start, span.end))
+    return [m for m in mentions if m not in inside] + [(span, typed)]
 
 
 def _listed_places(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]) -> list[tuple[Span, dict]]:

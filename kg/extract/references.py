@@ -3,7 +3,7 @@
 :class:`DocEntities` holds an article's entities and resolves a noun phrase to one of
 them: a name to its entity, a title ("the Russian president") to the person holding that
 office in the article, a pronoun to the salient person before it, "the base" to the
-article's military base. The fact extractors ask it.
+article's military base, "here" to the place of its dateline. The fact extractors ask it.
 
 Resolving changes nothing: :meth:`DocEntities.reference` answers with a
 :class:`Reference`, the entity and the title phrase it was resolved through, and an
@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer, lexicon
-from kg.extract.grammar import sentence_of, tokens
+from kg.extract.grammar import dateline, doc_text, sentence_of, tokens
 from kg.facts import Entity, Title
 from kg.names import ascii_fold, strip_possessive
 
 BASE_HEADS = lexicon.words("places.tsv", "base_head")  # "the base": the article's military base
+HERE_WORDS = lexicon.words("places.tsv", "here")  # "a rally here": the place of the dateline
 TITLE_WORDS = lexicon.words("titles.tsv", "office")
 TITLE_ABBREVIATIONS = {abbreviation: title for abbreviation, (title,) in lexicon.table("title_abbreviations.tsv").items()}
 LEADER_TITLES = lexicon.words("titles.tsv", "head_of_state")  # title heads that can stand for a head of state or government
@@ -77,6 +79,16 @@ class DocEntities:
         self._subject_tokens = [t for t in tokens(self.doc) if t.dep_ in ("nsubj", "nsubjpass")]
         self._subject_memo: dict[int, str | None] = {}
 
+    @cached_property
+    def dateline(self) -> str | None:
+        """The place the article was written from, as its dateline names it ("MYRTLE BEACH,
+        S.C. - Sen. Ted Cruz ..."; :func:`kg.extract.grammar.dateline`), or None."""
+        span = dateline(doc_text(self.doc))
+        if span is None:
+            return None
+        found = [(start, end, e.id) for e in self.entities if e.category == "Place" for start, end in e.spans]
+        return next((eid for start, end, eid in found if (start, end) == span), None)
+
     def _salient_subjects(self, token: Token) -> list[Token]:
         ordered: list[Token] = []
         by_sentence: dict[int, list[Token]] = {}
@@ -128,6 +140,8 @@ class DocEntities:
 
     def _resolve_description(self, token: Token, want: str | None) -> Reference | None:
         lower = token.lower_
+        if lower in HERE_WORDS:
+            return _reference(self.dateline) if want in (None, "Place") else None
         if token.pos_ == "PRON" or lower in PRONOUN_GENDER:
             if lower in PRONOUN_GENDER and want in (None, "Person"):
                 return _reference(self.resolve_pronoun(token))
