@@ -82,6 +82,30 @@ def test_an_organization_can_speak(extract_text):
     assert ("The rebate must stay,", "Conservative Party") in extract_text(text).quotes
 
 
+@pytest.mark.parametrize("text, speaker", [
+    ('"Taxes must fall," the Conservative Party\'s statement said.', "Conservative Party"),
+    ('"Taxes must fall," Vladimir Putin\'s letter read.', "Vladimir Putin"),
+    ('The Conservative Party report, which notes that "taxes must fall", was published on Monday.', "Conservative Party"),
+])
+def test_a_text_speaks_for_whoever_wrote_it(extract_text, text, speaker):
+    assert extract_text(text).quotes == {("Taxes must fall," if "," in text[:20] else "taxes must fall", speaker)}
+    # the control: a text of no one named is no one's
+    anonymous = extract_text(text.replace("the Conservative Party\'s", "the").replace("Vladimir Putin\'s", "the")
+                             .replace("The Conservative Party report", "The report"))
+    assert not anonymous.quotes and anonymous.unattributed
+
+
+def test_it_is_the_last_speaker_that_is_no_person(extract_text):
+    text = ('"The flood was a disaster," the newspaper said. Angela Merkel met the mayor.\n\n'
+            '"The state needs help," it added.')
+    result = extract_text(text)
+    assert ("The state needs help,", "the newspaper") in result.unattributed
+    # the control: a person spoke last, so "it" is nobody the article named (not the person, not the paper)
+    person = extract_text(text.replace("the newspaper said", "Angela Merkel said"))
+    assert ("The state needs help,", "it") in person.unattributed
+    assert not any(q == "The state needs help," for q, _ in person.quotes)
+
+
 def test_scare_quotes_are_not_quotes(extract_text):
     text = 'The so-called "peace plan" was published on Monday.'
     result = extract_text(text)

@@ -24,6 +24,9 @@ from kg.facts import Evidence, Quote, Title
 
 EXTRACTOR = "quotes.v1"
 REPORTING_VERBS = lexicon.words("reporting_verbs.tsv", "reporting")
+DOCUMENT_NOUNS = lexicon.words("reporting_verbs.tsv", "document")  # "the newspaper's editorial": the newspaper speaks
+THING_PRONOUNS = lexicon.words("pronouns.tsv", "thing")  # "…," it added: the newspaper, the party that spoke last
+THING_WINDOW = 3  # paragraphs back in which "it" looks for the last speaker that is no person
 OPENERS = {mark: close for mark, (close, _) in lexicon.table("quote_marks.tsv").items()}  # opening -> closing mark
 DOUBLE = {mark for mark, (_, kind) in lexicon.table("quote_marks.tsv").items() if kind == "double"}
 
@@ -133,6 +136,7 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote | Title]:
     article_date = article.date if article is not None else None
     last_speaker: dict[int, tuple[Reference | None, str | None]] = {}  # paragraph -> last (speaker, words)
     chain: tuple[Reference | None, str | None] | None = None
+    last_body: tuple[int, tuple[Reference | None, str | None]] | None = None  # paragraph, last speaker no person
     spans = quotation_spans(doc_text(doc))
     paragraph_of = _paragraph_index(doc_text(doc))
     quoted = [(s.start, s.end) for s in spans]
@@ -153,10 +157,15 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote | Title]:
             who = chain or last_speaker.get(paragraph) or (
                 last_speaker.get(paragraph - 1) if _whole_paragraph(doc_text(doc), span) else None
             )
+        if who is not None and who[0] is None and (who[1] or "").lower() in THING_PRONOUNS and last_body is not None \
+                and paragraph - last_body[0] <= THING_WINDOW:
+            who = last_body[1]  # "…," the newspaper admitted. "…," it added.
         chain = who if span.continues else None
         if who is None:
             continue
         last_speaker[paragraph] = who
+        if _is_body(who, entities):
+            last_body = (paragraph, who)
         speaker = who[0]
         yield Quote(
             speaker=speaker.entity if speaker is not None else None,
@@ -168,6 +177,14 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote | Title]:
         )
         if speaker is not None:
             yield from speaker.titles
+
+
+def _is_body(who: tuple[Reference | None, str | None], entities: DocEntities) -> bool:
+    """Whether a speaker is an organisation or a thing that speaks ("the newspaper"), not a person or a pronoun."""
+    reference, words = who
+    if reference is not None:
+        return entities.by_id[reference.entity].category == "Organization"
+    return bool(words) and words.lower() not in THING_PRONOUNS and words[:1].islower() and " " in words
 
 
 def _reported_speech(cue: Token) -> bool:
@@ -259,6 +276,7 @@ def _speaker(cue: Token, entities: DocEntities) -> tuple[Reference | None, str |
                     subject = agents[0]
             if subject.lower_ in ("who", "that", "which"):
                 subject = verb.head if verb.dep_ == "relcl" else subject
+            subject = _author(subject)
             speaker = _agent(subject, entities)
             if speaker is not None or (own and subject.pos_ in ("NOUN", "PROPN", "PRON")):
                 return speaker, _phrase(subject)  # "a source said": a speaker, though unnamed
@@ -267,6 +285,17 @@ def _speaker(cue: Token, entities: DocEntities) -> tuple[Reference | None, str |
         # "…, saying that …", "by saying", "adding that": the speaker is a clause further up.
         verb, own = verb.head, False
     return None
+
+
+def _author(subject: Token) -> Token:
+    """Who a text that speaks was written by: "the newspaper" of "the newspaper's editorial",
+    "Associated Press" of "the Associated Press report"; else the subject itself."""
+    if subject.lemma_.lower() not in DOCUMENT_NOUNS:
+        return subject
+    for child in subject.children:
+        if child.dep_ == "poss" or (child.dep_ == "compound" and child.pos_ == "PROPN"):
+            return child
+    return subject
 
 
 def _agent(token: Token, entities: DocEntities) -> Reference | None:
