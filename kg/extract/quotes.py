@@ -19,13 +19,14 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import lexicon
 from kg.extract.grammar import INTENTION_FORMS, doc_text, event_date, is_modal, sentence_of
-from kg.extract.references import DocEntities, Reference
+from kg.extract.references import PERSON_NOUNS, DocEntities, Reference
 from kg.facts import Evidence, Quote, Title
 
 EXTRACTOR = "quotes.v1"
 REPORTING_VERBS = lexicon.words("reporting_verbs.tsv", "reporting")
 DOCUMENT_NOUNS = lexicon.words("reporting_verbs.tsv", "document")  # "the newspaper's editorial": the newspaper speaks
 THING_PRONOUNS = lexicon.words("pronouns.tsv", "thing")  # "…," it added: the newspaper, the party that spoke last
+PEOPLE_WORDS = PERSON_NOUNS | lexicon.words("person_nouns.tsv", "role")  # "the spokesman" is someone: "it" is not
 THING_WINDOW = 3  # paragraphs back in which "it" looks for the last speaker that is no person
 OPENERS = {mark: close for mark, (close, _) in lexicon.table("quote_marks.tsv").items()}  # opening -> closing mark
 DOUBLE = {mark for mark, (_, kind) in lexicon.table("quote_marks.tsv").items() if kind == "double"}
@@ -180,11 +181,13 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote | Title]:
 
 
 def _is_body(who: tuple[Reference | None, str | None], entities: DocEntities) -> bool:
-    """Whether a speaker is an organisation or a thing that speaks ("the newspaper"), not a person or a pronoun."""
+    """Whether a speaker is an organisation or a thing that speaks, described with "the" ("the
+    newspaper", "the former monopoly"), not a person ("a senior source", "the spokesman") or a pronoun."""
     reference, words = who
     if reference is not None:
         return entities.by_id[reference.entity].category == "Organization"
-    return bool(words) and words.lower() not in THING_PRONOUNS and words[:1].islower() and " " in words
+    described = (words or "").lower().split()
+    return described[:1] == ["the"] and len(described) > 1 and not PEOPLE_WORDS.intersection(described)
 
 
 def _reported_speech(cue: Token) -> bool:

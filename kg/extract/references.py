@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
 
@@ -78,9 +77,9 @@ class DocEntities:
         self.by_id = {e.id: e for e in self.entities}
         self._subject_tokens = [t for t in tokens(self.doc) if t.dep_ in ("nsubj", "nsubjpass")]
         self._subject_memo: dict[int, str | None] = {}
+        self.dateline = self._dateline()
 
-    @cached_property
-    def dateline(self) -> str | None:
+    def _dateline(self) -> str | None:
         """The place the article was written from, as its dateline names it ("MYRTLE BEACH,
         S.C. - Sen. Ted Cruz ..."; :func:`kg.extract.grammar.dateline`), or None."""
         span = dateline(doc_text(self.doc))
