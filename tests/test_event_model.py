@@ -272,9 +272,12 @@ def test_the_dateline_names_a_place_whatever_the_model_made_of_its_capitals(nlp,
     place, types = dateline_of(DATELINED)
     assert place == ("LA CROSSE",) and types["LA CROSSE"] == "City"
     assert "LA" not in types  # not Los Angeles, the first word of the name
-    # the control: the same words opening a sentence that is no dateline name no place of writing
-    place, _ = dateline_of(DATELINED.replace("LA CROSSE, Wisc. - ", ""))
-    assert place is None
+    place, types = dateline_of(DATELINED.replace("LA CROSSE, Wisc.", "WINSTON-SALEM, N.C."))
+    assert place == ("WINSTON-SALEM",) and types["WINSTON-SALEM"] == "City"
+    # the controls: no dateline, and capitals before a hyphen or a headline's dash that are none
+    assert dateline_of(DATELINED.replace("LA CROSSE, Wisc. - ", ""))[0] is None
+    assert dateline_of("US-led jets struck Raqqa.\n\nTed Cruz spoke at a rally here.")[0] is None
+    assert dateline_of("UN - Syria talks collapse\n\nGENEVA - Ted Cruz spoke here.")[0] == ("GENEVA",)
 
 
 def test_here_in_a_datelined_article_is_the_place_of_the_dateline(nlp, finder):
@@ -290,6 +293,9 @@ def test_here_in_a_datelined_article_is_the_place_of_the_dateline(nlp, finder):
                 if c.kind == "visit" and c.features.get("visit:kind_b=here")}
 
     assert ("Ted Cruz", "LA CROSSE") in here_visits(DATELINED)
-    # "here in Iowa" means Iowa, not the dateline's place; with no dateline, "here" is nowhere
+    # "here in Iowa" means Iowa, not the dateline's place; with no dateline, "here" is nowhere;
+    # "Here is what he said" points at what follows
     assert not here_visits(DATELINED.replace("here", "here in Iowa"))
     assert not here_visits(DATELINED.replace("LA CROSSE, Wisc. - ", ""))
+    assert not here_visits(DATELINED.replace("Cruz told supporters at a rally here that he would win.",
+                                             "Here is what Cruz told supporters."))

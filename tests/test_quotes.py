@@ -98,12 +98,22 @@ def test_a_text_speaks_for_whoever_wrote_it(extract_text, text, speaker):
 def test_it_is_the_last_speaker_that_is_no_person(extract_text):
     text = ('"The flood was a disaster," the newspaper said. Angela Merkel met the mayor.\n\n'
             '"The state needs help," it added.')
-    result = extract_text(text)
-    assert ("The state needs help,", "the newspaper") in result.unattributed
-    # the control: a person spoke last, so "it" is nobody the article named (not the person, not the paper)
+    assert ("The state needs help,", "the newspaper") in extract_text(text).unattributed
+    # a person who speaks in between is not "it"
+    between = extract_text(text.replace("Angela Merkel met the mayor.", '"We will help," Angela Merkel said.'))
+    assert ("The state needs help,", "the newspaper") in between.unattributed
+    assert ("The state needs help,", "Angela Merkel") not in between.quotes
+    # the control: no organisation or thing spoke before, so "it" is nobody the article named
     person = extract_text(text.replace("the newspaper said", "Angela Merkel said"))
     assert ("The state needs help,", "it") in person.unattributed
     assert not any(q == "The state needs help," for q, _ in person.quotes)
+
+
+def test_read_reports_a_text_not_a_reader(extract_text):
+    assert ("Taxes must fall,", "Vladimir Putin") in extract_text(
+        '"Taxes must fall," Vladimir Putin\'s letter read.').quotes
+    reader = extract_text('Barack Obama read "The Night Before Christmas" to children on Monday.')
+    assert not reader.quotes and not reader.unattributed
 
 
 def test_scare_quotes_are_not_quotes(extract_text):

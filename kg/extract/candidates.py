@@ -107,7 +107,8 @@ def mentions(sentence: Span, entities: DocEntities) -> tuple[list[Mention], list
                 places.append(Mention(eid, head, "name"))
             continue
         if token.lower_ in HERE_WORDS:  # "a rally here": the place of the dateline
-            if (place := entities.resolve(token, want="Place")) is not None and not _names_place(token, entities):
+            if (place := entities.resolve(token, want="Place")) is not None and not _names_place(token, entities) \
+                    and not (token.i == sentence.start and token.head.lemma_ == "be"):  # "Here is what he said"
                 places.append(Mention(place, token, "here"))
             continue
         if (token.pos_ in ("PRON", "NOUN") or token.lower_ in PRONOUN_GENDER) and not _qualifies_others(token):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from functools import cache
 
 from spacy.tokens import Doc, Span, Token
@@ -38,9 +39,13 @@ def _forms(bases: frozenset[str]) -> frozenset[str]:
 INTENTION_FORMS = _forms(INTENTION_HEADS)
 WEEKDAYS = tuple(sorted(table("weekdays.tsv"), key=lambda day: int(table("weekdays.tsv")[day][0])))  # Monday first
 DATELINE_PARAGRAPHS = 4  # a headline and a standfirst may come before the paragraph the dateline opens
-# A dateline: a place in capitals, then (before a dash) its state, a day or the agency:
-# "MYRTLE BEACH, S.C. -", "HEMPSTEAD, N.Y., Sept. 26 (UPI) —", "BOSTON —", "ALASKA-Shortly".
-DATELINE = re.compile(r"(?P<place>[A-Z][A-Z.'’ ]*[A-Z.])(?:,[^\n—–]{1,40}?)?\s*(?:\([^)\n]{1,20}\)\s*)?[—–-]")
+# A dateline: a place in capitals (three letters or more: "UN - Syria talks collapse" is a headline),
+# then its state, a day or the agency, then a dash with a space before or after it, or an em or en
+# dash: "MYRTLE BEACH, S.C. -", "WINSTON-SALEM, N.C. -", "HEMPSTEAD, N.Y., Sept. 26 (UPI) —",
+# "BOSTON —Standing"; not "US-led", "EU-China summit", "US, UK and French air-strikes".
+DATELINE_DASHES = "-—–"
+DATELINE = re.compile(r"(?P<place>[A-Z][A-Z.'’]*(?:[ -][A-Z][A-Z.'’]*)*)(?:,[^\n—–]{1,40}?)?\s*"
+                      r"(?:\([^)\n]{1,20}\)\s*)?(?:[—–]|\s-|-\s)")
 SAME_DAY = re.compile(r"^(?:on\s+)?(?:today|this\s+(?:morning|afternoon|evening)|tonight|earlier today)$", re.I)
 
 
@@ -342,16 +347,19 @@ def sentence_evidence(doc: Doc, sentence: Span, article) -> Evidence:
     return Evidence(article.id if article is not None else "", start, end, doc_text(doc)[start:end])
 
 
-def dateline(text: str) -> tuple[int, int] | None:
-    """Where the place of an article's dateline is written, as character offsets: a name in
-    capitals opening one of the first paragraphs, before a dash (the headline and a
-    standfirst may come first). None when there is no dateline.
+def datelines(text: str) -> Iterator[tuple[int, int]]:
+    """Where the place of an article's dateline may be written, as character offsets: a name
+    in capitals opening one of the first paragraphs, before a dash (the headline and a
+    standfirst may come first), in text order. Whether it is a place is for the caller to say.
 
     >>> text = "Cruz glad to finish.\\n\\nMYRTLE BEACH, S.C. - Sen. Ted Cruz spoke."
-    >>> start, end = dateline(text); text[start:end]
-    'MYRTLE BEACH'
-    >>> dateline("BOSTON —Standing in front of a crowd"), dateline("The US - and Iran - met.")
-    ((0, 6), None)
+    >>> [text[a:b] for a, b in datelines(text)]
+    ['MYRTLE BEACH']
+    >>> [text[a:b] for text in ("WINSTON-SALEM, N.C. - Cruz spoke.", "BOSTON —Standing there")
+    ...  for a, b in datelines(text)]
+    ['WINSTON-SALEM', 'BOSTON']
+    >>> [list(datelines(t)) for t in ("The US - and Iran - met.", "US-led jets struck.", "UN - talks end")]
+    [[], [], []]
     """
     at = paragraphs = 0
     while at < len(text) and paragraphs < DATELINE_PARAGRAPHS:
@@ -361,7 +369,6 @@ def dateline(text: str) -> tuple[int, int] | None:
         if start < end:
             paragraphs += 1
             match = DATELINE.match(text, start, end)
-            if match:
-                return match.span("place")
+            if match and sum(c.isalpha() for c in match["place"]) >= 3:
+                yield match.span("place")
         at = end + 1
-    return None

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer, lexicon
 from kg.extract.components import MENTION_PATTERNS, AliasMatcher, MentionPatterns
-from kg.extract.grammar import dateline, doc_text, sentence_of, tokens
+from kg.extract.grammar import DATELINE_DASHES, datelines, doc_text, sentence_of, tokens
 from kg.extract.name_search import Match, Overlap, longest_matches
 from kg.extract.references import TITLE_WORDS
 from kg.facts import PLACE_TYPES
@@ -552,17 +552,15 @@ def _dateline_place(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]
     """The place of the dateline ("MYRTLE BEACH, S.C. -", "LA CROSSE, Wisc. -") is a place
     when a gazetteer knows it, whatever the model made of a name in capitals: nothing, an
     organisation, a person, or a shorter place ("LA" of "LA CROSSE")."""
-    found = dateline(doc_text(doc))
-    span = doc.char_span(*found) if found is not None else None
+    known = (doc.char_span(*found) for found in datelines(doc_text(doc)))
+    span = next((s for s in known if s is not None and (
+        gazetteer.city(s.text) or gazetteer.country(s.text) or gazetteer.is_region(s.text))), None)
     if span is None:
-        return mentions
-    name = span.text
-    if not (gazetteer.city(name) or gazetteer.country(name) or gazetteer.is_region(name)):
         return mentions
     inside = [(s, i) for s, i in mentions if s.start < span.end and s.end > span.start]
     for s, _ in inside:
-        through_dash = s.start >= span.start and any(not t.text.strip("-—–") for t in s.doc[span.end:s.end])
-        if (s.start < span.start or s.end > span.end) and not through_dash:
+        past_the_dash = s.start >= span.start and any(t.text in DATELINE_DASHES for t in s.doc[span.end:s.end])
+        if (s.start < span.start or s.end > span.end) and not past_the_dash:
             return mentions  # a longer name runs through it (one running on past the dash is no name)
     if any((s.start, s.end) == (span.start, span.end) and i["type"] in PLACE_TYPES for s, i in inside):
         return mentions

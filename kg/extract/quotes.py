@@ -25,6 +25,7 @@ from kg.facts import Evidence, Quote, Title
 EXTRACTOR = "quotes.v1"
 REPORTING_VERBS = lexicon.words("reporting_verbs.tsv", "reporting")
 DOCUMENT_NOUNS = lexicon.words("reporting_verbs.tsv", "document")  # "the newspaper's editorial": the newspaper speaks
+DOCUMENT_VERBS = lexicon.words("reporting_verbs.tsv", "document_reporting")  # "the statement read"
 THING_PRONOUNS = lexicon.words("pronouns.tsv", "thing")  # "…," it added: the newspaper, the party that spoke last
 PEOPLE_WORDS = PERSON_NOUNS | lexicon.words("person_nouns.tsv", "role")  # "the spokesman" is someone: "it" is not
 THING_WINDOW = 3  # paragraphs back in which "it" looks for the last speaker that is no person
@@ -181,13 +182,17 @@ def quotes(doc: Doc, entities: DocEntities) -> Iterator[Quote | Title]:
 
 
 def _is_body(who: tuple[Reference | None, str | None], entities: DocEntities) -> bool:
-    """Whether a speaker is an organisation or a thing that speaks, described with "the" ("the
-    newspaper", "the former monopoly"), not a person ("a senior source", "the spokesman") or a pronoun."""
+    """Whether a speaker is an organisation, a country ("Russia said") or one thing described
+    with "the" ("the newspaper", "the former monopoly"): not a person ("a senior source", "the
+    spokesman"), not many ("the prosecutors"), not a pronoun. What "it" may refer back to."""
     reference, words = who
     if reference is not None:
-        return entities.by_id[reference.entity].category == "Organization"
+        return entities.by_id[reference.entity].category in ("Organization", "Place")  # "Russia said"
+    if words and any(words in e.names for e in entities.entities if e.category == "Place"):
+        return True  # a country is never a quote's resolved speaker, but may be "it" after
     described = (words or "").lower().split()
-    return described[:1] == ["the"] and len(described) > 1 and not PEOPLE_WORDS.intersection(described)
+    plural = described[-1:] != [] and described[-1].endswith("s") and not described[-1].endswith("ss")
+    return described[:1] == ["the"] and len(described) > 1 and not plural and not PEOPLE_WORDS.intersection(described)
 
 
 def _reported_speech(cue: Token) -> bool:
@@ -245,7 +250,8 @@ def _cue(doc: Doc, quote: Span, quoted: list[tuple[int, int]]) -> Token | None:
         if not outside(token):
             continue
         distance = quote.start - token.i if token.i < quote.start else token.i - quote.end
-        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in REPORTING_VERBS:
+        if token.pos_ in ("VERB", "AUX") and (token.lemma_.lower() in REPORTING_VERBS or (
+                token.lemma_.lower() in DOCUMENT_VERBS and _document_subject(token))):
             pass
         elif token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             pass
@@ -279,7 +285,7 @@ def _speaker(cue: Token, entities: DocEntities) -> tuple[Reference | None, str |
                     subject = agents[0]
             if subject.lower_ in ("who", "that", "which"):
                 subject = verb.head if verb.dep_ == "relcl" else subject
-            subject = _author(subject)
+            subject = _author(subject, entities)
             speaker = _agent(subject, entities)
             if speaker is not None or (own and subject.pos_ in ("NOUN", "PROPN", "PRON")):
                 return speaker, _phrase(subject)  # "a source said": a speaker, though unnamed
@@ -290,13 +296,25 @@ def _speaker(cue: Token, entities: DocEntities) -> tuple[Reference | None, str |
     return None
 
 
-def _author(subject: Token) -> Token:
-    """Who a text that speaks was written by: "the newspaper" of "the newspaper's editorial",
-    "Associated Press" of "the Associated Press report"; else the subject itself."""
+def _document_subject(verb: Token) -> bool:
+    """Whether a verb's subject is a text ("the statement read")."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in DOCUMENT_NOUNS for c in verb.children)
+
+
+def _author(subject: Token, entities: DocEntities) -> Token:
+    """Who a text that speaks was written by: a person or organisation that owns it or names
+    it ("Trump's statement", "the Associated Press report"), or a thing described with "the"
+    ("the newspaper's editorial"); else the subject itself ("the Benghazi report", "Monday's
+    statement", "its statement" with no one before it)."""
     if subject.lemma_.lower() not in DOCUMENT_NOUNS:
         return subject
     for child in subject.children:
-        if child.dep_ == "poss" or (child.dep_ == "compound" and child.pos_ == "PROPN"):
+        if child.dep_ not in ("poss", "compound"):
+            continue
+        if _agent(child, entities) is not None:
+            return child
+        if child.dep_ == "poss" and child.pos_ == "NOUN" and not child.ent_type_ and any(
+                d.dep_ == "det" and d.lower_ == "the" for d in child.children):
             return child
     return subject
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer, lexicon
-from kg.extract.grammar import dateline, doc_text, sentence_of, tokens
+from kg.extract.grammar import datelines, doc_text, sentence_of, tokens
 from kg.facts import Entity, Title
 from kg.names import ascii_fold, strip_possessive
 
@@ -81,12 +81,9 @@ class DocEntities:
 
     def _dateline(self) -> str | None:
         """The place the article was written from, as its dateline names it ("MYRTLE BEACH,
-        S.C. - Sen. Ted Cruz ..."; :func:`kg.extract.grammar.dateline`), or None."""
-        span = dateline(doc_text(self.doc))
-        if span is None:
-            return None
-        found = [(start, end, e.id) for e in self.entities if e.category == "Place" for start, end in e.spans]
-        return next((eid for start, end, eid in found if (start, end) == span), None)
+        S.C. - Sen. Ted Cruz ..."; :func:`kg.extract.grammar.datelines`), or None."""
+        places = {span: e.id for e in self.entities if e.category == "Place" for span in e.spans}
+        return next((places[span] for span in datelines(doc_text(self.doc)) if span in places), None)
 
     def _salient_subjects(self, token: Token) -> list[Token]:
         ordered: list[Token] = []
@@ -124,7 +121,8 @@ class DocEntities:
         ``want`` restricts the answer to a category ("Person", "Place", "Organization").
         Names resolve to their entity; pronouns to the salient person before them;
         titles ("the Russian president") to the person holding that office in the
-        article; "the base" to the article's military base.
+        article; "the base" to the article's military base; "here" to the place of its
+        dateline.
         """
         found = self.reference(token, want)
         return found.entity if found is not None else None
