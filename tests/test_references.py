@@ -94,3 +94,20 @@ def test_a_title_with_a_state_resolves_to_no_holder_of_another_state(nlp, finder
     senator = next(t for t in doc if t.lower_ == "senator")
     found = entities.reference(senator, want="Person")
     assert (entities.by_id[found.entity].names[0] if found else None) == holder
+
+
+@pytest.mark.parametrize("text, pronoun_is", [
+    # the owner of a clause's subject that is no person: "Sanders' largest event ... when he", though
+    # another person was the subject of the sentence before
+    ("Bernie Sanders campaigned in Ohio. Hillary Clinton spoke too.\n\nSanders' largest event was two weeks ago, "
+     "when he drew 7,000 people to a park in Louisville.", "Bernie Sanders"),
+    # the control: the owner's person is someone else, who is no entity ("Putin's spokesman ... he")
+    ("Barack Obama flew to Paris. Vladimir Putin's spokesman said on Monday that he had not spoken to anyone.",
+     "Barack Obama"),
+])
+def test_a_pronoun_can_refer_to_the_owner_of_the_clause_subject(nlp, finder, text, pronoun_is):
+    doc = nlp(text)
+    doc._.article = Article(id="t", text=text)
+    entities = finder(doc)
+    pronoun = next(t for t in doc if t.lower_ in ("he", "she"))
+    assert entities.by_id[entities.resolve(pronoun, want="Person")].names[0] == pronoun_is

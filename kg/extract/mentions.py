@@ -332,13 +332,14 @@ def unclaimed_names(doc: Doc, token_entity: dict[int, str]) -> tuple[tuple[int, 
 def _as_name(token: Token, headlines: Headlines) -> bool:
     """Whether a word that is a surname of the article stands as a name here: a proper noun,
     a capitalised word inside a sentence or headline, or a sentence's first word followed by
-    a verb or punctuation ("Jeffs is charged", not "Young fans" or "Rice prices")."""
+    a verb, punctuation or a possessive ("Jeffs is charged", "Sanders' largest event", not
+    "Young fans" or "Rice prices")."""
     if token.pos_ == "PROPN" or headlines.is_headline(token):
         return True
     if not token.is_sent_start:
         return token.text[:1].isupper()
     after = token.nbor(1) if token.i + 1 < len(token.doc) else None
-    return after is None or after.pos_ in ("VERB", "AUX", "PUNCT")
+    return after is None or after.pos_ in ("VERB", "AUX", "PUNCT") or after.tag_ == "POS"  # "Sanders' event"
 
 
 class Headlines:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import lexicon
 from kg.extract.grammar import INTENTION_FORMS, doc_text, event_date, is_modal, sentence_of
-from kg.extract.references import PERSON_NOUNS, DocEntities, Reference
+from kg.extract.references import PEOPLE_WORDS, DocEntities, Reference
 from kg.facts import Evidence, Quote, Title
 
 EXTRACTOR = "quotes.v1"
@@ -27,7 +27,6 @@ REPORTING_VERBS = lexicon.words("reporting_verbs.tsv", "reporting")
 DOCUMENT_NOUNS = lexicon.words("reporting_verbs.tsv", "document")  # "the newspaper's editorial": the newspaper speaks
 DOCUMENT_VERBS = lexicon.words("reporting_verbs.tsv", "document_reporting")  # "the statement read"
 THING_PRONOUNS = lexicon.words("pronouns.tsv", "thing")  # "…," it added: the newspaper, the party that spoke last
-PEOPLE_WORDS = PERSON_NOUNS | lexicon.words("person_nouns.tsv", "role")  # "the spokesman" is someone: "it" is not
 THING_WINDOW = 3  # paragraphs back in which "it" looks for the last speaker that is no person
 OPENERS = {mark: close for mark, (close, _) in lexicon.table("quote_marks.tsv").items()}  # opening -> closing mark
 DOUBLE = {mark for mark, (_, kind) in lexicon.table("quote_marks.tsv").items() if kind == "double"}

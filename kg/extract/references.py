@@ -32,6 +32,7 @@ GENDER_HONORIFICS = {w: g for g in (MALE, FEMALE) for w in lexicon.words("honori
 PRONOUN_GENDER = {w: g for g in (MALE, FEMALE) for w in lexicon.words("pronouns.tsv", g)}
 GROUP_SIZES = {word: int(size) for word, (size,) in lexicon.table("group_sizes.tsv").items()}
 PERSON_NOUNS = lexicon.words("person_nouns.tsv", "person") | TITLE_WORDS
+PEOPLE_WORDS = PERSON_NOUNS | lexicon.words("person_nouns.tsv", "role")  # nouns of people: "the spokesman", "his aides"
 GROUP_WINDOW = 2  # sentences before the description's own in which its people are looked for
 
 
@@ -105,8 +106,20 @@ class DocEntities:
                 eid = self.resolve_pronoun(subject)
             elif eid is None and (title := title_phrase(subject)) is not None:
                 eid = self.resolve_title(*title, token=subject)
+            elif eid is None:
+                eid = self._owner(subject)
             self._subject_memo[subject.i] = eid
         return self._subject_memo[subject.i]
+
+    def _owner(self, subject: Token) -> str | None:
+        """The person who owns a clause subject that is no person and names no one: "Sanders'
+        largest event was ... when he drew"; not "Putin's spokesman said he", who is someone else."""
+        if subject.lemma_.lower() in PEOPLE_WORDS or subject.pos_ != "NOUN":
+            return None
+        for child in subject.children:
+            if child.dep_ == "poss" and (eid := self.entity_at(child)) and self.by_id[eid].type == "Person":
+                return eid
+        return None
 
     def type_of(self, eid: str) -> str:
         return self.by_id[eid].type
@@ -198,7 +211,7 @@ class DocEntities:
                 if child.dep_ in ("nsubj", "nsubjpass") and child.i < token.i:
                     eid = self.entity_at(child) or (
                         self.resolve_title(*t, token=child) if (t := title_phrase(child)) else None
-                    )
+                    ) or self._owner(child)
                     if eid and self.by_id[eid].type == "Person" and fits(eid):
                         return eid
         # Earlier subjects, nearest sentence first; in each, the main clause's subject before
