@@ -299,3 +299,15 @@ def test_here_in_a_datelined_article_is_the_place_of_the_dateline(nlp, finder):
     assert not here_visits(DATELINED.replace("LA CROSSE, Wisc. - ", ""))
     assert not here_visits(DATELINED.replace("Cruz told supporters at a rally here that he would win.",
                                              "Here is what Cruz told supporters."))
+
+
+def test_the_dateline_place_stays_a_place_beside_its_team(nlp, finder):
+    from kg.articles import Article
+
+    text = "CLEVELAND - The Cavaliers beat the Bulls 99-90 on Sunday. Cleveland scored first and Cleveland led the game."
+    doc = nlp(text)
+    doc._.article = Article(id="t", text=text)
+    entities = finder(doc)
+    types = {name: e.type for e in entities.entities for name in e.names}
+    assert types["CLEVELAND"] == "City" and entities.by_id[entities.dateline].names == ("CLEVELAND",)
+    assert types["Cleveland"] == "Organization"  # the control: the team that scored is still the team

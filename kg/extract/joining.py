@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from kg import lexicon
-from kg.extract.grammar import doc_text, tokens
+from kg.extract.grammar import datelines, doc_text, tokens
 from kg.extract.mentions import PLACE_PREPS, PLACE_WORDS, Headlines, is_team_tail
 from kg.extract.references import GENDER_HONORIFICS, PRONOUN_GENDER, DocEntities, position_before
 from kg.facts import PLACE_TYPES, Entity
@@ -76,7 +76,7 @@ def cluster_mentions(doc: Doc, mentions: list[tuple[Span, dict]], headlines: Hea
             clusters.append(cluster)
         cluster.mentions.append(span)
 
-    clusters = _join_retyped(clusters, headlines)
+    clusters = _join_retyped(clusters, headlines, frozenset(datelines(doc_text(doc))))
     clusters = _join_team_places(doc, _join_short_forms(clusters, headlines))
     token_entity: dict[int, str] = {}
     entities, positions, genders = [], {}, {}
@@ -169,18 +169,22 @@ def _absorb(winner: _Cluster, loser: _Cluster) -> None:
     winner.gender = winner.gender or loser.gender
 
 
-def _join_retyped(clusters: list[_Cluster], headlines: Headlines) -> list[_Cluster]:
+def _join_retyped(clusters: list[_Cluster], headlines: Headlines,
+                  datelined: frozenset[tuple[int, int]] = frozenset()) -> list[_Cluster]:
     """One name written in one article is one entity, however the model typed each mention.
 
     "Seacom" tagged PERSON in one sentence and ORG in two others becomes one
     organisation: the type most of its mentions outside headlines got (all of its
-    mentions, then the first one's on a tie). Names the gazetteers or alias tables typed,
-    and bases, keep their type.
+    mentions, then the first one's on a tie). A place the dateline names stays a place
+    ("LOUISVILLE, Ky. (AP) -" beside "Louisville" tagged ORG; ``datelined``: the character
+    spans :func:`kg.extract.grammar.datelines` gives). Names the gazetteers or alias tables
+    typed, and bases, keep their type.
 
     Cross-article counterpart: :mod:`kg.resolution.retyped` (phase ``retyped.v1``).
     """
-    def weight(c: _Cluster) -> tuple[int, int]:  # a headline's tags count less than the body's
-        return sum(not headlines.is_headline_line(s[0]) for s in c.mentions), len(c.mentions)
+    def weight(c: _Cluster) -> tuple[bool, int, int]:  # a headline's tags count less than the body's
+        dateline = c.type in PLACE_TYPES and any((s.start_char, s.end_char) in datelined for s in c.mentions)
+        return dateline, sum(not headlines.is_headline_line(s[0]) for s in c.mentions), len(c.mentions)
 
     by_form: dict[str, _Cluster] = {}
     absorbed: set[int] = set()
@@ -291,9 +295,11 @@ def _join_team_places(doc: Doc, clusters: list[_Cluster]) -> list[_Cluster]:
 
 
 def _as_place(span: Span) -> bool:
-    """Whether a place name is used as a place: after "in", "at", "from" ..., or before a
-    common noun ("the Boston area", "Philadelphia police")."""
+    """Whether a place name is used as a place: after "in", "at", "from" ..., before a
+    common noun ("the Boston area", "Philadelphia police"), or in the dateline."""
     doc = span.doc
+    if (span.start_char, span.end_char) in datelines(doc_text(doc)):
+        return True
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None
     return (before is not None and before.lower_ in PLACE_PREPS
