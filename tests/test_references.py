@@ -101,9 +101,14 @@ def test_a_title_with_a_state_resolves_to_no_holder_of_another_state(nlp, finder
     # another person was the subject of the sentence before
     ("Bernie Sanders campaigned in Ohio. Hillary Clinton spoke too.\n\nSanders' largest event was two weeks ago, "
      "when he drew 7,000 people to a park in Louisville.", "Bernie Sanders"),
-    # the control: the owner's person is someone else, who is no entity ("Putin's spokesman ... he")
+    # the controls: the owner's person is someone else, who is no entity ("Putin's spokesman ... he");
+    # a person subject above the owner's clause, or in the sentence before, comes first
     ("Barack Obama flew to Paris. Vladimir Putin's spokesman said on Monday that he had not spoken to anyone.",
      "Barack Obama"),
+    ("President Barack Obama said Monday that Vladimir Putin's decision to annex Crimea was illegal and that he "
+     "would impose sanctions.", "Barack Obama"),
+    ("Donald Trump spoke in Ohio. Hillary Clinton's campaign called the speech dangerous. He later defended the "
+     "remarks.", "Donald Trump"),
 ])
 def test_a_pronoun_can_refer_to_the_owner_of_the_clause_subject(nlp, finder, text, pronoun_is):
     doc = nlp(text)
@@ -111,3 +116,14 @@ def test_a_pronoun_can_refer_to_the_owner_of_the_clause_subject(nlp, finder, tex
     entities = finder(doc)
     pronoun = next(t for t in doc if t.lower_ in ("he", "she"))
     assert entities.by_id[entities.resolve(pronoun, want="Person")].names[0] == pronoun_is
+
+
+def test_a_surname_before_a_possessive_opens_a_sentence_as_the_person(nlp, finder):
+    def names(text):
+        doc = nlp(text)
+        doc._.article = Article(id="t", text=text)
+        return [e.names for e in finder(doc).entities if e.type == "Person"]
+
+    assert ("Bernie Sanders", "Sanders") in names("Bernie Sanders spoke.\n\nSanders' largest event was in May.")
+    # the control: a word the article also writes in lower case is that word ("the banks")
+    assert names("Andrew Banks runs the fund.\n\nBanks' profits fell as the banks cut rates.") == [("Andrew Banks",)]

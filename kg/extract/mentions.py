@@ -339,7 +339,17 @@ def _as_name(token: Token, headlines: Headlines) -> bool:
     if not token.is_sent_start:
         return token.text[:1].isupper()
     after = token.nbor(1) if token.i + 1 < len(token.doc) else None
-    return after is None or after.pos_ in ("VERB", "AUX", "PUNCT") or after.tag_ == "POS"  # "Sanders' event"
+    if after is not None and after.tag_ == "POS":  # "Sanders' event"; not "Banks' profits" beside "the banks"
+        return token.lower_ not in _lower_case_words(token.doc)
+    return after is None or after.pos_ in ("VERB", "AUX", "PUNCT")
+
+
+def _lower_case_words(doc: Doc) -> frozenset[str]:
+    """The words an article writes in lower case, found once per document."""
+    found = doc.user_data.get("kg_lower_words")
+    if found is None:
+        found = doc.user_data["kg_lower_words"] = frozenset(t.text for t in tokens(doc) if t.text.islower())
+    return found
 
 
 class Headlines:

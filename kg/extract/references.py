@@ -106,8 +106,6 @@ class DocEntities:
                 eid = self.resolve_pronoun(subject)
             elif eid is None and (title := title_phrase(subject)) is not None:
                 eid = self.resolve_title(*title, token=subject)
-            elif eid is None:
-                eid = self._owner(subject)
             self._subject_memo[subject.i] = eid
         return self._subject_memo[subject.i]
 
@@ -203,21 +201,30 @@ class DocEntities:
             known = self.genders.get(eid)
             return gender is None or known is None or known == gender
 
-        # "Putin said that he had ordered ...", "Putin was met ... when he arrived": the main clause's subject.
+        # "Putin said that he had ordered ...", "Putin was met ... when he arrived": the main clause's
+        # subject; the owner of a subject that is no person only when no clause above has a person
+        # ("Sanders' largest event was ... when he drew"; not "Obama said Putin's decision ... he would").
         head = token.head
+        owner = None
         while head.head != head and head.dep_ in ("ccomp", "advcl", "xcomp", "conj", "relcl", "acl"):
             head = head.head
             for child in head.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and child.i < token.i:
                     eid = self.entity_at(child) or (
                         self.resolve_title(*t, token=child) if (t := title_phrase(child)) else None
-                    ) or self._owner(child)
+                    )
                     if eid and self.by_id[eid].type == "Person" and fits(eid):
                         return eid
+                    if owner is None and (found := self._owner(child)) and fits(found):
+                        owner = found
+        if owner is not None:
+            return owner
         # Earlier subjects, nearest sentence first; in each, the main clause's subject before
-        # embedded ones ("Josh Earnest said Obama has ...": he is Earnest).
+        # embedded ones ("Josh Earnest said Obama has ...": he is Earnest). An owner counts in the
+        # pronoun's own sentence only ("Clinton's campaign called it dangerous. He ..." is not Clinton).
+        sentence = sentence_of(token).start
         for subject in self._salient_subjects(token):
-            eid = self._subject_entity(subject)
+            eid = self._subject_entity(subject) or (self._owner(subject) if subject.i >= sentence else None)
             if eid and self.by_id[eid].type == "Person" and fits(eid):
                 return eid
         for index in range(token.i - 1, max(-1, token.i - 400), -1):
