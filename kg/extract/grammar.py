@@ -372,3 +372,12 @@ def datelines(text: str) -> Iterator[tuple[int, int]]:
             if match and sum(c.isalpha() for c in match["place"]) >= 3:
                 yield match.span("place")
         at = end + 1
+
+
+def doc_datelines(doc: Doc) -> tuple[tuple[int, int], ...]:
+    """:func:`datelines` of a parsed article, found once per Doc (mentions, joining and
+    references each ask)."""
+    found = doc.user_data.get("kg_datelines")
+    if found is None:
+        found = doc.user_data["kg_datelines"] = tuple(datelines(doc_text(doc)))
+    return found

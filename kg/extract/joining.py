@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from kg import lexicon
-from kg.extract.grammar import datelines, doc_text, tokens
+from kg.extract.grammar import doc_datelines, doc_text, tokens
 from kg.extract.mentions import PLACE_PREPS, PLACE_WORDS, Headlines, is_team_tail
 from kg.extract.references import GENDER_HONORIFICS, PRONOUN_GENDER, DocEntities, position_before
 from kg.facts import PLACE_TYPES, Entity
@@ -76,7 +76,7 @@ def cluster_mentions(doc: Doc, mentions: list[tuple[Span, dict]], headlines: Hea
             clusters.append(cluster)
         cluster.mentions.append(span)
 
-    clusters = _join_retyped(clusters, headlines, frozenset(datelines(doc_text(doc))))
+    clusters = _join_retyped(clusters, headlines, frozenset(doc_datelines(doc)))
     clusters = _join_team_places(doc, _join_short_forms(clusters, headlines))
     token_entity: dict[int, str] = {}
     entities, positions, genders = [], {}, {}
@@ -298,7 +298,7 @@ def _as_place(span: Span) -> bool:
     """Whether a place name is used as a place: after "in", "at", "from" ..., before a
     common noun ("the Boston area", "Philadelphia police"), or in the dateline."""
     doc = span.doc
-    if (span.start_char, span.end_char) in datelines(doc_text(doc)):
+    if (span.start_char, span.end_char) in doc_datelines(doc):
         return True
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None

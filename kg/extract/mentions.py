@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer, lexicon
 from kg.extract.components import MENTION_PATTERNS, AliasMatcher, MentionPatterns
-from kg.extract.grammar import DATELINE_DASHES, datelines, doc_text, sentence_of, tokens
+from kg.extract.grammar import DATELINE_DASHES, doc_datelines, sentence_of, tokens
 from kg.extract.name_search import Match, Overlap, longest_matches
 from kg.extract.references import TITLE_WORDS
 from kg.facts import PLACE_TYPES
@@ -559,13 +559,17 @@ def _admitted_to(span: Span) -> bool:
             and prep.head.lemma_.lower() in STAY_WORDS)
 
 
+def _gazetteer_knows(name: str) -> bool:
+    """Whether a gazetteer knows the name as a city, a country or a region."""
+    return bool(gazetteer.city(name) or gazetteer.country(name) or gazetteer.is_region(name))
+
+
 def _dateline_place(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int]) -> list[tuple[Span, dict]]:
     """The place of the dateline ("MYRTLE BEACH, S.C. -", "LA CROSSE, Wisc. -") is a place
     when a gazetteer knows it, whatever the model made of a name in capitals: nothing, an
     organisation, a person, or a shorter place ("LA" of "LA CROSSE")."""
-    known = (doc.char_span(*found) for found in datelines(doc_text(doc)))
-    span = next((s for s in known if s is not None and (
-        gazetteer.city(s.text) or gazetteer.country(s.text) or gazetteer.is_region(s.text))), None)
+    known = (doc.char_span(*found) for found in doc_datelines(doc))
+    span = next((s for s in known if s is not None and _gazetteer_knows(s.text)), None)
     if span is None:
         return mentions
     inside = [(s, i) for s, i in mentions if s.start < span.end and s.end > span.start]
@@ -632,7 +636,7 @@ def _listed_places(doc: Doc, mentions: list[tuple[Span, dict]], taken: set[int])
             n = at[token.i]
             old_span, old = mentions[n]
             name = strip_possessive(old_span.text)
-            known = gazetteer.city(name) or gazetteer.country(name) or gazetteer.is_region(name)
+            known = _gazetteer_knows(name)
             if old["type"] == "Person" or known:
                 typed = _typed(old_span, "GPE")
                 if typed is not None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer, lexicon
-from kg.extract.grammar import datelines, doc_text, sentence_of, tokens
+from kg.extract.grammar import doc_datelines, sentence_of, tokens
 from kg.facts import Entity, Title
 from kg.names import ascii_fold, strip_possessive
 
@@ -82,9 +82,9 @@ class DocEntities:
 
     def _dateline(self) -> str | None:
         """The place the article was written from, as its dateline names it ("MYRTLE BEACH,
-        S.C. - Sen. Ted Cruz ..."; :func:`kg.extract.grammar.datelines`), or None."""
+        S.C. - Sen. Ted Cruz ..."; :func:`kg.extract.grammar.doc_datelines`), or None."""
         places = {span: e.id for e in self.entities if e.category == "Place" for span in e.spans}
-        return next((places[span] for span in datelines(doc_text(self.doc)) if span in places), None)
+        return next((places[span] for span in doc_datelines(self.doc) if span in places), None)
 
     def _salient_subjects(self, token: Token) -> list[Token]:
         ordered: list[Token] = []
