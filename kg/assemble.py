@@ -30,26 +30,28 @@ from kg.facts import ArticleFacts
 from kg.graph import ARTICLE_PART, ENTITY_PART, GraphBuilder, Rejected
 from kg.resolution import Resolution
 from kg.streamed import StreamedGraph
-from kg.validate import Report, validate_parts
+from kg.validate import Report, Validators, validate_parts
 from kg.vocab import DEFAULT_BASE, KG
 
 
 def stream_graph(
     pairs: Iterable[tuple[Article, ArticleFacts]], resolution: Resolution, *, base: str = DEFAULT_BASE,
     validate: bool = True, directory: Path | str | None = None,
-    entity_part: int = ENTITY_PART, article_part: int = ARTICLE_PART,
+    entity_part: int = ENTITY_PART, article_part: int = ARTICLE_PART, workers: Validators | None = None,
 ) -> tuple[StreamedGraph, list[Rejected], Report | None]:
     """The graph of resolved facts in a new store (in a temporary folder under ``directory``),
     the facts the ontology rejected, and the SHACL report (None without ``validate``).
 
     ``pairs`` are consumed once, ``article_part`` articles at a time: a generator keeps
     memory to one part. The same facts give the same graph, however they are split.
+    ``workers`` (:func:`kg.validate.validators`): processes that validate the parts while
+    this one makes the next (None: this one validates them); the same report either way.
     """
     builder = GraphBuilder(resolution, base)
     graph = StreamedGraph.temporary(builder.namespaces, directory)
     parts = _parts(builder, graph, pairs, entity_part, article_part)
     if validate:
-        report = validate_parts(_described(part, builder) for part in parts)
+        report = validate_parts((_described(part, builder) for part in parts), workers)
     else:
         report = None
         for _ in parts:

@@ -1,13 +1,11 @@
 """Small file helpers: atomic writes and output sets for the exporters, the reader
-locks that keep a store's Oxigraph folder in place while something reads it, and the
-stdio of forked workers."""
+locks that keep a store's Oxigraph folder in place while something reads it."""
 
 from __future__ import annotations
 
 import fcntl
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -184,17 +182,3 @@ def remove_unheld(folder: Path) -> bool:
         lock.unlink(missing_ok=True)  # under the lock: a reader waiting on it finds no folder
     return True
 
-
-def can_fork() -> bool:
-    """Whether worker processes may be forked from this one: on Linux. (macOS offers fork,
-    but its system libraries are not safe in a forked child once they have started threads;
-    Python itself spawns there.)"""
-    return sys.platform.startswith("linux")
-
-
-def fresh_stdio() -> None:
-    """In a forked child: write through new stream objects on the same descriptors. The
-    parent's may be locked by one of its threads (the progress bar) at the fork, and the
-    child would wait on that lock for ever at its first write or at exit."""
-    sys.stdout = os.fdopen(os.dup(1), "w")
-    sys.stderr = os.fdopen(os.dup(2), "w")

@@ -20,15 +20,11 @@ import hashlib
 import json
 import multiprocessing
 import os
-import signal
 import threading
-import time
 import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
 from functools import cache, cached_property
 from itertools import chain, islice
@@ -37,12 +33,11 @@ from pathlib import Path
 from spacy.tokens import DocBin
 
 from kg.articles import Article
-from kg.errors import WorkerError
 from kg.extract import EXTRACTORS, EntityFinder, EventModel, extract
 from kg.facts import ArticleFacts
 from kg.gazetteer import RESOURCES, Alias
-from kg.io import can_fork, fresh_stdio
 from kg.nlp import check_model, foreign_language, language_name, load_model, parse
+from kg.workers import can_fork, ended, fork_workers, start_worker
 
 # characters of text parsed as one spaCy batch at most: a worker's peak memory follows its
 # largest batch (32 articles of 225,000 characters: 1,018 MiB; in batches of 50,000: 519 MiB)
@@ -299,28 +294,16 @@ def _in_processes(setup: Setup, parts: Iterable[Sequence[Article]], processes: i
                                initializer=_start_worker, initargs=(setup, os.getpid()))
     window: deque = deque()  # a few partitions in flight: memory stays flat however many there are
     parts = iter(parts)
-    with _ended(pool, "a worker process died (killed, or out of memory?)",
-                "run again with fewer processes (-j): the ones parsed so far are kept with --store"):
+    with ended(pool, "a worker process died (killed, or out of memory?)",
+               "run again with fewer processes (-j): the ones parsed so far are kept with --store"):
+        if method == "fork":
+            fork_workers(pool)
         for part in parts:
             window.append(pool.submit(_extract_in_worker, part))
             if len(window) >= 2 * processes + 1:
                 yield from window.popleft().result()
         while window:
             yield from window.popleft().result()
-
-
-@contextmanager
-def _ended(pool: ProcessPoolExecutor, died: str, hint: str) -> Iterator[None]:
-    """Shut ``pool`` down however the block ends; a worker that died is a :class:`WorkerError`
-    saying ``died``, with ``hint``."""
-    try:
-        yield
-    except BrokenProcessPool:
-        error = WorkerError(died)
-        error.hint = hint
-        raise error from None
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _pipelined(setup: Setup, parts: Iterator[Sequence[Article]]) -> Iterator[Outcome]:
@@ -348,9 +331,9 @@ def _pipelined(setup: Setup, parts: Iterator[Sequence[Article]]) -> Iterator[Out
         readable = [a for a in part if a.id not in foreign]
         window.append((part, foreign, readable, pool.submit(_parse_in_worker, readable)))
 
-    with _ended(pool, "the parsing process died (killed, or out of memory?)",
-                "the ones parsed so far are kept with --store"):
-        pool.submit(int).result()  # fork now, before this process takes on more than the model
+    with ended(pool, "the parsing process died (killed, or out of memory?)",
+               "the ones parsed so far are kept with --store"):
+        fork_workers(pool)  # now, before this process takes on more than the model
         for part in islice(parts, 2):
             send(part)
         worker_state(setup)  # warmed up now, while the parser works
@@ -370,27 +353,10 @@ def _with_article(doc, article: Article):
 
 
 def _start_process(setup: Setup, parent: int) -> None:
-    """What every worker process does first: keep the setup, leave Ctrl-C to the build (which
-    ends the pool), write through streams of its own, and end when the build is gone."""
+    """What every worker process does first: keep the setup, then :func:`kg.workers.start_worker`."""
     global _SETUP
     _SETUP = setup
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    fresh_stdio()
-    _exit_with_parent(parent)
-
-
-def _exit_with_parent(parent: int, every: float = 0.5) -> None:
-    """End this worker when ``parent``, the build that started it, is gone (killed, with no
-    chance to end its pool): a forked worker holds both ends of its queue's pipe, so it would
-    wait for work for ever, and hold the build's stdout and stderr open. (The parent's id
-    comes from the parent: asked here, it would be that of whoever adopted an orphan.)"""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="kg-exit-with-parent", daemon=True).start()
+    start_worker(parent)
 
 
 def _parse_in_worker(articles: Sequence[Article]) -> bytes:

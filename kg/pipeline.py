@@ -30,13 +30,13 @@ from kg.facts import ArticleFacts
 from kg.gazetteer import builtin_aliases, read_aliases
 from kg.gazetteer import load as load_gazetteer  # the tables resolution reads
 from kg.assemble import stream_graph
-from kg.graph import Rejected
+from kg.graph import ARTICLE_PART, Rejected
 from kg.io import atomic_write, output_set
 from kg.parallel import Processes, Setup, partitions
 from kg.resolution import Resolution, resolve_entities
 from kg.store import FactStore
 from kg.streamed import StreamedGraph
-from kg.validate import Report
+from kg.validate import Report, Validators, validators
 from kg.vocab import DEFAULT_BASE, KG
 
 log = logging.getLogger(__name__)
@@ -225,68 +225,71 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         raise InputError(aliases, "no such alias file")
     table = list(builtin_aliases()) + (read_aliases(aliases) if aliases else [])
     decider = EventModel.load(events_model) if events_model is not None else None
-    new: list[tuple[Article, ArticleFacts]] = []
-    attempted = len(articles)
-    key = checkpoint = None
-    resumed = 0
-    if articles:
-        setup = Setup(model, tuple(table), decider)
-        with ExitStack() as stack:
-            if cluster is not None:
-                from kg.cluster import (
-                    open_cluster,  # Dask is an optional extra: kg[dask]
-                )
+    # forked now, while this process is small and has no thread; they wait for the graph's parts
+    size = read + (len(facts_store) if facts_store is not None else 0)
+    with validators(_validating(n_process, size) if validate_graph else 1) as checkers:
+        new: list[tuple[Article, ArticleFacts]] = []
+        attempted = len(articles)
+        key = checkpoint = None
+        resumed = 0
+        if articles:
+            setup = Setup(model, tuple(table), decider)
+            with ExitStack() as stack:
+                if cluster is not None:
+                    from kg.cluster import (
+                        open_cluster,  # Dask is an optional extra: kg[dask]
+                    )
 
-                workers = stack.enter_context(open_cluster(cluster))
-            else:
-                workers = Processes(n_process)
-            if facts_store is not None:
-                key = workers.extraction_key(setup)
-                checkpoint = stack.enter_context(facts_store.checkpoint(key, every=batch_size))
-                new, articles = checkpoint.split(articles)  # parsed by an interrupted build
-            resumed = len(new)
-            progress("parsing", 0, len(articles))
-            waits = cluster is not None or n_process > 1  # this process only waits for the parse
-            # closed on the way out, whatever stops the loop: the generator ends its workers
-            outcomes = stack.enter_context(closing(workers.extract(setup, partitions(articles, batch_size))))
-            for done, outcome in enumerate(outcomes, 1):
-                if done == 1 and waits:
-                    # Load what resolution reads meanwhile; only now, as a thread alive at a fork
-                    # would leave its locks (imports, pycountry's) held in the forked workers.
-                    stack.enter_context(_in_background(load_gazetteer, "kg-gazetteer-load"))
-                article = outcome.article
-                if outcome.error is not None:
-                    log.error("extraction failed for %s\n%s", article.source, outcome.error)
-                if outcome.facts is None:
-                    skipped.append({"source": article.source, "reason": outcome.reason})
+                    workers = stack.enter_context(open_cluster(cluster))
                 else:
-                    new.append((article, outcome.facts))
-                    if checkpoint is not None:
-                        checkpoint.add(article, outcome.facts)
-                if on_article is not None and outcome.parsed:
-                    on_article(article)
-                progress("parsing", done, len(articles))
-    pairs = new
-    if attempted and not new and facts_store is None:  # read, but none could be built: write nothing
-        raise NothingToBuild(f"no article could be built ({len(skipped)} skipped)", skipped)
-    if facts_store is not None:
-        pairs = sorted(facts_store.load() + new, key=lambda pair: pair[0].id)
-        if not pairs:
-            raise KGError(f"the store {facts_store.root} holds no article and none could be read")
-    progress("resolving", 0, None)
-    result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph,
-                       known=facts_store.registry() if facts_store is not None else None)
-    progress("writing", 0, None)
-    result.resumed = resumed
-    if facts_store is not None:
-        for article, facts in new:
-            facts_store.save(article, facts)
-        _update_store(facts_store, result, key["model"] if key is not None else None)
-        if checkpoint is not None:
-            checkpoint.discard(article for article, _ in new)  # the store holds them now
-    if out_dir is not None:
-        _write_outputs(result, Path(out_dir), formats, page_nodes)
-    return result
+                    workers = Processes(n_process)
+                if facts_store is not None:
+                    key = workers.extraction_key(setup)
+                    checkpoint = stack.enter_context(facts_store.checkpoint(key, every=batch_size))
+                    new, articles = checkpoint.split(articles)  # parsed by an interrupted build
+                resumed = len(new)
+                progress("parsing", 0, len(articles))
+                waits = cluster is not None or n_process > 1  # this process only waits for the parse
+                # closed on the way out, whatever stops the loop: the generator ends its workers
+                outcomes = stack.enter_context(closing(workers.extract(setup, partitions(articles, batch_size))))
+                for done, outcome in enumerate(outcomes, 1):
+                    if done == 1 and waits:
+                        # Load what resolution reads meanwhile; only now, as a thread alive at a fork
+                        # would leave its locks (imports, pycountry's) held in the forked workers.
+                        stack.enter_context(_in_background(load_gazetteer, "kg-gazetteer-load"))
+                    article = outcome.article
+                    if outcome.error is not None:
+                        log.error("extraction failed for %s\n%s", article.source, outcome.error)
+                    if outcome.facts is None:
+                        skipped.append({"source": article.source, "reason": outcome.reason})
+                    else:
+                        new.append((article, outcome.facts))
+                        if checkpoint is not None:
+                            checkpoint.add(article, outcome.facts)
+                    if on_article is not None and outcome.parsed:
+                        on_article(article)
+                    progress("parsing", done, len(articles))
+        pairs = new
+        if attempted and not new and facts_store is None:  # read, but none could be built: write nothing
+            raise NothingToBuild(f"no article could be built ({len(skipped)} skipped)", skipped)
+        if facts_store is not None:
+            pairs = sorted(facts_store.load() + new, key=lambda pair: pair[0].id)
+            if not pairs:
+                raise KGError(f"the store {facts_store.root} holds no article and none could be read")
+        progress("resolving", 0, None)
+        result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph,
+                           known=facts_store.registry() if facts_store is not None else None, workers=checkers)
+        progress("writing", 0, None)
+        result.resumed = resumed
+        if facts_store is not None:
+            for article, facts in new:
+                facts_store.save(article, facts)
+            _update_store(facts_store, result, key["model"] if key is not None else None)
+            if checkpoint is not None:
+                checkpoint.discard(article for article, _ in new)  # the store holds them now
+        if out_dir is not None:
+            _write_outputs(result, Path(out_dir), formats, page_nodes)
+        return result
 
 
 def remove(
@@ -299,10 +302,11 @@ def remove(
     as :func:`build` writes them, the graph page opening with ``page_nodes`` nodes at most."""
     check_outputs(out_dir, base)
     facts_store = FactStore(store)
-    with facts_store.lock():
+    with facts_store.lock(), validators(_validating(1, len(facts_store)) if validate_graph else 1) as checkers:
         missing = [i for i in article_ids if not facts_store.remove(i)]
         pairs = facts_store.load()
-        result = _assemble(pairs, [], base=base, validate_graph=validate_graph, known=facts_store.registry())
+        result = _assemble(pairs, [], base=base, validate_graph=validate_graph, known=facts_store.registry(),
+                           workers=checkers)
         _update_store(facts_store, result, None)
     if out_dir is not None:
         _write_outputs(result, Path(out_dir), formats, page_nodes)
@@ -329,13 +333,24 @@ def _quietly(work: Callable[[], None]) -> None:
         log.debug("background load failed", exc_info=True)
 
 
-def _assemble(pairs, skipped, *, base, validate_graph, known) -> Build:
+def _assemble(pairs, skipped, *, base, validate_graph, known, workers: Validators | None = None) -> Build:
     articles = [a for a, _ in pairs]
     facts = add_corpus_names([f for _, f in pairs])
     pairs = list(zip(articles, facts))
     resolution = resolve_entities(facts, known=known)
-    graph, rejected, validation = stream_graph(pairs, resolution, base=base, validate=validate_graph)
+    graph, rejected, validation = stream_graph(pairs, resolution, base=base, validate=validate_graph,
+                                               workers=workers)
     return Build(graph, articles, facts, resolution, skipped, rejected, validation)
+
+
+def _validating(processes: int, articles: int) -> int:
+    """How many processes validate the graph's parts: as many as parse (two at least: the
+    parse is over by then and its cores are free), no more than the machine has cores; this
+    process alone for a graph of one part of articles."""
+    if articles <= ARTICLE_PART:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(max(2, processes), cores))
 
 
 def _update_store(facts_store: FactStore, result: Build, model: str | None) -> None:

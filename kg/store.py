@@ -82,6 +82,10 @@ class FactStore:
     def __contains__(self, article_id: str) -> bool:
         return self._path(article_id).exists()
 
+    def __len__(self) -> int:
+        """How many articles the store holds."""
+        return sum(1 for _ in self.facts_dir.glob("*.json"))
+
     def load(self) -> list[tuple[Article, ArticleFacts]]:
         """Every stored article with its facts, in article-id order."""
         loaded = []

@@ -1,15 +1,22 @@
-"""SHACL validation of a graph against ``ontology/shapes.ttl`` with pySHACL: whole, or part by part."""
+"""SHACL validation of a graph against ``ontology/shapes.ttl`` with pySHACL: whole, or part by
+part, here or in worker processes beside the one that makes the parts."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import warnings
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph
 from rdflib.namespace import SH
 
 from kg.vocab import ontology, shapes
+from kg.errors import WorkerError
+from kg.workers import can_fork, forking, start_worker
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ def validate(graph: Graph) -> Report:
     return Report(conforms, sorted(found.values(), key=_order), text)
 
 
-def validate_parts(parts: Iterable[Graph]) -> Report:
+def validate_parts(parts: Iterable[Graph], workers: Validators | None = None) -> Report:
     """Validate a graph given as parts, each validated alone; a result found in several
     parts counts once (the same focus node, path, value, shape and constraint).
 
@@ -44,10 +51,16 @@ def validate_parts(parts: Iterable[Graph]) -> Report:
     entity, checks each entity in whole (articles' parts state nothing of that kind about an
     entity: what another part might add to an entity is not seen). Each part goes through pySHACL as it comes, so memory holds one part;
     a part is changed (the ontology's classes are added to it).
+
+    ``workers`` (from :func:`validators`): the parts are validated in those processes while
+    ``parts`` makes the next ones; the same report, the results in the parts' order.
+
+    Raises:
+        WorkerError: a worker died.
     """
     conforms, found, texts = True, {}, []
-    for part in parts:
-        part_conforms, results, text = _validate(part, inplace=True)
+    verdicts = workers.verdicts(parts) if workers is not None else (_validate(part, inplace=True) for part in parts)
+    for part_conforms, results, text in verdicts:
         conforms &= part_conforms
         new = [key for key in results if key not in found]
         found.update((key, results[key]) for key in new)
@@ -56,6 +69,101 @@ def validate_parts(parts: Iterable[Graph]) -> Report:
     header = f"Validation Report\nConforms: {conforms}\n"
     text = header + (f"Results ({len(found)}):\n" + "".join(texts) if found else "")
     return Report(conforms, sorted(found.values(), key=_order), text)
+
+
+class Validators:
+    """Worker processes that validate graph parts for :func:`validate_parts`, each fed one
+    part at a time through a pipe of its own (no thread in this process: the build forks
+    other workers after these). Made by :func:`validators`."""
+
+    def __init__(self, processes: int):
+        context = multiprocessing.get_context("fork")
+        self._ends: list = []
+        self._processes: list = []
+        with forking():
+            for _ in range(processes):
+                mine, theirs = context.Pipe()
+                process = context.Process(target=_serve, args=(theirs, os.getpid()), name="kg-validator",
+                                          daemon=True)
+                process.start()
+                theirs.close()  # the worker's end is its own: its death is the end of this pipe
+                self._ends.append(mine)
+                self._processes.append(process)
+
+    def verdicts(self, parts: Iterable[Graph]) -> Iterator[tuple]:
+        """:func:`_validate`'s verdict on each part, in the parts' order; a part goes to the
+        next worker in turn as soon as that worker has given its verdict on its last one,
+        so the next parts are made while the workers validate.
+
+        Raises:
+            WorkerError: a worker died.
+        """
+        waiting: deque[int] = deque()  # the workers holding a part, in the parts' order
+        for number, part in enumerate(parts):
+            worker = number % len(self._ends)
+            if len(waiting) == len(self._ends):
+                yield self._verdict(waiting.popleft())  # this worker's: the oldest part
+            self._ends[worker].send(part)
+            waiting.append(worker)
+        while waiting:
+            yield self._verdict(waiting.popleft())
+
+    def _verdict(self, worker: int) -> tuple:
+        try:
+            outcome, value = self._ends[worker].recv()
+        except (EOFError, OSError):
+            error = WorkerError("a validating process died (killed, or out of memory?)")
+            error.hint = "build again with fewer processes (-j)"
+            raise error from None
+        if outcome == "error":
+            raise value
+        return value
+
+    def close(self) -> None:
+        for end, process in zip(self._ends, self._processes):
+            with suppress(OSError):
+                end.send(None)
+            end.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+
+
+@contextmanager
+def validators(processes: int) -> Iterator[Validators | None]:
+    """``processes`` worker processes for :func:`validate_parts`, ended on the way out; None
+    (validate in this process) for one process, or where workers are not forked.
+
+    Each is a copy of this process as it is now: call this early, while this process is
+    small (a build does so before it loads a model or parses) and before it starts threads.
+    They wait, without work, until parts come.
+    """
+    if processes < 2 or not can_fork():
+        yield None
+        return
+    workers = Validators(processes)
+    try:
+        yield workers
+    finally:
+        workers.close()
+
+
+def _serve(end, parent: int) -> None:
+    """A validating worker: a part in, its verdict out, until told to stop (None) or the
+    build is gone."""
+    start_worker(parent)
+    while True:
+        try:
+            part = end.recv()
+        except EOFError:
+            return
+        if part is None:
+            return
+        try:
+            end.send(("verdict", _validate(part, inplace=True)))
+        except Exception as error:  # noqa: BLE001 - raised again in the build, as pySHACL raised it
+            end.send(("error", error))
 
 
 def _validate(graph: Graph, *, inplace: bool = False) -> tuple[bool, dict[tuple, Violation], str]:

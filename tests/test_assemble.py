@@ -3,6 +3,9 @@ finding the same violations as pySHACL over the whole graph, on good and on brok
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
 from rdflib import OWL, RDF, RDFS, Literal
 from rdflib.namespace import SKOS
@@ -10,8 +13,9 @@ from rdflib.compare import isomorphic
 
 import kg.assemble
 from kg.assemble import stream_graph
+from kg.errors import WorkerError
 from kg.graph import GraphBuilder, build_graph
-from kg.validate import validate
+from kg.validate import validate, validators
 from kg.vocab import KG, SCHEMA, ontology
 
 from .conftest import CORPUS
@@ -34,6 +38,10 @@ class BrokenBuilder(GraphBuilder):
         for node in sorted(g.subjects(RDF.type, KG.Quote))[:1]:
             g.remove((node, KG.sentence, None))
         g.add((self.article_iri(article.id), KG.mentions, Literal("not an entity")))
+
+
+def _die(*args, **kwargs):
+    os._exit(9)  # a validating process killed (out of memory)
 
 
 def _pairs(build):
@@ -91,6 +99,30 @@ def test_broken_graphs_give_the_same_violations_by_parts_as_whole(sample_build, 
     assert len(labels) == len({v.focus for v in labels})
 
 
+def test_parts_validated_in_worker_processes_give_the_same_report(sample_build, monkeypatch):
+    """Two processes validate the parts while this one makes them: the same violations and
+    the same text, in the same order, on a broken graph and on a good one."""
+    here = stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1)[2]
+    monkeypatch.setattr(kg.assemble, "GraphBuilder", BrokenBuilder)
+    broken = stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1)[2]
+    with validators(2) as workers:
+        in_workers = stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1,
+                                  workers=workers)[2]
+    assert here.conforms and not broken.conforms and len(broken.violations) > 4
+    assert (in_workers.conforms, in_workers.violations, in_workers.text) == \
+        (broken.conforms, broken.violations, broken.text)
+
+
+def test_a_validating_process_that_dies_is_a_worker_error(sample_build, monkeypatch):
+    monkeypatch.setattr(sys.modules["kg.validate"], "_validate", _die)  # kg.validate is also a function
+    with pytest.raises(WorkerError, match="validating process died"), validators(2) as workers:
+        stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1, workers=workers)
+    monkeypatch.undo()  # the control: the same build with processes that live
+    with validators(2) as workers:
+        assert stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1,
+                            workers=workers)[2].conforms
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_file(), reason="../shared/corpus (research data) is not present")
 def test_a_corpus_slice_gives_the_same_violations_by_parts_as_whole(tmp_path, monkeypatch):
@@ -102,7 +134,8 @@ def test_a_corpus_slice_gives_the_same_violations_by_parts_as_whole(tmp_path, mo
     assert built.validation.conforms
     assert validate(built.graph).violations == []
     monkeypatch.setattr(kg.assemble, "GraphBuilder", BrokenBuilder)
-    streamed, _, report = stream_graph(_pairs(built), built.resolution, article_part=8)
+    with validators(2) as workers:
+        streamed, _, report = stream_graph(_pairs(built), built.resolution, article_part=8, workers=workers)
     whole = validate(streamed.rdflib_graph())
     assert len(whole.violations) > len(lines)
     assert report.violations == whole.violations

@@ -58,7 +58,7 @@ def test_ontology_files_load_in_oxigraph():
 
 # Stages in the order data flows. A module may import only from its own stage or earlier ones.
 LAYERS = [
-    {"errors", "io", "vocab", "names", "gazetteer", "lexicon"},
+    {"errors", "io", "workers", "vocab", "names", "gazetteer", "lexicon"},
     {"articles"},
     {"nlp"},
     {"facts", "extract"},
