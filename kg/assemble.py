@@ -50,12 +50,17 @@ def stream_graph(
     builder = GraphBuilder(resolution, base)
     graph = StreamedGraph.temporary(builder.namespaces, directory)
     parts = _parts(builder, graph, pairs, entity_part, article_part)
-    if validate:
-        report = validate_parts((_described(part, builder) for part in parts), workers)
-    else:
-        report = None
-        for _ in parts:
-            pass
+    try:
+        if validate:
+            report = validate_parts((_described(part, builder) for part in parts), workers)
+        else:
+            report = None
+            for _ in parts:
+                pass
+    except BaseException:
+        parts.close()  # lets go of the store before it goes
+        graph.discard()
+        raise
     return graph, builder.rejected, report
 
 

@@ -225,8 +225,8 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         raise InputError(aliases, "no such alias file")
     table = list(builtin_aliases()) + (read_aliases(aliases) if aliases else [])
     decider = EventModel.load(events_model) if events_model is not None else None
-    # forked now, while this process is small and has no thread; they wait for the graph's parts
-    size = read + (len(facts_store) if facts_store is not None else 0)
+    # forked now, while this process is small (no model, no facts); they wait for the graph's parts
+    size = len(articles) + (facts_store.count() if facts_store is not None else 0)
     with validators(_validating(n_process, size) if validate_graph else 1) as checkers:
         new: list[tuple[Article, ArticleFacts]] = []
         attempted = len(articles)
@@ -302,7 +302,7 @@ def remove(
     as :func:`build` writes them, the graph page opening with ``page_nodes`` nodes at most."""
     check_outputs(out_dir, base)
     facts_store = FactStore(store)
-    with facts_store.lock(), validators(_validating(1, len(facts_store)) if validate_graph else 1) as checkers:
+    with facts_store.lock(), validators(_validating(1, facts_store.count()) if validate_graph else 1) as checkers:
         missing = [i for i in article_ids if not facts_store.remove(i)]
         pairs = facts_store.load()
         result = _assemble(pairs, [], base=base, validate_graph=validate_graph, known=facts_store.registry(),
@@ -340,6 +340,8 @@ def _assemble(pairs, skipped, *, base, validate_graph, known, workers: Validator
     resolution = resolve_entities(facts, known=known)
     graph, rejected, validation = stream_graph(pairs, resolution, base=base, validate=validate_graph,
                                                workers=workers)
+    if workers is not None:
+        workers.close()  # their memory is given back before the outputs are written
     return Build(graph, articles, facts, resolution, skipped, rejected, validation)
 
 

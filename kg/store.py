@@ -82,7 +82,7 @@ class FactStore:
     def __contains__(self, article_id: str) -> bool:
         return self._path(article_id).exists()
 
-    def __len__(self) -> int:
+    def count(self) -> int:
         """How many articles the store holds."""
         return sum(1 for _ in self.facts_dir.glob("*.json"))
 

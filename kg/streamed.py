@@ -90,6 +90,14 @@ class StreamedGraph:
         weakref.finalize(graph, folder.cleanup)
         return graph
 
+    def discard(self) -> None:
+        """Close the store and remove its temporary folder now (a build that failed half-way):
+        the store is closed first, so that it writes no file in a folder being removed."""
+        self.store = None
+        folder = getattr(self, "_folder", None)
+        if folder is not None:
+            folder.cleanup()
+
     @classmethod
     def copy_of(cls, graph: Graph, namespaces: dict[str, str] | None = None) -> StreamedGraph:
         """The triples of an rdflib graph in a store in memory (to write them as a build's

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
+import traceback
 import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -49,8 +51,9 @@ def validate_parts(parts: Iterable[Graph], workers: Validators | None = None) ->
     adds to each part the descriptions (type, names, links, jurisdiction) the graph builder
     gives the entities its triples name, so that a shape spanning articles, one label per
     entity, checks each entity in whole (articles' parts state nothing of that kind about an
-    entity: what another part might add to an entity is not seen). Each part goes through pySHACL as it comes, so memory holds one part;
-    a part is changed (the ontology's classes are added to it).
+    entity: what another part might add to an entity is not seen). Each part goes through
+    pySHACL as it comes, so memory holds one part (one more per worker); a part validated
+    here is changed (the ontology's classes are added to it).
 
     ``workers`` (from :func:`validators`): the parts are validated in those processes while
     ``parts`` makes the next ones; the same report, the results in the parts' order.
@@ -76,19 +79,28 @@ class Validators:
     part at a time through a pipe of its own (no thread in this process: the build forks
     other workers after these). Made by :func:`validators`."""
 
+    DIED = "a validating process died (killed, or out of memory?)"
+    HINT = "build fewer articles at a time: kg build --store adds them to the same graph"
+
     def __init__(self, processes: int):
         context = multiprocessing.get_context("fork")
         self._ends: list = []
         self._processes: list = []
-        with forking():
-            for _ in range(processes):
-                mine, theirs = context.Pipe()
-                process = context.Process(target=_serve, args=(theirs, os.getpid()), name="kg-validator",
-                                          daemon=True)
-                process.start()
-                theirs.close()  # the worker's end is its own: its death is the end of this pipe
-                self._ends.append(mine)
-                self._processes.append(process)
+        try:
+            with forking():
+                for _ in range(processes):
+                    mine, theirs = context.Pipe()
+                    # the worker closes the ends that are this process's (its own and its
+                    # elders'), so that this process going away is the end of its pipe
+                    process = context.Process(target=_serve, args=(theirs, [*self._ends, mine], os.getpid()),
+                                              name="kg-validator", daemon=True)
+                    process.start()
+                    theirs.close()  # the worker's end is its own: its death is the end of this pipe
+                    self._ends.append(mine)
+                    self._processes.append(process)
+        except BaseException:
+            self.close(at_once=True)
+            raise
 
     def verdicts(self, parts: Iterable[Graph]) -> Iterator[tuple]:
         """:func:`_validate`'s verdict on each part, in the parts' order; a part goes to the
@@ -103,41 +115,57 @@ class Validators:
             worker = number % len(self._ends)
             if len(waiting) == len(self._ends):
                 yield self._verdict(waiting.popleft())  # this worker's: the oldest part
-            self._ends[worker].send(part)
+            self._send(worker, part)
             waiting.append(worker)
         while waiting:
             yield self._verdict(waiting.popleft())
+
+    def _send(self, worker: int, part: Graph) -> None:
+        try:
+            self._ends[worker].send(part)
+        except OSError:  # a worker that died while it waited
+            raise self._died() from None
 
     def _verdict(self, worker: int) -> tuple:
         try:
             outcome, value = self._ends[worker].recv()
         except (EOFError, OSError):
-            error = WorkerError("a validating process died (killed, or out of memory?)")
-            error.hint = "build again with fewer processes (-j)"
-            raise error from None
+            raise self._died() from None
         if outcome == "error":
             raise value
         return value
 
-    def close(self) -> None:
+    def _died(self) -> WorkerError:
+        error = WorkerError(self.DIED)
+        error.hint = self.HINT
+        return error
+
+    def close(self, *, at_once: bool = False) -> None:
+        """End the workers: tell them to stop and wait a little for them; ``at_once`` (the
+        build is leaving on an error, or Ctrl-C), terminate them. Closing twice is closing."""
+        if not at_once:
+            for end in self._ends:
+                with suppress(OSError):
+                    end.send(None)
+        deadline = time.monotonic() + (0 if at_once else 5)
         for end, process in zip(self._ends, self._processes):
-            with suppress(OSError):
-                end.send(None)
             end.close()
-            process.join(timeout=5)
+            process.join(timeout=max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.terminate()
                 process.join()
+        self._ends, self._processes = [], []
 
 
 @contextmanager
 def validators(processes: int) -> Iterator[Validators | None]:
-    """``processes`` worker processes for :func:`validate_parts`, ended on the way out; None
-    (validate in this process) for one process, or where workers are not forked.
+    """``processes`` worker processes for :func:`validate_parts`, ended on the way out (or
+    earlier, by :meth:`Validators.close`); None (validate in this process) for one process,
+    or where workers are not forked.
 
     Each is a copy of this process as it is now: call this early, while this process is
-    small (a build does so before it loads a model or parses) and before it starts threads.
-    They wait, without work, until parts come.
+    small (a build does so before it loads a model or parses). They wait, without work,
+    until parts come.
     """
     if processes < 2 or not can_fork():
         yield None
@@ -145,13 +173,18 @@ def validators(processes: int) -> Iterator[Validators | None]:
     workers = Validators(processes)
     try:
         yield workers
-    finally:
-        workers.close()
+    except BaseException:
+        workers.close(at_once=True)
+        raise
+    workers.close()
 
 
-def _serve(end, parent: int) -> None:
+def _serve(end, parents: list, parent: int) -> None:
     """A validating worker: a part in, its verdict out, until told to stop (None) or the
-    build is gone."""
+    build is gone. An error is sent back to be raised in the build, with this process's
+    traceback."""
+    for other in parents:
+        other.close()
     start_worker(parent)
     while True:
         try:
@@ -162,8 +195,12 @@ def _serve(end, parent: int) -> None:
             return
         try:
             end.send(("verdict", _validate(part, inplace=True)))
-        except Exception as error:  # noqa: BLE001 - raised again in the build, as pySHACL raised it
-            end.send(("error", error))
+        except Exception as error:  # noqa: BLE001 - raised again in the build
+            error.add_note(f"in a validating process:\n{traceback.format_exc()}")
+            try:
+                end.send(("error", error))
+            except Exception:  # noqa: BLE001 - an error that does not pickle: its text does
+                end.send(("error", RuntimeError(f"{error!r}\nin a validating process:\n{traceback.format_exc()}")))
 
 
 def _validate(graph: Graph, *, inplace: bool = False) -> tuple[bool, dict[tuple, Violation], str]:

@@ -68,12 +68,14 @@ def forking() -> Iterator[None]:
     a thread here held at the fork waits for ever. (``gc.freeze``, as Python's documentation
     advises before a fork; it also spares the children copying the pages of what they only
     inherit.)"""
+    frozen = gc.get_freeze_count()  # objects someone froze before: left frozen
     gc.collect()
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
 
 
 def fork_workers(pool: ProcessPoolExecutor) -> None:

@@ -4,6 +4,7 @@ finding the same violations as pySHACL over the whole graph, on good and on brok
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import pytest
@@ -17,6 +18,7 @@ from kg.errors import WorkerError
 from kg.graph import GraphBuilder, build_graph
 from kg.validate import validate, validators
 from kg.vocab import KG, SCHEMA, ontology
+from kg.workers import can_fork
 
 from .conftest import CORPUS
 
@@ -42,6 +44,13 @@ class BrokenBuilder(GraphBuilder):
 
 def _die(*args, **kwargs):
     os._exit(9)  # a validating process killed (out of memory)
+
+
+def _fail(*args, **kwargs):
+    raise ValueError("no shapes")
+
+
+forks = pytest.mark.skipif(not can_fork(), reason="validating processes are forked on Linux only")
 
 
 def _pairs(build):
@@ -99,20 +108,27 @@ def test_broken_graphs_give_the_same_violations_by_parts_as_whole(sample_build, 
     assert len(labels) == len({v.focus for v in labels})
 
 
+@forks
 def test_parts_validated_in_worker_processes_give_the_same_report(sample_build, monkeypatch):
     """Two processes validate the parts while this one makes them: the same violations and
-    the same text, in the same order, on a broken graph and on a good one."""
-    here = stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1)[2]
+    the same text, in the same order, on a good graph and on a broken one."""
+    def both():
+        here = stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1)[2]
+        with validators(2) as workers:
+            assert workers is not None
+            there = stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1,
+                                 workers=workers)[2]
+        return here, there
+
+    good, good_there = both()
     monkeypatch.setattr(kg.assemble, "GraphBuilder", BrokenBuilder)
-    broken = stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1)[2]
-    with validators(2) as workers:
-        in_workers = stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1,
-                                  workers=workers)[2]
-    assert here.conforms and not broken.conforms and len(broken.violations) > 4
-    assert (in_workers.conforms, in_workers.violations, in_workers.text) == \
-        (broken.conforms, broken.violations, broken.text)
+    broken, broken_there = both()
+    assert good.conforms and not broken.conforms and len(broken.violations) > 4
+    for here, there in ((good, good_there), (broken, broken_there)):
+        assert (there.conforms, there.violations, there.text) == (here.conforms, here.violations, here.text)
 
 
+@forks
 def test_a_validating_process_that_dies_is_a_worker_error(sample_build, monkeypatch):
     monkeypatch.setattr(sys.modules["kg.validate"], "_validate", _die)  # kg.validate is also a function
     with pytest.raises(WorkerError, match="validating process died"), validators(2) as workers:
@@ -121,6 +137,24 @@ def test_a_validating_process_that_dies_is_a_worker_error(sample_build, monkeypa
     with validators(2) as workers:
         assert stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1,
                             workers=workers)[2].conforms
+
+
+@forks
+def test_a_validating_process_killed_while_it_waits_is_a_worker_error(sample_build):
+    with pytest.raises(WorkerError, match="validating process died"), validators(2) as workers:
+        victim = workers._processes[1]
+        os.kill(victim.pid, signal.SIGKILL)  # as the kernel's out-of-memory killer does, during the parse
+        victim.join()
+        stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1, workers=workers)
+
+
+@forks
+def test_an_error_in_a_validating_process_is_raised_in_the_build_with_its_traceback(sample_build, monkeypatch):
+    monkeypatch.setattr(sys.modules["kg.validate"], "_validate", _fail)
+    with pytest.raises(ValueError, match="no shapes") as raised, validators(2) as workers:
+        stream_graph(_pairs(sample_build), sample_build.resolution, entity_part=3, article_part=1, workers=workers)
+    assert "in a validating process" in "".join(raised.value.__notes__)
+    assert "_fail" in "".join(raised.value.__notes__)
 
 
 @pytest.mark.slow
