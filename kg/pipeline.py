@@ -228,47 +228,12 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
     # forked now, while this process is small (no model, no facts); they wait for the graph's parts
     size = len(articles) + (facts_store.count() if facts_store is not None else 0)
     with validators(_validating(n_process, size) if validate_graph else 1) as checkers:
-        new: list[tuple[Article, ArticleFacts]] = []
         attempted = len(articles)
-        key = checkpoint = None
-        resumed = 0
+        new, resumed, key, checkpoint = [], 0, None, None
         if articles:
-            setup = Setup(model, tuple(table), decider)
-            with ExitStack() as stack:
-                if cluster is not None:
-                    from kg.cluster import (
-                        open_cluster,  # Dask is an optional extra: kg[dask]
-                    )
-
-                    workers = stack.enter_context(open_cluster(cluster))
-                else:
-                    workers = Processes(n_process)
-                if facts_store is not None:
-                    key = workers.extraction_key(setup)
-                    checkpoint = stack.enter_context(facts_store.checkpoint(key, every=batch_size))
-                    new, articles = checkpoint.split(articles)  # parsed by an interrupted build
-                resumed = len(new)
-                progress("parsing", 0, len(articles))
-                waits = cluster is not None or n_process > 1  # this process only waits for the parse
-                # closed on the way out, whatever stops the loop: the generator ends its workers
-                outcomes = stack.enter_context(closing(workers.extract(setup, partitions(articles, batch_size))))
-                for done, outcome in enumerate(outcomes, 1):
-                    if done == 1 and waits:
-                        # Load what resolution reads meanwhile; only now, as a thread alive at a fork
-                        # would leave its locks (imports, pycountry's) held in the forked workers.
-                        stack.enter_context(_in_background(load_gazetteer, "kg-gazetteer-load"))
-                    article = outcome.article
-                    if outcome.error is not None:
-                        log.error("extraction failed for %s\n%s", article.source, outcome.error)
-                    if outcome.facts is None:
-                        skipped.append({"source": article.source, "reason": outcome.reason})
-                    else:
-                        new.append((article, outcome.facts))
-                        if checkpoint is not None:
-                            checkpoint.add(article, outcome.facts)
-                    if on_article is not None and outcome.parsed:
-                        on_article(article)
-                    progress("parsing", done, len(articles))
+            new, resumed, key, checkpoint = _parse(
+                articles, facts_store, Setup(model, tuple(table), decider), skipped, n_process=n_process,
+                cluster=cluster, batch_size=batch_size, on_article=on_article, progress=progress)
         pairs = new
         if attempted and not new and facts_store is None:  # read, but none could be built: write nothing
             raise NothingToBuild(f"no article could be built ({len(skipped)} skipped)", skipped)
@@ -279,17 +244,61 @@ def _build(inputs, out_dir, facts_store, *, model, aliases, base, formats, valid
         progress("resolving", 0, None)
         result = _assemble(pairs, skipped, base=base, validate_graph=validate_graph,
                            known=facts_store.registry() if facts_store is not None else None, workers=checkers)
-        progress("writing", 0, None)
-        result.resumed = resumed
+    progress("writing", 0, None)
+    result.resumed = resumed
+    if facts_store is not None:
+        for article, facts in new:
+            facts_store.save(article, facts)
+        _update_store(facts_store, result, key["model"] if key is not None else None)
+        if checkpoint is not None:
+            checkpoint.discard(article for article, _ in new)  # the store holds them now
+    if out_dir is not None:
+        _write_outputs(result, Path(out_dir), formats, page_nodes)
+    return result
+
+
+def _parse(articles, facts_store, setup, skipped, *, n_process, cluster, batch_size, on_article, progress):
+    """Parse and extract ``articles`` here, in worker processes or on a cluster, checkpointed
+    into ``facts_store`` as they come: the new (article, facts) pairs, how many of them an
+    interrupted build had parsed, the extraction key (with a store) and the checkpoint."""
+    new: list[tuple[Article, ArticleFacts]] = []
+    key = checkpoint = None
+    with ExitStack() as stack:
+        if cluster is not None:
+            from kg.cluster import (
+                open_cluster,  # Dask is an optional extra: kg[dask]
+            )
+
+            workers = stack.enter_context(open_cluster(cluster))
+        else:
+            workers = Processes(n_process)
         if facts_store is not None:
-            for article, facts in new:
-                facts_store.save(article, facts)
-            _update_store(facts_store, result, key["model"] if key is not None else None)
-            if checkpoint is not None:
-                checkpoint.discard(article for article, _ in new)  # the store holds them now
-        if out_dir is not None:
-            _write_outputs(result, Path(out_dir), formats, page_nodes)
-        return result
+            key = workers.extraction_key(setup)
+            checkpoint = stack.enter_context(facts_store.checkpoint(key, every=batch_size))
+            new, articles = checkpoint.split(articles)  # parsed by an interrupted build
+        resumed = len(new)
+        progress("parsing", 0, len(articles))
+        waits = cluster is not None or n_process > 1  # this process only waits for the parse
+        # closed on the way out, whatever stops the loop: the generator ends its workers
+        outcomes = stack.enter_context(closing(workers.extract(setup, partitions(articles, batch_size))))
+        for done, outcome in enumerate(outcomes, 1):
+            if done == 1 and waits:
+                # Load what resolution reads meanwhile; only now, as a thread alive at a fork
+                # would leave its locks (imports, pycountry's) held in the forked workers.
+                stack.enter_context(_in_background(load_gazetteer, "kg-gazetteer-load"))
+            article = outcome.article
+            if outcome.error is not None:
+                log.error("extraction failed for %s\n%s", article.source, outcome.error)
+            if outcome.facts is None:
+                skipped.append({"source": article.source, "reason": outcome.reason})
+            else:
+                new.append((article, outcome.facts))
+                if checkpoint is not None:
+                    checkpoint.add(article, outcome.facts)
+            if on_article is not None and outcome.parsed:
+                on_article(article)
+            progress("parsing", done, len(articles))
+    return new, resumed, key, checkpoint
 
 
 def remove(
