@@ -43,6 +43,26 @@ def test_negated_planned_and_conditional_visits_are_not_asserted(extract_text, t
 
 
 @pytest.mark.parametrize(
+    ("text", "there", "not_there"),
+    [
+        # the place goes to the person likelier there, not to everyone the sentence names
+        ("Speaking at a rally in Tampa, Donald Trump mocked Jeb Bush.", {"Donald Trump"}, {"Jeb Bush"}),
+        ("During a speech in Phoenix, Mike Pence praised John McCain.", {"Mike Pence"}, {"John McCain"}),
+        # the controls: people named together share it, whatever the parser makes of the list
+        ("Donald Trump and Mike Pence visited Ohio on Monday.", {"Donald Trump", "Mike Pence"}, set()),
+        ("Donald Trump, Mike Pence and Chris Christie toured a factory in Ohio.",
+         {"Donald Trump", "Mike Pence", "Chris Christie"}, set()),
+        # and so do the people met there, though the one who met them is likelier there
+        ("Ashley Cole met Jose Mourinho and Peter Kenyon in a London hotel.",
+         {"Ashley Cole", "Jose Mourinho", "Peter Kenyon"}, set()),
+    ],
+)
+def test_who_of_a_sentence_was_at_its_place(extract_text, text, there, not_there):
+    visited = {person for person, _, _ in extract_text(text).visits}
+    assert there <= visited and not (not_there & visited)
+
+
+@pytest.mark.parametrize(
     ("text", "people"),
     [
         ("Angela Merkel met Emmanuel Macron in Berlin.", {"Angela Merkel", "Emmanuel Macron"}),

@@ -70,6 +70,7 @@ class Candidate:
     features: dict[str, float]
     support: tuple[Token, ...] = ()  # clauses of other sentences it reads: where a gathering's first participant is
     titles: tuple[Title, ...] = ()
+    heads: tuple[Token, ...] = ()  # the head tokens of the first and second mentions
 
     @property
     def support_sentences(self) -> tuple[Span, ...]:
@@ -436,7 +437,7 @@ def _candidate(kind: str, a: Mention, b: Mention, sentence: Span, context: dict,
     if kind == "meet" and b.head in a.head.conjuncts:
         add("conjuncts")
     return Candidate(kind, a.entity, b.entity, sentence, anchor, status, features,
-                     titles=tuple(dict.fromkeys(titles)))
+                     titles=tuple(dict.fromkeys(titles)), heads=(a.head, b.head))
 
 
 def _status(anchor: Token, own: Token | None) -> tuple[str | None, dict[str, float]]:

@@ -161,6 +161,12 @@ class Decision:
     """The candidates of one pair, best case for a fact first, with their probabilities."""
 
     scored: tuple[tuple[float, float, Candidate], ...]  # (fact, planned, candidate)
+    # for each of ``scored``, the best fact score another person has for the same place in
+    # its sentence ("Trump told a crowd in Green Bay he endorses Paul Ryan": Trump's): visits only
+    rivals: tuple[float, ...] = ()
+    # for each of ``scored`` (visits), how likely the person met, in that sentence, someone
+    # who was at the place: min(meeting score, the other's visit score), the best such other
+    companions: tuple[float, ...] = ()
 
     @property
     def candidate(self) -> Candidate:
@@ -178,13 +184,58 @@ class Decision:
 def decide(model: EventModel, found: Iterable[Candidate]) -> list[Decision]:
     """One decision per (kind, pair), in a stable order."""
     groups: dict[tuple, list] = {}
+    best: dict[tuple, list[tuple[float, Candidate]]] = {}  # (sentence, place) -> the visit candidates there
+    met_in: dict[tuple, dict[str, float]] = {}  # (sentence, person) -> whom they met there, how likely
     for n, candidate in enumerate(found):
         _, fact, planned = model.probabilities(candidate.features)
         pair = (candidate.first, candidate.second)
         key = (candidate.kind, *(sorted(pair) if candidate.kind == "meet" else pair))
         groups.setdefault(key, []).append((-fact, n, planned, candidate))
-    return [Decision(tuple((-f, p, c) for f, _, p, c in sorted(groups[key], key=lambda r: r[:2])))
-            for key in sorted(groups)]
+        if candidate.kind == "visit":
+            best.setdefault((candidate.sentence.start, candidate.second), []).append((fact, candidate))
+        elif candidate.asserted:
+            for a, b in ((candidate.first, candidate.second), (candidate.second, candidate.first)):
+                met = met_in.setdefault((candidate.sentence.start, a), {})
+                met[b] = max(met.get(b, 0.0), fact)
+
+    def rival(candidate: Candidate) -> float:
+        """The best score of another person for the place, but those named together with the
+        candidate's ("X and Y visited") and those it met there ("met Y in a London hotel")."""
+        together = _coordinated(candidate.heads[0]) if candidate.heads else set()
+        met = met_in.get((candidate.sentence.start, candidate.first), {})
+        return max((f for f, other in best[candidate.sentence.start, candidate.second]
+                    if other.first != candidate.first and not (other.heads and other.heads[0].i in together)
+                    and met.get(other.first, 0.0) < model.thresholds.get("meet", 0.5)), default=0.0)
+
+    def companion(candidate: Candidate) -> float:
+        """"Cole met Mourinho in a London hotel": Mourinho's companion score for London is Cole's."""
+        met = met_in.get((candidate.sentence.start, candidate.first), {})
+        return max((min(met[other.first], f) for f, other in best[candidate.sentence.start, candidate.second]
+                    if other.first in met and other.asserted), default=0.0)
+
+    decisions = []
+    for key in sorted(groups):
+        ordered = sorted(groups[key], key=lambda r: r[:2])
+        decisions.append(Decision(tuple((-f, p, c) for f, _, p, c in ordered),
+                                  tuple(rival(c) for *_, c in ordered) if key[0] == "visit" else (),
+                                  tuple(companion(c) for *_, c in ordered) if key[0] == "visit" else ()))
+    return decisions
+
+
+def _coordinated(token) -> set[int]:
+    """The tokens named together with one: its conjuncts and appositions, which the parser
+    also makes of a list ("Trump, Pence and Christie toured")."""
+    group, todo = {token.i}, [token]
+    while todo:
+        current = todo.pop()
+        linked = [c for c in current.children if c.dep_ in ("conj", "appos")]
+        if current.dep_ in ("conj", "appos"):
+            linked.append(current.head)
+        for other in linked:
+            if other.i not in group:
+                group.add(other.i)
+                todo.append(other)
+    return group
 
 
 @dataclass(frozen=True)
@@ -244,6 +295,10 @@ def pair_features(decision: Decision, prominence: Prominence) -> dict[str, float
     if len(asserted) < len(decision.scored):
         add("some_unasserted")
     candidates = [c for _, _, c in decision.scored]
+    if decision.companions:
+        company = max(m for m, (_, _, c) in zip(decision.companions, decision.scored) if c.asserted) if asserted else 0.0
+        add("companion", _logit(company) if company else _logit(1e-4))
+        add(f"companion={min(int(company * 5), 4)}")
     for flag in ("rule", "via_gathering", "agent"):
         if any(c.features.get(f"{kind}:{flag}") for c in candidates):
             add(f"any_{flag}")
@@ -283,7 +338,9 @@ def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
         threshold = model.thresholds.get(kind, 0.5)
         # the strongest sentence that asserts it decides: "X, who will meet Y" elsewhere does not
         # undo "X met Y", nor a pronoun in a negated clause of the same sentence
-        asserted = [(f, p, c) for f, p, c in decision.scored if c.asserted]
+        # and only where no one else in that sentence is likelier the one who was at the place
+        asserted = [(f, p, c) for (f, p, c), r in zip(decision.scored, decision.rivals or (0.0,) * len(decision.scored))
+                    if c.asserted and r <= f]
         fact, planned, best = asserted[0] if asserted else decision.scored[0]
         if model.pair is not None and kind in model.pair.thresholds:
             happened = bool(asserted) and fact > planned and model.pair.probability(
