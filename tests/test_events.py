@@ -62,6 +62,14 @@ def test_who_of_a_sentence_was_at_its_place(extract_text, text, there, not_there
     assert there <= visited and not (not_there & visited)
 
 
+def test_a_visit_is_not_dated_from_a_sentence_whose_place_is_another_persons(extract_text):
+    text = ("Speaking at a rally in Tampa on Monday, Donald Trump mocked Jeb Bush. "
+            "Jeb Bush was in Tampa on Wednesday.")
+    visits = extract_text(text, dt.date(2017, 12, 15)).visits
+    assert ("Donald Trump", "Tampa", MONDAY) in visits  # the control: Monday is Trump's day there
+    assert ("Jeb Bush", "Tampa", dt.date(2017, 12, 13)) in visits
+
+
 @pytest.mark.parametrize(
     ("text", "people"),
     [

@@ -198,20 +198,30 @@ def decide(model: EventModel, found: Iterable[Candidate]) -> list[Decision]:
                 met = met_in.setdefault((candidate.sentence.start, a), {})
                 met[b] = max(met.get(b, 0.0), fact)
 
+    for there in best.values():
+        there.sort(key=lambda row: -row[0])  # best first: a rival is found in a step or two
+    asserted_at = {key: {c.first: f for f, c in reversed(there) if c.asserted} for key, there in best.items()}
+    together: dict[int, set[int]] = {}
+    meet_threshold = model.thresholds.get("meet", 0.5)
+
     def rival(candidate: Candidate) -> float:
         """The best score of another person for the place, but those named together with the
         candidate's ("X and Y visited") and those it met there ("met Y in a London hotel")."""
-        together = _coordinated(candidate.heads[0]) if candidate.heads else set()
+        head = candidate.heads[0] if candidate.heads else None
+        group = together.setdefault(head.i, _coordinated(head)) if head is not None else set()
         met = met_in.get((candidate.sentence.start, candidate.first), {})
-        return max((f for f, other in best[candidate.sentence.start, candidate.second]
-                    if other.first != candidate.first and not (other.heads and other.heads[0].i in together)
-                    and met.get(other.first, 0.0) < model.thresholds.get("meet", 0.5)), default=0.0)
+        for f, other in best[candidate.sentence.start, candidate.second]:
+            if other.first != candidate.first and not (other.heads and other.heads[0].i in group) \
+                    and met.get(other.first, 0.0) < meet_threshold:
+                return f
+        return 0.0
 
     def companion(candidate: Candidate) -> float:
-        """"Cole met Mourinho in a London hotel": Mourinho's companion score for London is Cole's."""
+        """ "Cole met Mourinho in a London hotel": Mourinho's companion score for London is
+        min(the meeting's score, Cole's visit score)."""
+        there = asserted_at[candidate.sentence.start, candidate.second]
         met = met_in.get((candidate.sentence.start, candidate.first), {})
-        return max((min(met[other.first], f) for f, other in best[candidate.sentence.start, candidate.second]
-                    if other.first in met and other.asserted), default=0.0)
+        return max((min(score, there[other]) for other, score in met.items() if other in there), default=0.0)
 
     decisions = []
     for key in sorted(groups):
@@ -350,8 +360,8 @@ def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
             happened = bool(asserted) and fact >= threshold and fact > planned
         if happened:
             date = None  # the day the strongest sentence that states it gives, from its own clause
-            for score, _, supporting in decision.scored:
-                if score >= threshold and supporting.asserted:
+            for score, _, supporting in asserted:  # not from a sentence whose place is another's
+                if score >= threshold:
                     for anchor in (supporting.anchor, *supporting.support):  # "the debate Saturday" ... "at the debate"
                         date = event_date(anchor, article.date if article else None,
                                           lede=first is not None and sentence_of(anchor) == first)
