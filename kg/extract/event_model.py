@@ -168,6 +168,12 @@ class Decision:
     # who was at the place: min(meeting score, the other's visit score), the best such other
     companions: tuple[float, ...] = ()
 
+    def asserting(self) -> list[tuple[float, float, Candidate]]:
+        """The sentences that assert the pair, best first: clauses stated as happened where no
+        other person of the sentence is likelier the one at the place."""
+        rivals = self.rivals or (0.0,) * len(self.scored)
+        return [(f, p, c) for (f, p, c), r in zip(self.scored, rivals) if c.asserted and r <= f]
+
     @property
     def candidate(self) -> Candidate:
         return self.scored[0][2]
@@ -225,10 +231,12 @@ def decide(model: EventModel, found: Iterable[Candidate]) -> list[Decision]:
 
     decisions = []
     for key in sorted(groups):
-        ordered = sorted(groups[key], key=lambda r: r[:2])
-        decisions.append(Decision(tuple((-f, p, c) for f, _, p, c in ordered),
-                                  tuple(rival(c) for *_, c in ordered) if key[0] == "visit" else (),
-                                  tuple(companion(c) for *_, c in ordered) if key[0] == "visit" else ()))
+        scored = tuple((-f, p, c) for f, _, p, c in sorted(groups[key], key=lambda r: r[:2]))
+        if key[0] == "visit":
+            ordered = [c for *_, c in scored]
+            decisions.append(Decision(scored, tuple(map(rival, ordered)), tuple(map(companion, ordered))))
+        else:
+            decisions.append(Decision(scored))
     return decisions
 
 
@@ -349,8 +357,7 @@ def events(doc: Doc, entities: DocEntities, model: EventModel | None = None, *,
         # the strongest sentence that asserts it decides: "X, who will meet Y" elsewhere does not
         # undo "X met Y", nor a pronoun in a negated clause of the same sentence
         # and only where no one else in that sentence is likelier the one who was at the place
-        asserted = [(f, p, c) for (f, p, c), r in zip(decision.scored, decision.rivals or (0.0,) * len(decision.scored))
-                    if c.asserted and r <= f]
+        asserted = decision.asserting()
         fact, planned, best = asserted[0] if asserted else decision.scored[0]
         if model.pair is not None and kind in model.pair.thresholds:
             happened = bool(asserted) and fact > planned and model.pair.probability(
